@@ -1,0 +1,340 @@
+//! `fieldref`: search, browse and build FieldRef content from a terminal. Every read command has
+//! `--json` with stable field names, for scripts and for the tests that drive this binary.
+
+mod render;
+
+use std::path::PathBuf;
+
+use anyhow::{bail, Context, Result};
+use chrono::{DateTime, Utc};
+use clap::{Args, Parser, Subcommand};
+use fieldref_core::content::{languages, Audience, DocKind, SourceTree};
+use fieldref_core::directory::{DirectoryQuery, GeoFilter};
+use fieldref_core::search::{SearchFilters, SearchRequest};
+use fieldref_core::{pack, FieldRef};
+use serde_json::json;
+
+#[derive(Parser)]
+#[command(name = "fieldref", version, about = "Offline field reference for officers and community partners")]
+struct Cli {
+    /// Where the store and index live [default: the user's data dir, or $FIELDREF_DATA_DIR]
+    #[arg(long, global = true, env = "FIELDREF_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    /// Who is looking: `officers` see everything, `public` (community partners) no officers-only material.
+    #[arg(long, global = true, default_value = "officers", value_parser = parse_audience)]
+    audience: Audience,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Search checklists, notes and contacts (typos and unfinished words welcome).
+    Search {
+        query: String,
+        /// Only this kind: checklist, note or contact (repeatable).
+        #[arg(long = "kind", value_parser = parse_kind)]
+        kinds: Vec<DocKind>,
+        #[arg(long = "category")]
+        categories: Vec<String>,
+        #[arg(long = "service")]
+        services: Vec<String>,
+        #[command(flatten)]
+        place: PlaceArgs,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one document in full; checklists step by step.
+    Show {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Browse partner contacts by service, language, neighborhood, open now and near.
+    Directory {
+        #[arg(long = "service")]
+        services: Vec<String>,
+        #[arg(long)]
+        neighborhood: Option<String>,
+        #[command(flatten)]
+        place: PlaceArgs,
+        #[arg(long)]
+        limit: Option<usize>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check or build content packs.
+    #[command(subcommand)]
+    Pack(PackCommand),
+    /// Counts by kind, content version, index state.
+    Stats {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Manage the search index.
+    #[command(subcommand)]
+    Index(IndexCommand),
+    /// Bookmarks: list, add or remove.
+    Bookmarks {
+        #[arg(long, conflicts_with = "remove")]
+        add: Option<String>,
+        #[arg(long)]
+        remove: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Filters shared by search and directory.
+#[derive(Args)]
+struct PlaceArgs {
+    /// Spoken language, as a tag (es) or a name (Spanish) (repeatable).
+    #[arg(long = "language")]
+    languages: Vec<String>,
+    /// Only places open at --at (default: now).
+    #[arg(long)]
+    open_now: bool,
+    /// The instant for --open-now and opening states, RFC 3339 (e.g. 2026-11-25T03:00:00-06:00).
+    #[arg(long, value_parser = parse_instant)]
+    at: Option<DateTime<Utc>>,
+    /// A point, LAT,LON: results get distances (and are sorted by them in the directory).
+    #[arg(long, value_parser = parse_point, allow_hyphen_values = true)]
+    near: Option<(f64, f64)>,
+    /// With --near: only places within this many kilometres.
+    #[arg(long, requires = "near")]
+    radius_km: Option<f64>,
+}
+
+impl PlaceArgs {
+    fn languages(&self) -> Result<Vec<String>> {
+        self.languages
+            .iter()
+            .map(|l| languages::resolve(l).with_context(|| format!("--language `{l}`: not a language tag or known language name")))
+            .collect()
+    }
+
+    fn near(&self) -> Result<Option<GeoFilter>> {
+        if let Some(r) = self.radius_km {
+            if !(r.is_finite() && r > 0.0) {
+                bail!("--radius-km must be a positive number of kilometres, got {r}");
+            }
+        }
+        Ok(self.near.map(|(latitude, longitude)| GeoFilter {
+            latitude,
+            longitude,
+            radius_km: self.radius_km,
+        }))
+    }
+}
+
+#[derive(Subcommand)]
+enum PackCommand {
+    /// Report every problem in a content folder as path:line: field: message.
+    Validate { dir: PathBuf },
+    /// Validate and build a pack file.
+    Build {
+        dir: PathBuf,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Install a built pack file into the data dir (replaces the content; keeps bookmarks).
+    Install {
+        file: PathBuf,
+        #[arg(long, default_value_t = 0)]
+        version: u64,
+    },
+}
+
+#[derive(Subcommand)]
+enum IndexCommand {
+    /// Rebuild the search index from the store.
+    Rebuild,
+}
+
+fn main() {
+    let cli = Cli::parse();
+    if let Err(e) = run(cli) {
+        eprintln!("fieldref: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    let viewer = cli.audience;
+    match cli.command {
+        Command::Pack(command) => return run_pack(command, cli.data_dir),
+        command => {
+            let app = open(cli.data_dir)?;
+            match command {
+                Command::Search { query, kinds, categories, services, place, limit, json } => {
+                    let request = SearchRequest {
+                        query,
+                        filters: SearchFilters {
+                            kinds,
+                            categories,
+                            service_types: services,
+                            languages: place.languages()?,
+                            open_now: place.open_now,
+                            near: place.near()?,
+                        },
+                        limit,
+                        viewer,
+                        at: place.at,
+                    };
+                    let results = app.search(&request)?;
+                    if json {
+                        print_json(&render::search_json(&results))?;
+                    } else {
+                        print!("{}", render::search_text(&results));
+                    }
+                }
+                Command::Show { id, json } => {
+                    let doc = app
+                        .document(&id, viewer)?
+                        .with_context(|| format!("no document `{id}` (try `fieldref search`)"))?;
+                    app.record_view(&id)?;
+                    let open = app.open_status(&doc, None);
+                    if json {
+                        print_json(&json!({ "document": doc, "open": open, "bookmarked": app.is_bookmarked(&id)? }))?;
+                    } else {
+                        print!("{}", render::document_text(&doc, open.as_ref()));
+                    }
+                }
+                Command::Directory { services, neighborhood, place, limit, json } => {
+                    let query = DirectoryQuery {
+                        service_types: services,
+                        languages: place.languages()?,
+                        neighborhood,
+                        open_now: place.open_now,
+                        near: place.near()?,
+                        at: place.at,
+                        viewer,
+                        limit,
+                    };
+                    let listing = app.directory(&query)?;
+                    if json {
+                        print_json(&listing)?;
+                    } else {
+                        print!("{}", render::directory_text(&listing));
+                    }
+                }
+                Command::Stats { json } => {
+                    let stats = app.stats()?;
+                    if json {
+                        print_json(&stats)?;
+                    } else {
+                        print!("{}", render::stats_text(&stats));
+                    }
+                }
+                Command::Index(IndexCommand::Rebuild) => {
+                    app.rebuild_index()?;
+                    println!("index rebuilt: {} documents", app.stats()?.index_docs);
+                }
+                Command::Bookmarks { add, remove, json } => {
+                    if let Some(id) = add {
+                        app.add_bookmark(&id)?;
+                    }
+                    if let Some(id) = remove {
+                        if !app.remove_bookmark(&id)? {
+                            bail!("`{id}` was not bookmarked");
+                        }
+                    }
+                    let items = app.bookmarks()?;
+                    if json {
+                        print_json(&json!({ "bookmarks": items }))?;
+                    } else {
+                        for item in items {
+                            println!("{}  [{}]  {}", item.id, item.kind, item.title);
+                        }
+                    }
+                }
+                Command::Pack(_) => unreachable!("handled above"),
+            }
+        }
+    }
+    Ok(())
+}
+
+fn run_pack(command: PackCommand, data_dir: Option<PathBuf>) -> Result<()> {
+    match command {
+        PackCommand::Validate { dir } => {
+            let pack = compile(&dir)?;
+            println!("{}: ok, {} documents", dir.display(), pack.documents.len());
+        }
+        PackCommand::Build { dir, output } => {
+            let progress = indicatif::ProgressBar::new(3);
+            progress.set_style(
+                indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            progress.set_message("validating");
+            let pack = compile(&dir)?;
+            progress.inc(1);
+            progress.set_message("compressing");
+            let bytes = pack::encode(&pack)?;
+            progress.inc(1);
+            progress.set_message("writing");
+            std::fs::write(&output, &bytes).with_context(|| format!("writing {}", output.display()))?;
+            progress.inc(1);
+            progress.finish_and_clear();
+            println!("{}: {} documents, {} bytes", output.display(), pack.documents.len(), bytes.len());
+        }
+        PackCommand::Install { file, version } => {
+            let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let pack = pack::decode(&bytes).with_context(|| file.display().to_string())?;
+            let app = open(data_dir)?;
+            let state = app.install_pack(&pack, version)?;
+            println!("installed {} version {} ({} documents)", state.pack_id, state.version, pack.documents.len());
+        }
+    }
+    Ok(())
+}
+
+/// Validates a content folder; every problem is printed, one per line, before failing.
+fn compile(dir: &std::path::Path) -> Result<fieldref_core::content::Pack> {
+    let compiled = SourceTree::read_dir(dir).and_then(|tree| tree.compile());
+    match compiled {
+        Ok(pack) => Ok(pack),
+        Err(problems) => {
+            for problem in &problems {
+                eprintln!("{problem}");
+            }
+            bail!("{}: {} problem(s); nothing was built", dir.display(), problems.len())
+        }
+    }
+}
+
+fn open(data_dir: Option<PathBuf>) -> Result<FieldRef> {
+    let dir = match data_dir {
+        Some(dir) => dir,
+        None => dirs::data_dir()
+            .context("no user data directory on this system: pass --data-dir")?
+            .join("fieldref"),
+    };
+    FieldRef::open(&dir).with_context(|| format!("opening {}", dir.display()))
+}
+
+fn print_json(value: &impl serde::Serialize) -> Result<()> {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
+}
+
+fn parse_kind(text: &str) -> Result<DocKind, String> {
+    DocKind::parse(text).ok_or_else(|| format!("`{text}`: expected checklist, note or contact"))
+}
+
+fn parse_audience(text: &str) -> Result<Audience, String> {
+    Audience::parse(text).ok_or_else(|| format!("`{text}`: expected officers or public"))
+}
+
+fn parse_instant(text: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| format!("`{text}` is not an RFC 3339 instant like 2026-11-25T03:00:00-06:00 ({e})"))
+}
+
+fn parse_point(text: &str) -> Result<(f64, f64), String> {
+    GeoFilter::parse_point(text).ok_or_else(|| format!("`{text}`: expected LAT,LON in degrees, e.g. 44.02,-92.47"))
+}

@@ -1,0 +1,190 @@
+//! Text and JSON renderings of core results for the terminal.
+
+use std::fmt::Write as _;
+
+use fieldref_core::content::{languages, Details, Document};
+use fieldref_core::directory::{DirectoryListing, OpenStatus};
+use fieldref_core::search::{SearchResults, Snippet};
+use fieldref_core::Stats;
+use serde_json::{json, Value};
+
+/// The stable JSON shape of `fieldref search --json`.
+pub fn search_json(results: &SearchResults) -> Value {
+    let hits: Vec<Value> = results
+        .hits
+        .iter()
+        .map(|hit| {
+            json!({
+                "id": hit.id,
+                "kind": hit.kind,
+                "title": hit.title,
+                "score": hit.score,
+                "snippet": hit.snippet,
+                "distance_km": hit.distance_km,
+                "open": hit.open,
+            })
+        })
+        .collect();
+    json!({
+        "hits": hits,
+        "total": results.total,
+        "facets": results.facets,
+        "open_now_from_query": results.open_now_from_query,
+        "took_us": results.took_us,
+    })
+}
+
+pub fn search_text(results: &SearchResults) -> String {
+    let mut out = String::new();
+    if results.hits.is_empty() {
+        out.push_str("no results\n");
+    }
+    for (i, hit) in results.hits.iter().enumerate() {
+        let _ = write!(out, "{:>2}. {}  [{}] {}", i + 1, hit.title, hit.kind, hit.id);
+        if let Some(d) = hit.distance_km {
+            let _ = write!(out, "  {d:.1} km");
+        }
+        if let Some(open) = &hit.open {
+            let _ = write!(out, "  ({})", open.describe());
+        }
+        out.push('\n');
+        let _ = writeln!(out, "    {}", highlighted(&hit.snippet));
+    }
+    let _ = writeln!(out, "{} match(es) in {} µs", results.total, results.took_us);
+    out
+}
+
+/// The snippet with highlights in [brackets] (a terminal has no bold we can rely on).
+fn highlighted(snippet: &Snippet) -> String {
+    let mut out = String::new();
+    let mut marks = snippet.highlights.iter().peekable();
+    for (i, c) in snippet.text.chars().enumerate() {
+        let i = i as u32;
+        if marks.peek().is_some_and(|h| h.start == i) {
+            out.push('[');
+        }
+        out.push(if c == '\n' { ' ' } else { c });
+        if marks.peek().is_some_and(|h| h.end == i + 1) {
+            out.push(']');
+            marks.next();
+        }
+    }
+    out
+}
+
+pub fn document_text(doc: &Document, open: Option<&OpenStatus>) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", doc.title);
+    let mut tags = vec![doc.kind().to_string()];
+    tags.extend(doc.category().map(str::to_owned));
+    tags.push(doc.audience.as_str().to_owned());
+    tags.push(format!("rev {} · {}", doc.revision, doc.updated_at));
+    let _ = writeln!(out, "[{}]\n", tags.join(" · "));
+    let _ = writeln!(out, "{}\n", doc.summary);
+    match &doc.details {
+        Details::Checklist(checklist) => {
+            let mut n = 0;
+            for section in &checklist.sections {
+                let _ = writeln!(out, "{}", section.title.to_uppercase());
+                for step in &section.steps {
+                    n += 1;
+                    let _ = writeln!(out, "  [ ] {n}. {}", step.text);
+                    if let Some(say) = &step.say {
+                        let _ = writeln!(out, "        Say: {say}");
+                    }
+                    if let Some(why) = &step.why {
+                        let _ = writeln!(out, "        Why: {why}");
+                    }
+                    if let Some(warning) = &step.warning {
+                        let _ = writeln!(out, "        WARNING: {warning}");
+                    }
+                }
+                out.push('\n');
+            }
+            if !doc.body.is_empty() {
+                let _ = writeln!(out, "{}", doc.body);
+            }
+        }
+        Details::Note(note) => {
+            let _ = writeln!(out, "{}\n", doc.body);
+            if !note.dos.is_empty() {
+                let _ = writeln!(out, "DO");
+                for item in &note.dos {
+                    let _ = writeln!(out, "  + {item}");
+                }
+            }
+            if !note.donts.is_empty() {
+                let _ = writeln!(out, "DON'T");
+                for item in &note.donts {
+                    let _ = writeln!(out, "  - {item}");
+                }
+            }
+        }
+        Details::Contact(contact) => {
+            let _ = writeln!(out, "{}", contact.organization);
+            let _ = writeln!(out, "Services: {}", contact.services.join(", "));
+            for phone in &contact.phones {
+                let lang = phone.language.as_deref().map(|l| format!(" ({})", languages::display_name(l))).unwrap_or_default();
+                let _ = writeln!(out, "Phone ({}): {}{lang}", phone.kind.as_str(), phone.number);
+            }
+            if let Some(address) = &contact.address {
+                let _ = writeln!(out, "Address: {address}");
+            }
+            if let Some(n) = &contact.neighborhood {
+                let _ = writeln!(out, "Neighborhood: {n}");
+            }
+            let hours = contact.hours.as_deref().unwrap_or("not listed");
+            let state = open.map(OpenStatus::describe).unwrap_or_default();
+            let _ = writeln!(out, "Hours: {hours} — {state}");
+            let langs: Vec<String> = contact.languages.iter().map(|l| languages::display_name(l)).collect();
+            let _ = writeln!(out, "Languages: {}", langs.join(", "));
+            for (label, value) in [("Email", &contact.email), ("Web", &contact.url), ("Eligibility", &contact.eligibility), ("Serves", &contact.service_area)] {
+                if let Some(value) = value {
+                    let _ = writeln!(out, "{label}: {value}");
+                }
+            }
+            let _ = writeln!(out, "\n{}", doc.body);
+        }
+    }
+    out
+}
+
+pub fn directory_text(listing: &DirectoryListing) -> String {
+    let mut out = String::new();
+    for entry in &listing.entries {
+        let doc = &entry.contact;
+        let phone = doc.as_contact().and_then(|c| c.phones.first()).map(|p| p.number.as_str()).unwrap_or("");
+        let _ = write!(out, "{}  {}  {}", doc.title, phone, entry.open.describe());
+        if let Some(d) = entry.distance_km {
+            let _ = write!(out, "  {d:.1} km");
+        }
+        let _ = writeln!(out, "  [{}]", doc.id);
+    }
+    let _ = writeln!(out, "{} contact(s)", listing.total);
+    let services: Vec<String> = listing.facets.service_types.iter().take(8).map(|f| format!("{} {}", f.value, f.count)).collect();
+    let langs: Vec<String> = listing.facets.languages.iter().take(8).map(|f| format!("{} {}", languages::display_name(&f.value), f.count)).collect();
+    let _ = writeln!(out, "services: {}", services.join(", "));
+    let _ = writeln!(out, "languages: {}", langs.join(", "));
+    out
+}
+
+pub fn stats_text(stats: &Stats) -> String {
+    let mut out = String::new();
+    match &stats.content {
+        Some(c) => {
+            let _ = writeln!(out, "pack: {} ({}) channel {} version {}", c.title, c.pack_id, c.channel, c.version);
+            let _ = writeln!(out, "content hash: {}", c.hash);
+        }
+        None => out.push_str("no content installed\n"),
+    }
+    for count in &stats.counts {
+        let _ = writeln!(out, "{}s: {}", count.kind, count.count);
+    }
+    let _ = writeln!(out, "schema version: {}", stats.schema_version);
+    let state = if stats.index_in_step { "in step with the store" } else { "BEHIND the store" };
+    let _ = writeln!(out, "index: {} documents, {state}", stats.index_docs);
+    if let Some(reason) = &stats.opened.index_rebuilt {
+        let _ = writeln!(out, "index rebuilt at open: {reason}");
+    }
+    out
+}

@@ -1,0 +1,16 @@
+//! The pack compiled into the binary (from `content/`), installed on first run.
+
+use crate::content::{Pack, Problem, SourceTree};
+
+include!(concat!(env!("OUT_DIR"), "/bundled_files.rs"));
+
+/// The bundled sources as a tree, `pack.toml` included.
+pub fn sources() -> SourceTree {
+    SourceTree::from_files(FILES.iter().copied())
+}
+
+/// The bundled pack, parsed and validated. An error here is a build defect (the test suite
+/// compiles it), reported with every problem rather than a panic.
+pub fn pack() -> Result<Pack, Vec<Problem>> {
+    sources().compile()
+}

@@ -1,0 +1,99 @@
+//! Names of the languages partners speak, so "spanish interpreter" or "somali" finds contacts whose
+//! record only says `es` or `so`. Indexed beside the tag; never shown as a translation table.
+
+/// Searchable names for a BCP 47 tag (English name, endonym, common words officers type).
+pub fn names(tag: &str) -> &'static [&'static str] {
+    let primary = tag.split('-').next().unwrap_or(tag).to_ascii_lowercase();
+    match primary.as_str() {
+        "en" => &["english", "inglés"],
+        "es" => &["spanish", "español", "hispanic", "latino"],
+        "so" => &["somali", "soomaali"],
+        "hmn" => &["hmong"],
+        "vi" => &["vietnamese", "tiếng việt"],
+        "ar" => &["arabic", "árabe"],
+        "zh" => &["chinese", "mandarin", "cantonese"],
+        "ru" => &["russian"],
+        "fr" => &["french", "français"],
+        "am" => &["amharic"],
+        "om" => &["oromo"],
+        "kar" => &["karen"],
+        "ne" => &["nepali"],
+        "ase" => &["asl", "american sign language", "sign language", "deaf"],
+        _ => &[],
+    }
+}
+
+/// A short display name for a tag, for facets and the directory.
+pub fn display_name(tag: &str) -> String {
+    match tag.to_ascii_lowercase().as_str() {
+        "ase" => "ASL".to_owned(),
+        "vi" => "Vietnamese".to_owned(),
+        "es" => "Spanish".to_owned(),
+        _ => match names(tag).first() {
+            Some(name) => {
+                let mut chars = name.chars();
+                match chars.next() {
+                    Some(first) => first.to_uppercase().chain(chars).collect(),
+                    None => tag.to_owned(),
+                }
+            }
+            None => tag.to_owned(),
+        },
+    }
+}
+
+/// The tag for what a user typed as a language: a tag (`es`) as is, or a name ("Spanish",
+/// "español", "ASL") mapped to its tag. `None` when it is neither.
+pub fn resolve(input: &str) -> Option<String> {
+    let lowered = input.trim().to_lowercase();
+    const KNOWN: &[&str] = &["en", "es", "so", "hmn", "vi", "ar", "zh", "ru", "fr", "am", "om", "kar", "ne", "ase"];
+    if let Some(tag) = KNOWN.iter().find(|t| **t == lowered) {
+        return Some((*tag).to_owned());
+    }
+    if let Some(tag) = KNOWN.iter().find(|t| names(t).contains(&lowered.as_str())) {
+        return Some((*tag).to_owned());
+    }
+    is_valid_tag(input.trim()).then(|| input.trim().to_owned())
+}
+
+/// Whether `tag` is a well-formed BCP 47 tag of the simple kind packs use (`es`, `zh-Hant`, `ase`).
+pub fn is_valid_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let Some(primary) = parts.next() else {
+        return false;
+    };
+    (2..=3).contains(&primary.len())
+        && primary.bytes().all(|b| b.is_ascii_lowercase())
+        && parts.all(|p| (2..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_are_checked_for_shape() {
+        assert!(is_valid_tag("es"));
+        assert!(is_valid_tag("zh-Hant"));
+        assert!(is_valid_tag("ase"));
+        assert!(!is_valid_tag("Spanish"));
+        assert!(!is_valid_tag("e"));
+        assert!(!is_valid_tag("es-"));
+    }
+
+    #[test]
+    fn names_cover_region_subtags() {
+        assert!(names("es-MX").contains(&"spanish"));
+        assert_eq!(display_name("so"), "Somali");
+        assert_eq!(display_name("xx"), "xx");
+    }
+
+    #[test]
+    fn names_resolve_to_tags() {
+        assert_eq!(resolve("Spanish").as_deref(), Some("es"));
+        assert_eq!(resolve("español").as_deref(), Some("es"));
+        assert_eq!(resolve("ASL").as_deref(), Some("ase"));
+        assert_eq!(resolve("so").as_deref(), Some("so"));
+        assert_eq!(resolve("Klingon"), None);
+    }
+}

@@ -1,0 +1,13 @@
+//! Content: the document model, the trainers' source format, and the rules it must meet.
+
+pub mod languages;
+mod model;
+mod source;
+mod validate;
+
+pub use model::{
+    Audience, Checklist, Contact, Details, DocKind, Document, LocationVisibility, Note, Pack,
+    PackInfo, Phone, PhoneKind, Section, Step,
+};
+pub use source::{Problem, SourceFile, SourceTree};
+pub use validate::check_phone_number;

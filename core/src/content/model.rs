@@ -1,0 +1,320 @@
+//! The typed documents FieldRef carries. These types are the one shape content has everywhere:
+//! parsed from trainers' source files, stored as JSON in SQLite, shipped in packs, and handed to
+//! the bindings. Field names follow Open Referral HSDS for contacts where they fit.
+
+use serde::{Deserialize, Serialize};
+
+/// One document of any kind: the fields every kind shares, plus the kind's own details.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Document {
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+    #[serde(default = "default_revision")]
+    pub revision: u32,
+    /// Date of the last edit, `YYYY-MM-DD`.
+    pub updated_at: String,
+    /// BCP 47 tag of the document's own text.
+    #[serde(default = "default_language")]
+    pub language: String,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub audience: Audience,
+    /// Markdown: background for a checklist, the note itself, a contact's description.
+    #[serde(default)]
+    pub body: String,
+    #[serde(flatten)]
+    pub details: Details,
+}
+
+fn default_revision() -> u32 {
+    1
+}
+
+fn default_language() -> String {
+    "en".to_owned()
+}
+
+/// What kind of document this is, with that kind's fields.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Details {
+    Checklist(Checklist),
+    Note(Note),
+    Contact(Contact),
+}
+
+/// The three kinds, for filters and facets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocKind {
+    Checklist,
+    Note,
+    Contact,
+}
+
+impl DocKind {
+    pub const ALL: [DocKind; 3] = [DocKind::Checklist, DocKind::Note, DocKind::Contact];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocKind::Checklist => "checklist",
+            DocKind::Note => "note",
+            DocKind::Contact => "contact",
+        }
+    }
+
+    /// Parses `checklist`, `note` or `contact` (also the plurals a user may type).
+    pub fn parse(text: &str) -> Option<DocKind> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "checklist" | "checklists" => Some(DocKind::Checklist),
+            "note" | "notes" => Some(DocKind::Note),
+            "contact" | "contacts" => Some(DocKind::Contact),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for DocKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Who may see a document.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Audience {
+    /// Anyone, community partners included.
+    #[default]
+    Public,
+    /// Sworn officers only (tactics, internal lines).
+    Officers,
+}
+
+impl Audience {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Audience::Public => "public",
+            Audience::Officers => "officers",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Audience> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "public" => Some(Audience::Public),
+            "officers" | "officer" => Some(Audience::Officers),
+            _ => None,
+        }
+    }
+
+    /// Whether a viewer with this role may see a document meant for `audience`.
+    pub fn may_see(self, audience: Audience) -> bool {
+        self == Audience::Officers || audience == Audience::Public
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Checklist {
+    pub category: String,
+    pub sections: Vec<Section>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Section {
+    pub title: String,
+    pub steps: Vec<Step>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    pub text: String,
+    /// Example phrasing an officer can say aloud.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub say: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub why: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warning: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Note {
+    pub category: String,
+    #[serde(default)]
+    pub communities: Vec<String>,
+    #[serde(rename = "do", default)]
+    pub dos: Vec<String>,
+    #[serde(rename = "dont", default)]
+    pub donts: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Contact {
+    pub organization: String,
+    pub services: Vec<String>,
+    pub service_types: Vec<String>,
+    pub phones: Vec<Phone>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub neighborhood: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latitude: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub longitude: Option<f64>,
+    #[serde(default)]
+    pub location_visibility: LocationVisibility,
+    /// OpenStreetMap `opening_hours` expression; `None` means "call first".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hours: Option<String>,
+    /// BCP 47 tags of the languages staff speak.
+    pub languages: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eligibility: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_area: Option<String>,
+}
+
+impl Contact {
+    /// Coordinates a viewer may see: withheld locations (e.g. domestic-violence shelters) never
+    /// have any, officers-only locations only for officers.
+    pub fn visible_point(&self, viewer: Audience) -> Option<(f64, f64)> {
+        if !self.location_visibility.visible_to(viewer) {
+            return None;
+        }
+        Some((self.latitude?, self.longitude?))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Phone {
+    pub number: String,
+    #[serde(rename = "type", default)]
+    pub kind: PhoneKind,
+    /// Language served on this line when it differs from the contact's (HSDS attaches languages
+    /// to phones: a Spanish line).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PhoneKind {
+    #[default]
+    Voice,
+    Text,
+    Tty,
+    Hotline,
+}
+
+impl PhoneKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PhoneKind::Voice => "voice",
+            PhoneKind::Text => "text",
+            PhoneKind::Tty => "tty",
+            PhoneKind::Hotline => "hotline",
+        }
+    }
+}
+
+/// Who may see where a contact is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LocationVisibility {
+    #[default]
+    Public,
+    /// Address and coordinates shown to officers only.
+    Officers,
+    /// Never shown or indexed (safety: domestic-violence shelters).
+    Withheld,
+}
+
+impl LocationVisibility {
+    pub fn visible_to(self, viewer: Audience) -> bool {
+        match self {
+            LocationVisibility::Public => true,
+            LocationVisibility::Officers => viewer == Audience::Officers,
+            LocationVisibility::Withheld => false,
+        }
+    }
+}
+
+impl Document {
+    pub fn kind(&self) -> DocKind {
+        match self.details {
+            Details::Checklist(_) => DocKind::Checklist,
+            Details::Note(_) => DocKind::Note,
+            Details::Contact(_) => DocKind::Contact,
+        }
+    }
+
+    /// The category of a checklist or note.
+    pub fn category(&self) -> Option<&str> {
+        match &self.details {
+            Details::Checklist(c) => Some(&c.category),
+            Details::Note(n) => Some(&n.category),
+            Details::Contact(_) => None,
+        }
+    }
+
+    pub fn as_contact(&self) -> Option<&Contact> {
+        match &self.details {
+            Details::Contact(c) => Some(c),
+            _ => None,
+        }
+    }
+
+    /// The document as `viewer` may see it: a contact's address and coordinates are removed when
+    /// its location is not visible to that viewer. Applied at every exit (show, directory, FFI).
+    pub fn redacted_for(mut self, viewer: Audience) -> Document {
+        if let Details::Contact(contact) = &mut self.details {
+            if !contact.location_visibility.visible_to(viewer) {
+                contact.address = None;
+                contact.latitude = None;
+                contact.longitude = None;
+            }
+        }
+        self
+    }
+}
+
+/// Pack-wide settings from `pack.toml`: what trainers maintain beside the documents.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PackInfo {
+    pub id: String,
+    pub title: String,
+    /// Update channel a device follows (a city or agency).
+    pub channel: String,
+    /// IANA time zone opening hours are evaluated in.
+    #[serde(default = "default_timezone")]
+    pub timezone: String,
+    #[serde(default)]
+    pub categories: Vec<String>,
+    #[serde(default)]
+    pub service_types: Vec<String>,
+    /// Lines of `=`-separated equivalent terms, e.g. `EDP = emotionally disturbed person`.
+    #[serde(default)]
+    pub synonyms: Vec<String>,
+}
+
+fn default_timezone() -> String {
+    "UTC".to_owned()
+}
+
+/// A whole pack: its settings and every document, sorted by id.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Pack {
+    pub info: PackInfo,
+    pub documents: Vec<Document>,
+}

@@ -1,0 +1,351 @@
+//! Reading trainers' source files: `pack.toml` plus one Markdown file per document, each opening
+//! with TOML front matter between `+++` lines. Every problem is reported with the file, line and
+//! field, and nothing is built while any problem remains.
+
+use std::collections::{BTreeSet, HashMap};
+use std::fmt;
+use std::path::Path;
+
+use serde::Serialize;
+
+use super::model::{Document, Pack, PackInfo};
+use super::validate;
+
+/// One problem found in the sources, printed as `path:line: field: message`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    pub path: String,
+    pub line: usize,
+    pub field: String,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}: {}", self.path, self.line, self.field, self.message)
+    }
+}
+
+/// The text of one source file and the path it is reported under.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub path: String,
+    pub text: String,
+}
+
+/// A pack's sources: `pack.toml` and the document files, in memory. Built from a folder or from
+/// the sources compiled into the binary (the bundled pack).
+#[derive(Debug, Clone, Default)]
+pub struct SourceTree {
+    pub pack_toml: Option<SourceFile>,
+    pub documents: Vec<SourceFile>,
+}
+
+const PACK_FILE: &str = "pack.toml";
+
+impl SourceTree {
+    /// Reads `dir/pack.toml` and every `*.md` under `dir` except `README.md` files, in path order.
+    pub fn read_dir(dir: &Path) -> Result<SourceTree, Vec<Problem>> {
+        let mut tree = SourceTree::default();
+        let mut problems = Vec::new();
+        let mut paths = Vec::new();
+        collect_markdown(dir, &mut paths, &mut problems);
+        paths.sort();
+        for path in paths {
+            let shown = path.display().to_string();
+            match std::fs::read_to_string(&path) {
+                Ok(text) => tree.documents.push(SourceFile { path: shown, text }),
+                Err(e) => problems.push(file_problem(&shown, &e.to_string())),
+            }
+        }
+        let pack_path = dir.join(PACK_FILE);
+        let shown = pack_path.display().to_string();
+        match std::fs::read_to_string(&pack_path) {
+            Ok(text) => tree.pack_toml = Some(SourceFile { path: shown, text }),
+            Err(e) => problems.push(file_problem(&shown, &format!("cannot read: {e}"))),
+        }
+        if problems.is_empty() {
+            Ok(tree)
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// Builds a tree from `(relative path, text)` pairs, `pack.toml` among them.
+    pub fn from_files<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> SourceTree {
+        let mut tree = SourceTree::default();
+        for (path, text) in files {
+            let file = SourceFile {
+                path: path.to_owned(),
+                text: text.to_owned(),
+            };
+            if path == PACK_FILE || path.ends_with("/pack.toml") {
+                tree.pack_toml = Some(file);
+            } else {
+                tree.documents.push(file);
+            }
+        }
+        tree
+    }
+
+    /// Parses and validates everything; returns the pack only when there is no problem at all.
+    pub fn compile(&self) -> Result<Pack, Vec<Problem>> {
+        let mut problems = Vec::new();
+        let info = match &self.pack_toml {
+            Some(file) => parse_pack_info(file, &mut problems),
+            None => {
+                problems.push(file_problem(PACK_FILE, "missing: every pack needs a pack.toml"));
+                None
+            }
+        };
+        let mut documents = Vec::with_capacity(self.documents.len());
+        let mut seen: HashMap<String, String> = HashMap::new();
+        for file in &self.documents {
+            let Some((document, located)) = parse_document(file, &mut problems) else {
+                continue;
+            };
+            if let Some(info) = &info {
+                validate::document(&document, &located, info, &mut problems);
+            }
+            if let Some(first) = seen.get(&document.id) {
+                problems.push(located.problem(
+                    "id",
+                    Some(&document.id),
+                    &format!("duplicate id `{}` (also in {first})", document.id),
+                ));
+            } else {
+                seen.insert(document.id.clone(), file.path.clone());
+            }
+            documents.push(document);
+        }
+        match info {
+            Some(info) if problems.is_empty() => {
+                documents.sort_by(|a, b| a.id.cmp(&b.id));
+                Ok(Pack { info, documents })
+            }
+            _ => Err(problems),
+        }
+    }
+}
+
+fn collect_markdown(dir: &Path, out: &mut Vec<std::path::PathBuf>, problems: &mut Vec<Problem>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            problems.push(file_problem(&dir.display().to_string(), &format!("cannot read folder: {e}")));
+            return;
+        }
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect_markdown(&path, out, problems);
+        } else if path.extension().is_some_and(|e| e == "md")
+            && !path.file_name().is_some_and(|n| n.eq_ignore_ascii_case("README.md"))
+        {
+            out.push(path);
+        }
+    }
+}
+
+fn file_problem(path: &str, message: &str) -> Problem {
+    Problem {
+        path: path.to_owned(),
+        line: 1,
+        field: "file".to_owned(),
+        message: message.to_owned(),
+    }
+}
+
+/// Where a document's front matter sits in its file, to point problems at the right line.
+pub(crate) struct Located<'a> {
+    path: &'a str,
+    front_matter: &'a str,
+    /// 1-based line number of the front matter's first line in the file.
+    first_line: usize,
+}
+
+impl Located<'_> {
+    /// The line of `key = ...`, or of the first line mentioning `needle` at or after it.
+    pub(crate) fn line_of(&self, key: &str, needle: Option<&str>) -> usize {
+        let lines: Vec<&str> = self.front_matter.lines().collect();
+        let key_line = lines.iter().position(|line| {
+            let line = line.trim_start();
+            line.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        });
+        if let Some(needle) = needle.filter(|n| !n.is_empty()) {
+            let from = key_line.unwrap_or(0);
+            if let Some(i) = lines[from..].iter().position(|l| l.contains(needle)) {
+                return self.first_line + from + i;
+            }
+        }
+        match key_line {
+            Some(i) => self.first_line + i,
+            None => self.first_line.saturating_sub(1).max(1),
+        }
+    }
+
+    pub(crate) fn problem(&self, field: &str, needle: Option<&str>, message: &str) -> Problem {
+        let key = field.rsplit(['.', ']']).next().unwrap_or(field);
+        let key = if key.is_empty() { field } else { key };
+        Problem {
+            path: self.path.to_owned(),
+            line: self.line_of(key, needle),
+            field: field.to_owned(),
+            message: message.to_owned(),
+        }
+    }
+}
+
+fn line_at(text: &str, byte: usize) -> usize {
+    text.as_bytes()[..byte.min(text.len())]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+        + 1
+}
+
+fn parse_pack_info(file: &SourceFile, problems: &mut Vec<Problem>) -> Option<PackInfo> {
+    let info: PackInfo = match toml::from_str(&file.text) {
+        Ok(info) => info,
+        Err(e) => {
+            let line = e.span().map(|s| line_at(&file.text, s.start)).unwrap_or(1);
+            problems.push(Problem {
+                path: file.path.clone(),
+                line,
+                field: field_from_message(e.message()).unwrap_or_else(|| "pack".to_owned()),
+                message: e.message().trim().to_owned(),
+            });
+            return None;
+        }
+    };
+    let located = Located {
+        path: &file.path,
+        front_matter: &file.text,
+        first_line: 1,
+    };
+    let before = problems.len();
+    validate::pack_info(&info, &located, problems);
+    (problems.len() == before).then_some(info)
+}
+
+/// Keys every document may have, and each kind's own.
+const COMMON_KEYS: &[&str] = &[
+    "id", "kind", "title", "summary", "revision", "updated_at", "language", "tags", "audience",
+];
+const CHECKLIST_KEYS: &[&str] = &["category", "sections"];
+const NOTE_KEYS: &[&str] = &["category", "communities", "do", "dont"];
+const CONTACT_KEYS: &[&str] = &[
+    "organization", "services", "service_types", "phones", "email", "url", "address",
+    "neighborhood", "latitude", "longitude", "location_visibility", "hours", "languages",
+    "eligibility", "service_area",
+];
+const REQUIRED_COMMON: &[&str] = &["id", "title", "summary", "updated_at"];
+const REQUIRED_CHECKLIST: &[&str] = &["category", "sections"];
+const REQUIRED_NOTE: &[&str] = &["category"];
+const REQUIRED_CONTACT: &[&str] = &["organization", "services", "service_types", "phones", "languages"];
+
+fn parse_document<'a>(
+    file: &'a SourceFile,
+    problems: &mut Vec<Problem>,
+) -> Option<(Document, Located<'a>)> {
+    let text = file.text.strip_prefix('\u{feff}').unwrap_or(&file.text);
+    let Some((front_matter, body)) = split_front_matter(text) else {
+        problems.push(Problem {
+            path: file.path.clone(),
+            line: 1,
+            field: "front matter".to_owned(),
+            message: "expected the file to open with a `+++` line, TOML fields, and a closing `+++` line".to_owned(),
+        });
+        return None;
+    };
+    let located = Located {
+        path: &file.path,
+        front_matter,
+        first_line: 2,
+    };
+    let mut table: toml::Table = match toml::from_str(front_matter) {
+        Ok(table) => table,
+        Err(e) => {
+            let line = e.span().map(|s| line_at(front_matter, s.start) + 1).unwrap_or(1);
+            problems.push(Problem {
+                path: file.path.clone(),
+                line,
+                field: "front matter".to_owned(),
+                message: format!("invalid TOML: {}", e.message().trim()),
+            });
+            return None;
+        }
+    };
+    let (kind_keys, required): (&[&str], &[&str]) = match table.get("kind").and_then(|k| k.as_str()) {
+        Some("checklist") => (CHECKLIST_KEYS, REQUIRED_CHECKLIST),
+        Some("note") => (NOTE_KEYS, REQUIRED_NOTE),
+        Some("contact") => (CONTACT_KEYS, REQUIRED_CONTACT),
+        Some(other) => {
+            problems.push(located.problem(
+                "kind",
+                Some(other),
+                &format!("unknown kind `{other}`: expected checklist, note or contact"),
+            ));
+            return None;
+        }
+        None => {
+            problems.push(located.problem("kind", None, "missing: expected checklist, note or contact"));
+            return None;
+        }
+    };
+    let before = problems.len();
+    let keys: BTreeSet<&String> = table.keys().collect();
+    for key in keys {
+        if !COMMON_KEYS.contains(&key.as_str()) && !kind_keys.contains(&key.as_str()) {
+            problems.push(located.problem(key, None, "unknown field"));
+        }
+    }
+    for key in REQUIRED_COMMON.iter().chain(required) {
+        if !table.contains_key(*key) {
+            problems.push(located.problem(key, None, "missing"));
+        }
+    }
+    if problems.len() > before {
+        return None;
+    }
+    table.insert("body".to_owned(), toml::Value::String(body.trim().to_owned()));
+    match toml::Value::Table(table).try_into::<Document>() {
+        Ok(document) => Some((document, located)),
+        Err(e) => {
+            let message = e.message().trim().to_owned();
+            let field = field_from_message(&message).unwrap_or_else(|| "front matter".to_owned());
+            problems.push(located.problem(&field, None, &message));
+            None
+        }
+    }
+}
+
+/// Splits `+++\n<toml>\n+++\n<body>`; `None` when the fences are missing.
+fn split_front_matter(text: &str) -> Option<(&str, &str)> {
+    let rest = text
+        .strip_prefix("+++\n")
+        .or_else(|| text.strip_prefix("+++\r\n"))?;
+    let mut offset = 0;
+    for line in rest.split_inclusive('\n') {
+        if line.trim_end() == "+++" {
+            return Some((&rest[..offset], &rest[offset + line.len()..]));
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// Pulls the field name out of serde's messages ("missing field `title`", "unknown variant ... in
+/// `audience`") so the problem names it.
+fn field_from_message(message: &str) -> Option<String> {
+    let start = message.find('`')? + 1;
+    let end = start + message[start..].find('`')?;
+    let candidate = &message[start..end];
+    let looks_like_key = !candidate.is_empty()
+        && candidate
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
+    looks_like_key.then(|| candidate.to_owned())
+}

@@ -1,0 +1,234 @@
+//! The rules a document must meet before it can be built into a pack. Each rule reports one
+//! [`Problem`] pointing at the offending field; the rules never stop at the first problem so a
+//! trainer fixes a whole file in one pass.
+
+use std::str::FromStr;
+
+use super::languages;
+use super::model::{Details, Document, LocationVisibility, PackInfo, Phone};
+use super::source::{Located, Problem};
+
+pub(crate) fn pack_info(info: &PackInfo, at: &Located<'_>, problems: &mut Vec<Problem>) {
+    if !is_valid_id(&info.id) {
+        problems.push(at.problem("id", Some(&info.id), "expected lowercase letters, digits and dashes"));
+    }
+    if info.title.trim().is_empty() {
+        problems.push(at.problem("title", None, "must not be empty"));
+    }
+    if !is_valid_id(&info.channel) {
+        problems.push(at.problem("channel", None, "expected lowercase letters, digits and dashes"));
+    }
+    if chrono_tz::Tz::from_str(&info.timezone).is_err() {
+        problems.push(at.problem(
+            "timezone",
+            Some(&info.timezone),
+            &format!("unknown time zone `{}` (expected an IANA name like America/Chicago)", info.timezone),
+        ));
+    }
+    for line in &info.synonyms {
+        let terms = line.split('=').filter(|t| !t.trim().is_empty()).count();
+        if terms < 2 {
+            problems.push(at.problem(
+                "synonyms",
+                Some(line),
+                &format!("`{line}` needs at least two terms separated by `=`"),
+            ));
+        }
+    }
+}
+
+pub(crate) fn document(doc: &Document, at: &Located<'_>, info: &PackInfo, problems: &mut Vec<Problem>) {
+    if !is_valid_id(&doc.id) {
+        problems.push(at.problem(
+            "id",
+            Some(&doc.id),
+            "expected 1-80 lowercase letters, digits and dashes",
+        ));
+    }
+    for (field, value) in [("title", &doc.title), ("summary", &doc.summary)] {
+        if value.trim().is_empty() {
+            problems.push(at.problem(field, None, "must not be empty"));
+        }
+    }
+    if chrono::NaiveDate::parse_from_str(&doc.updated_at, "%Y-%m-%d").is_err() {
+        problems.push(at.problem(
+            "updated_at",
+            Some(&doc.updated_at),
+            &format!("`{}` is not a date (expected YYYY-MM-DD)", doc.updated_at),
+        ));
+    }
+    if !languages::is_valid_tag(&doc.language) {
+        problems.push(language_problem(at, "language", &doc.language));
+    }
+    if let Some(category) = doc.category() {
+        if !info.categories.iter().any(|c| c == category) {
+            problems.push(at.problem(
+                "category",
+                Some(category),
+                &format!("unknown category `{category}` (pack.toml lists the allowed ones)"),
+            ));
+        }
+    }
+    match &doc.details {
+        Details::Checklist(checklist) => {
+            if checklist.sections.is_empty() {
+                problems.push(at.problem("sections", None, "a checklist needs at least one section"));
+            }
+            for (s, section) in checklist.sections.iter().enumerate() {
+                if section.title.trim().is_empty() {
+                    problems.push(at.problem(&format!("sections[{s}].title"), None, "must not be empty"));
+                }
+                if section.steps.is_empty() {
+                    problems.push(at.problem(
+                        &format!("sections[{s}].steps"),
+                        Some(&section.title),
+                        "a section needs at least one step",
+                    ));
+                }
+                for (i, step) in section.steps.iter().enumerate() {
+                    if step.text.trim().is_empty() {
+                        problems.push(at.problem(
+                            &format!("sections[{s}].steps[{i}].text"),
+                            None,
+                            "must not be empty",
+                        ));
+                    }
+                }
+            }
+        }
+        Details::Note(_) => {}
+        Details::Contact(contact) => {
+            if contact.organization.trim().is_empty() {
+                problems.push(at.problem("organization", None, "must not be empty"));
+            }
+            if contact.services.is_empty() {
+                problems.push(at.problem("services", None, "list at least one service"));
+            }
+            if contact.service_types.is_empty() {
+                problems.push(at.problem("service_types", None, "list at least one service type"));
+            }
+            for service_type in &contact.service_types {
+                if !info.service_types.iter().any(|t| t == service_type) {
+                    problems.push(at.problem(
+                        "service_types",
+                        Some(service_type),
+                        &format!("unknown service type `{service_type}` (pack.toml lists the allowed ones)"),
+                    ));
+                }
+            }
+            if contact.phones.is_empty() {
+                problems.push(at.problem("phones", None, "list at least one phone"));
+            }
+            for (i, phone) in contact.phones.iter().enumerate() {
+                phone_problems(phone, i, at, problems);
+            }
+            if let Some(email) = &contact.email {
+                let ok = email
+                    .split_once('@')
+                    .is_some_and(|(user, host)| !user.is_empty() && host.contains('.'));
+                if !ok {
+                    problems.push(at.problem("email", Some(email), &format!("`{email}` is not an email address")));
+                }
+            }
+            if let Some(url) = &contact.url {
+                if !(url.starts_with("https://") || url.starts_with("http://")) {
+                    problems.push(at.problem("url", Some(url), "expected an http:// or https:// address"));
+                }
+            }
+            match (contact.latitude, contact.longitude) {
+                (Some(lat), Some(lon)) => {
+                    if !(-90.0..=90.0).contains(&lat) {
+                        problems.push(at.problem("latitude", None, &format!("{lat} is outside -90..90")));
+                    }
+                    if !(-180.0..=180.0).contains(&lon) {
+                        problems.push(at.problem("longitude", None, &format!("{lon} is outside -180..180")));
+                    }
+                }
+                (Some(_), None) => problems.push(at.problem("longitude", None, "missing: latitude is given")),
+                (None, Some(_)) => problems.push(at.problem("latitude", None, "missing: longitude is given")),
+                (None, None) => {}
+            }
+            if contact.location_visibility == LocationVisibility::Withheld
+                && (contact.address.is_some() || contact.latitude.is_some())
+            {
+                problems.push(at.problem(
+                    "location_visibility",
+                    None,
+                    "a withheld location must not carry an address or coordinates",
+                ));
+            }
+            if let Some(hours) = &contact.hours {
+                if let Err(e) = opening_hours::OpeningHours::from_str(hours) {
+                    let detail = e.to_string();
+                    let detail = detail.lines().next().unwrap_or("").trim();
+                    problems.push(at.problem(
+                        "hours",
+                        Some(hours),
+                        &format!("`{hours}` is not valid opening_hours syntax ({detail})"),
+                    ));
+                }
+            }
+            if contact.languages.is_empty() {
+                problems.push(at.problem("languages", None, "list at least one language"));
+            }
+            for tag in &contact.languages {
+                if !languages::is_valid_tag(tag) {
+                    problems.push(language_problem(at, "languages", tag));
+                }
+            }
+        }
+    }
+}
+
+fn language_problem(at: &Located<'_>, field: &str, tag: &str) -> Problem {
+    at.problem(
+        field,
+        Some(tag),
+        &format!("`{tag}` is not a BCP 47 language tag (e.g. en, es, so, ase)"),
+    )
+}
+
+fn phone_problems(phone: &Phone, i: usize, at: &Located<'_>, problems: &mut Vec<Problem>) {
+    let field = format!("phones[{i}].number");
+    if let Err(message) = check_phone_number(&phone.number) {
+        problems.push(at.problem(&field, Some(&phone.number), &message));
+    }
+    if let Some(tag) = &phone.language {
+        if !languages::is_valid_tag(tag) {
+            problems.push(language_problem(at, &format!("phones[{i}].language"), tag));
+        }
+    }
+}
+
+/// North American numbers: 7 or 10 digits (11 with a leading 1), or a 3-digit service code
+/// (911-style N11 codes and 988).
+pub fn check_phone_number(number: &str) -> Result<(), String> {
+    if let Some(bad) = number
+        .chars()
+        .find(|c| !(c.is_ascii_digit() || " -().+".contains(*c)))
+    {
+        return Err(format!("`{number}` has `{bad}`: only digits, spaces and - ( ) . + are allowed"));
+    }
+    let digits: String = number.chars().filter(|c| c.is_ascii_digit()).collect();
+    let ok = match digits.len() {
+        3 => digits == "988" || (digits.ends_with("11") && digits != "011"),
+        7 | 10 => true,
+        11 => digits.starts_with('1'),
+        _ => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{number}` has {} digits: expected 7, 10, 11 with a leading 1, or a 3-digit code like 988",
+            digits.len()
+        ))
+    }
+}
+
+pub(crate) fn is_valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 80
+        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !id.starts_with('-')
+}

@@ -1,0 +1,69 @@
+//! The core's error type. Rich on purpose: the CLI prints it, and the FFI layer maps it once to
+//! the few cases a screen can act on.
+
+use std::path::PathBuf;
+
+use crate::content::Problem;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("storage: {0}")]
+    Storage(#[from] rusqlite::Error),
+
+    #[error(
+        "the data in {path} was written by a newer FieldRef (schema {found}; this version knows up \
+         to {supported}): update the app; nothing was changed"
+    )]
+    SchemaTooNew {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
+
+    #[error("search index: {0}")]
+    Index(#[from] tantivy::TantivyError),
+
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("content has {} problem(s):\n{}", .0.len(), render_problems(.0))]
+    InvalidContent(Vec<Problem>),
+
+    #[error("not found: {0}")]
+    NotFound(String),
+
+    #[error("invalid input: {0}")]
+    InvalidInput(String),
+
+    #[error("corrupt data: {0}")]
+    Corrupt(String),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+fn render_problems(problems: &[Problem]) -> String {
+    problems
+        .iter()
+        .map(|p| p.to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+impl Error {
+    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}
+
+impl From<serde_json::Error> for Error {
+    fn from(e: serde_json::Error) -> Self {
+        Error::Corrupt(format!("stored JSON: {e}"))
+    }
+}

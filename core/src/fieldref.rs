@@ -1,0 +1,265 @@
+//! [`FieldRef`]: the one object the CLI, the FFI layer and the tests use. It owns the store (the
+//! truth) and the index (derived), keeps them in step, and installs the bundled pack on first run
+//! so a fresh device answers with no network.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, RwLock};
+
+use serde::Serialize;
+
+use crate::content::{Audience, DocKind, Document, Pack, PackInfo};
+use crate::directory::{self, DirectoryListing, DirectoryQuery, HoursEvaluator, OpenStatus};
+use crate::error::{Error, Result};
+use crate::index::{IndexLocation, SearchIndex};
+use crate::search::{self, SearchRequest, SearchResults, Synonyms};
+use crate::store::{ContentChange, ContentState, SavedItem, Store};
+
+/// How to open a data directory.
+#[derive(Debug, Clone)]
+pub struct OpenOptions {
+    pub data_dir: PathBuf,
+    /// Keep the index in memory (rebuilt at each open) instead of `data_dir/index`.
+    pub index_in_memory: bool,
+    /// Install the bundled pack when the store has no content yet.
+    pub install_bundled: bool,
+}
+
+impl OpenOptions {
+    pub fn new(data_dir: impl Into<PathBuf>) -> OpenOptions {
+        OpenOptions {
+            data_dir: data_dir.into(),
+            index_in_memory: false,
+            install_bundled: true,
+        }
+    }
+}
+
+/// What happened while opening, for logs and `fieldref stats`.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct OpenReport {
+    pub installed_bundled: bool,
+    /// Why the index was rebuilt at open, if it was.
+    pub index_rebuilt: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct KindCount {
+    pub kind: DocKind,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Stats {
+    pub content: Option<ContentState>,
+    pub counts: Vec<KindCount>,
+    pub schema_version: i64,
+    pub index_docs: u64,
+    /// The content the index reflects; equal to the store's unless something is wrong.
+    pub index_tag: String,
+    pub index_in_step: bool,
+    pub opened: OpenReport,
+}
+
+/// Pack settings a search needs, compiled once per install.
+struct Settings {
+    info: PackInfo,
+    synonyms: Synonyms,
+}
+
+impl Settings {
+    fn of(info: Option<PackInfo>) -> Settings {
+        let info = info.unwrap_or_else(|| PackInfo {
+            id: String::new(),
+            title: String::new(),
+            channel: String::new(),
+            timezone: "UTC".to_owned(),
+            categories: Vec::new(),
+            service_types: Vec::new(),
+            synonyms: Vec::new(),
+        });
+        Settings {
+            synonyms: Synonyms::from_lines(&info.synonyms),
+            info,
+        }
+    }
+}
+
+pub struct FieldRef {
+    data_dir: PathBuf,
+    location: IndexLocation,
+    store: Mutex<Store>,
+    index: RwLock<SearchIndex>,
+    settings: RwLock<Settings>,
+    opened: OpenReport,
+}
+
+const STORE_FILE: &str = "fieldref.sqlite3";
+const INDEX_DIR: &str = "index";
+
+impl FieldRef {
+    /// Opens `data_dir` (created if needed), installing the bundled pack on first run.
+    /// Does disk I/O; on first run also builds the index (~100 ms): not for a UI thread.
+    pub fn open(data_dir: impl Into<PathBuf>) -> Result<FieldRef> {
+        FieldRef::open_with(OpenOptions::new(data_dir))
+    }
+
+    pub fn open_with(options: OpenOptions) -> Result<FieldRef> {
+        let data_dir = options.data_dir;
+        std::fs::create_dir_all(&data_dir).map_err(|e| Error::io(&data_dir, e))?;
+        let mut store = Store::open(&data_dir.join(STORE_FILE))?;
+        let mut opened = OpenReport::default();
+        if options.install_bundled && store.content_state()?.is_none() {
+            let pack = crate::bundled::pack().map_err(Error::InvalidContent)?;
+            store.apply(ContentChange::Full(&pack), 0, None)?;
+            opened.installed_bundled = true;
+        }
+        let location = if options.index_in_memory {
+            IndexLocation::Memory
+        } else {
+            IndexLocation::Directory(data_dir.join(INDEX_DIR))
+        };
+        let (index, rebuilt) = SearchIndex::open_or_rebuild(&location, &store)?;
+        opened.index_rebuilt = rebuilt;
+        let settings = Settings::of(store.pack_info()?);
+        Ok(FieldRef {
+            data_dir,
+            location,
+            store: Mutex::new(store),
+            index: RwLock::new(index),
+            settings: RwLock::new(settings),
+            opened,
+        })
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    pub fn open_report(&self) -> &OpenReport {
+        &self.opened
+    }
+
+    /// Ranked hits for what the user typed. Reads the index only (no SQLite); typically well under
+    /// a millisecond on the bundled content. Never an error for anything typed.
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
+        let settings = read(&self.settings);
+        let index = read(&self.index);
+        search::run(&index, &settings.synonyms, &settings.info.timezone, request)
+    }
+
+    /// One document as `viewer` may see it; `None` when it is not installed or not for them.
+    pub fn document(&self, id: &str, viewer: Audience) -> Result<Option<Document>> {
+        let doc = self.store()?.document(id)?;
+        Ok(doc.filter(|d| viewer.may_see(d.audience)).map(|d| d.redacted_for(viewer)))
+    }
+
+    /// Whether a contact is open at `at` (now when `None`), in the pack's time zone.
+    pub fn open_status(&self, document: &Document, at: Option<chrono::DateTime<chrono::Utc>>) -> Option<OpenStatus> {
+        let contact = document.as_contact()?;
+        let settings = read(&self.settings);
+        let mut hours = HoursEvaluator::new(&settings.info.timezone);
+        Some(hours.status(contact.hours.as_deref(), at.unwrap_or_else(chrono::Utc::now)))
+    }
+
+    /// Contacts by service, language, neighborhood, open now and near, with facet counts.
+    pub fn directory(&self, query: &DirectoryQuery) -> Result<DirectoryListing> {
+        let contacts = self.store()?.documents(Some(DocKind::Contact))?;
+        let timezone = read(&self.settings).info.timezone.clone();
+        Ok(directory::list(contacts, query, &timezone))
+    }
+
+    pub fn pack_info(&self) -> PackInfo {
+        read(&self.settings).info.clone()
+    }
+
+    pub fn content_state(&self) -> Result<Option<ContentState>> {
+        self.store()?.content_state()
+    }
+
+    pub fn add_bookmark(&self, id: &str) -> Result<()> {
+        let store = self.store()?;
+        if store.document(id)?.is_none() {
+            return Err(Error::NotFound(format!("document `{id}`")));
+        }
+        store.add_bookmark(id)
+    }
+
+    pub fn remove_bookmark(&self, id: &str) -> Result<bool> {
+        self.store()?.remove_bookmark(id)
+    }
+
+    pub fn is_bookmarked(&self, id: &str) -> Result<bool> {
+        self.store()?.is_bookmarked(id)
+    }
+
+    pub fn bookmarks(&self) -> Result<Vec<SavedItem>> {
+        self.store()?.bookmarks()
+    }
+
+    pub fn record_view(&self, id: &str) -> Result<()> {
+        self.store()?.record_view(id)
+    }
+
+    pub fn recents(&self, limit: usize) -> Result<Vec<SavedItem>> {
+        self.store()?.recents(limit)
+    }
+
+    pub fn stats(&self) -> Result<Stats> {
+        let store = self.store()?;
+        let content = store.content_state()?;
+        let expected = crate::index::expected_tag(content.as_ref());
+        let index = read(&self.index);
+        Ok(Stats {
+            counts: store
+                .count_by_kind()?
+                .into_iter()
+                .map(|(kind, count)| KindCount { kind, count })
+                .collect(),
+            schema_version: store.schema_version()?,
+            index_docs: index.num_docs(),
+            index_in_step: index.tag() == expected,
+            index_tag: index.tag().to_owned(),
+            content,
+            opened: self.opened.clone(),
+        })
+    }
+
+    /// Rebuilds the index from the store (e.g. after a crash, or on request).
+    pub fn rebuild_index(&self) -> Result<()> {
+        let store = self.store()?;
+        let mut index = write(&self.index);
+        // Drop the old reader's files before replacing them.
+        *index = SearchIndex::rebuild(&IndexLocation::Memory, &Store::open_in_memory()?)?;
+        *index = SearchIndex::rebuild(&self.location, &store)?;
+        Ok(())
+    }
+
+    /// Installs content as `version` in one store transaction, then brings the index in step.
+    /// If the process dies between the two, the next open sees the index behind and rebuilds it.
+    pub fn install(&self, change: ContentChange<'_>, version: u64, expected_hash: Option<&str>) -> Result<ContentState> {
+        let mut store = self.store()?;
+        let state = store.apply(change, version, expected_hash)?;
+        *write(&self.settings) = Settings::of(store.pack_info()?);
+        let mut index = write(&self.index);
+        *index = SearchIndex::rebuild(&IndexLocation::Memory, &Store::open_in_memory()?)?;
+        *index = SearchIndex::rebuild(&self.location, &store)?;
+        Ok(state)
+    }
+
+    /// Installs a whole pack (e.g. one built with `fieldref pack build`) as `version`.
+    pub fn install_pack(&self, pack: &Pack, version: u64) -> Result<ContentState> {
+        self.install(ContentChange::Full(pack), version, None)
+    }
+
+    pub(crate) fn store(&self) -> Result<MutexGuard<'_, Store>> {
+        Ok(self.store.lock().unwrap_or_else(|poisoned| poisoned.into_inner()))
+    }
+}
+
+fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    lock.read().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    lock.write().unwrap_or_else(|poisoned| poisoned.into_inner())
+}

@@ -1,0 +1,160 @@
+//! The tantivy schema and the analyzers behind it. Text is indexed twice over: stemmed per
+//! language for BM25 (`*_en`, `*_es`), and unstemmed in `words`, whose term dictionary is where
+//! typo and prefix expansion look for the real words a user meant.
+
+use tantivy::schema::{
+    FacetOptions, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, STORED,
+    STRING,
+};
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
+};
+use tantivy::Index;
+
+/// Bumped whenever the schema or the analyzers change: an index of another format is rebuilt.
+pub const INDEX_FORMAT: &str = "fieldref-index-3";
+
+pub const EN_ANALYZER: &str = "fieldref_en";
+pub const ES_ANALYZER: &str = "fieldref_es";
+pub const WORDS_ANALYZER: &str = "fieldref_words";
+
+/// The languages documents are analyzed in; anything else is analyzed as English.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextLanguage {
+    English,
+    Spanish,
+}
+
+impl TextLanguage {
+    pub const ALL: [TextLanguage; 2] = [TextLanguage::English, TextLanguage::Spanish];
+
+    pub fn of(tag: &str) -> TextLanguage {
+        if tag == "es" || tag.starts_with("es-") {
+            TextLanguage::Spanish
+        } else {
+            TextLanguage::English
+        }
+    }
+}
+
+/// Stemmed fields of one language.
+#[derive(Debug, Clone, Copy)]
+pub struct LanguageFields {
+    /// Title, boosted highest.
+    pub title: Field,
+    /// Summary, body and steps: stored, because snippets are cut from it.
+    pub body: Field,
+    /// Tags, names, services, languages, communities: matched, never shown.
+    pub extra: Field,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    pub id: Field,
+    pub kind: Field,
+    /// Stored display title (the language fields are not stored).
+    pub display_title: Field,
+    pub doc_language: Field,
+    pub en: LanguageFields,
+    pub es: LanguageFields,
+    /// Unstemmed words of everything searchable: the vocabulary for typo and prefix expansion.
+    pub words: Field,
+    /// `/kind/…`, `/category/…`, `/service/…`, `/language/…`, `/audience/…`.
+    pub facets: Field,
+    pub latitude: Field,
+    pub longitude: Field,
+    pub hours: Field,
+}
+
+impl Fields {
+    pub fn of(&self, language: TextLanguage) -> &LanguageFields {
+        match language {
+            TextLanguage::English => &self.en,
+            TextLanguage::Spanish => &self.es,
+        }
+    }
+
+    pub fn from_schema(schema: &Schema) -> tantivy::Result<Fields> {
+        let get = |name: &str| schema.get_field(name);
+        let lang = |suffix: &str| -> tantivy::Result<LanguageFields> {
+            Ok(LanguageFields {
+                title: get(&format!("title_{suffix}"))?,
+                body: get(&format!("body_{suffix}"))?,
+                extra: get(&format!("extra_{suffix}"))?,
+            })
+        };
+        Ok(Fields {
+            id: get("id")?,
+            kind: get("kind")?,
+            display_title: get("display_title")?,
+            doc_language: get("doc_language")?,
+            en: lang("en")?,
+            es: lang("es")?,
+            words: get("words")?,
+            facets: get("facets")?,
+            latitude: get("latitude")?,
+            longitude: get("longitude")?,
+            hours: get("hours")?,
+        })
+    }
+}
+
+pub fn build_schema() -> Schema {
+    let mut builder = Schema::builder();
+    builder.add_text_field("id", STRING | STORED);
+    builder.add_text_field("kind", STRING | STORED);
+    builder.add_text_field("display_title", STORED);
+    builder.add_text_field("doc_language", STRING | STORED);
+    for (suffix, analyzer) in [("en", EN_ANALYZER), ("es", ES_ANALYZER)] {
+        let positions = TextFieldIndexing::default()
+            .set_tokenizer(analyzer)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+        builder.add_text_field(&format!("title_{suffix}"), TextOptions::default().set_indexing_options(positions.clone()));
+        builder.add_text_field(
+            &format!("body_{suffix}"),
+            TextOptions::default().set_indexing_options(positions.clone()).set_stored(),
+        );
+        builder.add_text_field(&format!("extra_{suffix}"), TextOptions::default().set_indexing_options(positions));
+    }
+    let words = TextFieldIndexing::default()
+        .set_tokenizer(WORDS_ANALYZER)
+        .set_index_option(IndexRecordOption::Basic);
+    builder.add_text_field("words", TextOptions::default().set_indexing_options(words));
+    builder.add_facet_field("facets", FacetOptions::default());
+    builder.add_f64_field("latitude", FAST | STORED);
+    builder.add_f64_field("longitude", FAST | STORED);
+    builder.add_text_field("hours", STORED);
+    builder.build()
+}
+
+/// Registers the analyzers the schema names. Must run on every opened index before use.
+pub fn register_analyzers(index: &Index) {
+    let tokenizers = index.tokenizers();
+    tokenizers.register(
+        EN_ANALYZER,
+        TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(RemoveLongFilter::limit(40))
+            .filter(LowerCaser)
+            .filter(AsciiFoldingFilter)
+            .filter(Stemmer::new(Language::English))
+            .build(),
+    );
+    // Spanish: stem before folding accents, since the Snowball rules expect them ("-ción").
+    tokenizers.register(
+        ES_ANALYZER,
+        TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(RemoveLongFilter::limit(40))
+            .filter(LowerCaser)
+            .filter(Stemmer::new(Language::Spanish))
+            .filter(AsciiFoldingFilter)
+            .build(),
+    );
+    tokenizers.register(
+        WORDS_ANALYZER,
+        TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(RemoveLongFilter::limit(40))
+            .filter(LowerCaser)
+            .filter(AsciiFoldingFilter)
+            .build(),
+    );
+}

@@ -1,0 +1,16 @@
+//! FieldRef's shared core: the content model, the SQLite store (source of truth), the tantivy
+//! index (derived, rebuildable), search, the partner directory, and packs. No FFI and no UI here:
+//! the CLI, the uniffi bindings and the tests all go through [`FieldRef`].
+
+pub mod bundled;
+pub mod content;
+pub mod directory;
+mod error;
+mod fieldref;
+pub mod index;
+pub mod pack;
+pub mod search;
+pub mod store;
+
+pub use error::{Error, Result};
+pub use fieldref::{FieldRef, KindCount, OpenOptions, OpenReport, Stats};

@@ -1,0 +1,227 @@
+//! Search: one query string from a phone keyboard in, ranked hits out, in milliseconds, offline.
+//! Lenient parsing ([`parse`]), typo and prefix expansion from the index's vocabulary
+//! ([`expand`]), trainers' synonyms ([`synonyms`]), BM25 with boosted titles ([`plan`]), facet
+//! filters and counts, "open now" and "near" as post-filters, and snippets with highlights.
+
+pub mod expand;
+pub mod parse;
+mod plan;
+pub mod snippet;
+pub mod synonyms;
+
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::schema::Value;
+use tantivy::snippet::SnippetGenerator;
+use tantivy::TantivyDocument;
+
+use crate::content::{Audience, DocKind};
+use crate::directory::{sorted_counts, FacetCount, GeoFilter, HoursEvaluator, OpenState, OpenStatus};
+use crate::error::Result;
+use crate::index::{SearchIndex, TextLanguage};
+
+pub use parse::ParsedQuery;
+pub use snippet::{Highlight, Snippet};
+pub use synonyms::Synonyms;
+
+#[derive(Debug, Clone, Default)]
+pub struct SearchFilters {
+    pub kinds: Vec<DocKind>,
+    pub categories: Vec<String>,
+    pub service_types: Vec<String>,
+    /// Languages spoken at a contact (BCP 47 tags).
+    pub languages: Vec<String>,
+    /// Only contacts open at the request's instant.
+    pub open_now: bool,
+    /// Only contacts within the radius; every contact hit gets its distance.
+    pub near: Option<GeoFilter>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SearchRequest {
+    pub query: String,
+    pub filters: SearchFilters,
+    pub limit: usize,
+    /// Who is looking: the public never sees officers-only documents.
+    pub viewer: Audience,
+    /// The instant "open now" means; `None` is the current time.
+    pub at: Option<DateTime<Utc>>,
+}
+
+impl SearchRequest {
+    pub fn new(query: impl Into<String>) -> SearchRequest {
+        SearchRequest {
+            query: query.into(),
+            filters: SearchFilters::default(),
+            limit: 20,
+            viewer: Audience::Officers,
+            at: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    pub id: String,
+    pub kind: DocKind,
+    pub title: String,
+    pub score: f32,
+    pub snippet: Snippet,
+    /// For contacts with a public location, when the request had a point.
+    pub distance_km: Option<f64>,
+    /// For contacts, at the request's instant.
+    pub open: Option<OpenStatus>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SearchFacets {
+    pub kinds: Vec<FacetCount>,
+    pub categories: Vec<FacetCount>,
+    pub service_types: Vec<FacetCount>,
+    pub languages: Vec<FacetCount>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SearchResults {
+    pub hits: Vec<Hit>,
+    /// Documents matching the text and facet filters (before "open now" and "near").
+    pub total: u64,
+    pub facets: SearchFacets,
+    /// "open now" was read from the query text itself.
+    pub open_now_from_query: bool,
+    pub took_us: u64,
+}
+
+/// How many candidates are scored when post-filters ("open now", "near") may drop some.
+const POST_FILTER_CANDIDATES: usize = 1_000;
+const MAX_LIMIT: usize = 200;
+const FACET_GROUPS: [&str; 4] = ["kind", "category", "service", "language"];
+
+/// Runs `request` against `index`. Never fails on what the user typed; errors are storage faults.
+pub fn run(index: &SearchIndex, synonyms: &Synonyms, timezone: &str, request: &SearchRequest) -> Result<SearchResults> {
+    let started = Instant::now();
+    let parsed = parse::parse(&request.query);
+    let mut filters = request.filters.clone();
+    filters.open_now |= parsed.open_now;
+    let has_filters = !(filters.kinds.is_empty()
+        && filters.categories.is_empty()
+        && filters.service_types.is_empty()
+        && filters.languages.is_empty()
+        && !filters.open_now
+        && filters.near.is_none());
+    if parsed.is_empty() && !has_filters {
+        return Ok(SearchResults {
+            took_us: started.elapsed().as_micros() as u64,
+            ..SearchResults::default()
+        });
+    }
+    if filters.open_now && filters.kinds.is_empty() {
+        filters.kinds.push(DocKind::Contact);
+    }
+
+    let searcher = index.searcher();
+    let fields = index.fields();
+    let mut planner = plan::Planner {
+        searcher: &searcher,
+        fields,
+        analyzers: plan::Analyzers::of(index),
+    };
+    let text = planner.text_query(&parsed, synonyms);
+    if text.is_none() && !parsed.is_empty() {
+        return Ok(SearchResults::default());
+    }
+    let query = plan::combine(text.as_ref().map(|q| q.box_clone()), plan::filter_query(fields, &filters, request.viewer));
+
+    let limit = request.limit.clamp(1, MAX_LIMIT);
+    let post_filtering = filters.open_now || filters.near.is_some_and(|n| n.radius_km.is_some());
+    let candidates = if post_filtering { POST_FILTER_CANDIDATES } else { limit };
+    let mut facet_collector = FacetCollector::for_field("facets");
+    for group in FACET_GROUPS {
+        facet_collector.add_facet(format!("/{group}").as_str());
+    }
+    let (top, facet_counts, total) = searcher.search(
+        &*query,
+        &(TopDocs::with_limit(candidates).order_by_score(), facet_collector, Count),
+    )?;
+
+    let generators: Vec<(TextLanguage, Option<SnippetGenerator>)> = TextLanguage::ALL
+        .into_iter()
+        .map(|language| {
+            let generator = text.as_ref().and_then(|q| {
+                let mut generator = SnippetGenerator::create(&searcher, &**q, fields.of(language).body).ok()?;
+                generator.set_max_num_chars(snippet::SNIPPET_CHARS);
+                Some(generator)
+            });
+            (language, generator)
+        })
+        .collect();
+
+    let at = request.at.unwrap_or_else(Utc::now);
+    let mut hours = HoursEvaluator::new(timezone);
+    let mut hits = Vec::with_capacity(limit);
+    for (score, address) in top {
+        if hits.len() == limit {
+            break;
+        }
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let text_of = |field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+        let kind = DocKind::parse(&text_of(fields.kind)).unwrap_or(DocKind::Note);
+        let (open, distance_km) = if kind == DocKind::Contact {
+            let hours_text = doc.get_first(fields.hours).and_then(|v| v.as_str());
+            let open = hours.status(hours_text, at);
+            let point = doc
+                .get_first(fields.latitude)
+                .and_then(|v| v.as_f64())
+                .zip(doc.get_first(fields.longitude).and_then(|v| v.as_f64()));
+            let distance = filters.near.zip(point).map(|(near, (lat, lon))| near.distance_km(lat, lon));
+            (Some(open), distance)
+        } else {
+            (None, None)
+        };
+        if filters.open_now && open.as_ref().is_none_or(|o| o.state != OpenState::Open) {
+            continue;
+        }
+        if let Some(near) = filters.near.filter(|n| n.radius_km.is_some()) {
+            if !distance_km.is_some_and(|d| near.admits(d)) {
+                continue;
+            }
+        }
+        let language = TextLanguage::of(&text_of(fields.doc_language));
+        let generator = generators.iter().find(|(l, _)| *l == language).and_then(|(_, g)| g.as_ref());
+        hits.push(Hit {
+            id: text_of(fields.id),
+            kind,
+            title: text_of(fields.display_title),
+            score,
+            snippet: snippet::make(generator, &doc, fields.of(language).body),
+            distance_km,
+            open,
+        });
+    }
+
+    let mut groups: BTreeMap<&str, Vec<FacetCount>> = BTreeMap::new();
+    for group in FACET_GROUPS {
+        let prefix = format!("/{group}");
+        let counts = facet_counts.get(prefix.as_str()).filter_map(|(facet, count)| {
+            facet.to_path().last().map(|value| ((*value).to_owned(), count))
+        });
+        groups.insert(group, sorted_counts(counts));
+    }
+    let mut take = |group: &str| groups.remove(group).unwrap_or_default();
+    Ok(SearchResults {
+        hits,
+        total: total as u64,
+        facets: SearchFacets {
+            kinds: take("kind"),
+            categories: take("category"),
+            service_types: take("service"),
+            languages: take("language"),
+        },
+        open_now_from_query: parsed.open_now,
+        took_us: started.elapsed().as_micros() as u64,
+    })
+}

@@ -1,0 +1,90 @@
+//! Snippets with highlight ranges as character offsets, so the shells draw them natively (no HTML
+//! to parse, no byte offsets to misread in UTF-16 or Swift strings).
+
+use serde::Serialize;
+use tantivy::schema::Value;
+use tantivy::snippet::SnippetGenerator;
+use tantivy::TantivyDocument;
+
+/// Longest snippet, in characters.
+pub const SNIPPET_CHARS: usize = 180;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Highlight {
+    /// Character offsets into the snippet text, end exclusive.
+    pub start: u32,
+    pub end: u32,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Snippet {
+    pub text: String,
+    pub highlights: Vec<Highlight>,
+}
+
+/// A snippet of `doc`'s stored body around the query's matches, or its opening when the match
+/// was elsewhere (title, tags).
+pub fn make(generator: Option<&SnippetGenerator>, doc: &TantivyDocument, body: tantivy::schema::Field) -> Snippet {
+    if let Some(generator) = generator {
+        let snippet = generator.snippet_from_doc(doc);
+        if !snippet.highlighted().is_empty() {
+            let fragment = snippet.fragment();
+            let highlights = snippet
+                .highlighted()
+                .iter()
+                .map(|range| Highlight {
+                    start: char_offset(fragment, range.start),
+                    end: char_offset(fragment, range.end),
+                })
+                .collect();
+            return Snippet {
+                text: fragment.to_owned(),
+                highlights,
+            };
+        }
+    }
+    let text = doc.get_first(body).and_then(|v| v.as_str()).unwrap_or_default();
+    Snippet {
+        text: opening(text),
+        highlights: Vec::new(),
+    }
+}
+
+fn char_offset(text: &str, byte: usize) -> u32 {
+    let byte = byte.min(text.len());
+    text.char_indices().take_while(|(i, _)| *i < byte).count() as u32
+}
+
+/// The first sentence-ish stretch of `text`, cut at a word boundary.
+fn opening(text: &str) -> String {
+    let first_line = text.lines().next().unwrap_or_default();
+    if first_line.chars().count() <= SNIPPET_CHARS {
+        return first_line.to_owned();
+    }
+    let cut: String = first_line.chars().take(SNIPPET_CHARS).collect();
+    match cut.rfind(' ') {
+        Some(space) => format!("{}…", &cut[..space]),
+        None => cut,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_count_characters_not_bytes() {
+        let text = "Intérprete disponible";
+        let start = text.find("disponible").expect("present");
+        assert_eq!(char_offset(text, start), 11);
+        assert_eq!(start, 12);
+    }
+
+    #[test]
+    fn long_openings_are_cut_at_a_word() {
+        let long = "word ".repeat(100);
+        let cut = opening(&long);
+        assert!(cut.ends_with('…'));
+        assert!(cut.chars().count() <= SNIPPET_CHARS + 1);
+    }
+}

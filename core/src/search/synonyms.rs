@@ -1,0 +1,74 @@
+//! Trainers' synonyms, expanded at query time: the pack can change them without reindexing.
+
+/// Groups of equivalent terms; each term is a sequence of lowercased words.
+#[derive(Debug, Clone, Default)]
+pub struct Synonyms {
+    groups: Vec<Vec<Vec<String>>>,
+}
+
+impl Synonyms {
+    /// Compiles `pack.toml` lines like `EDP = emotionally disturbed person = mental health crisis`.
+    pub fn from_lines(lines: &[String]) -> Synonyms {
+        let groups = lines
+            .iter()
+            .map(|line| {
+                line.split('=')
+                    .map(|term| {
+                        term.split(|c: char| !c.is_alphanumeric())
+                            .filter(|w| !w.is_empty())
+                            .map(str::to_lowercase)
+                            .collect::<Vec<_>>()
+                    })
+                    .filter(|words| !words.is_empty())
+                    .collect::<Vec<_>>()
+            })
+            .filter(|group| group.len() > 1)
+            .collect();
+        Synonyms { groups }
+    }
+
+    /// The alternatives to add for `words` (the query's terms in order): for every group with a
+    /// member found as a run of consecutive words, the group's other members.
+    pub fn alternatives(&self, words: &[String]) -> Vec<&[String]> {
+        let mut out: Vec<&[String]> = Vec::new();
+        for group in &self.groups {
+            let hit = group
+                .iter()
+                .position(|member| words.windows(member.len()).any(|w| w == member.as_slice()));
+            if let Some(found) = hit {
+                for (i, member) in group.iter().enumerate() {
+                    if i != found && !out.contains(&member.as_slice()) {
+                        out.push(member);
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<String> {
+        text.split(' ').map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn a_member_brings_in_the_others() {
+        let s = Synonyms::from_lines(&["EDP = emotionally disturbed person = mental health crisis".to_owned()]);
+        let alts = s.alternatives(&words("edp downtown"));
+        assert_eq!(alts.len(), 2);
+        assert_eq!(alts[1], words("mental health crisis").as_slice());
+        let from_phrase = s.alternatives(&words("mental health crisis"));
+        assert_eq!(from_phrase[0], words("edp").as_slice());
+        assert!(s.alternatives(&words("mental")).is_empty());
+    }
+
+    #[test]
+    fn lines_without_two_terms_are_ignored() {
+        let s = Synonyms::from_lines(&["lonely".to_owned(), " = x".to_owned()]);
+        assert!(s.alternatives(&words("lonely")).is_empty());
+    }
+}

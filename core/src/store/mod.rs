@@ -1,0 +1,281 @@
+//! The SQLite store: the device's source of truth for content, pack metadata and the user's own
+//! data (bookmarks, recents, outbox). The search index is derived from it and can always be
+//! rebuilt; the store cannot, so every content change is one transaction.
+
+mod migrations;
+mod user_data;
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::content::{DocKind, Document, Pack, PackInfo};
+use crate::error::{Error, Result};
+
+pub use migrations::SCHEMA_VERSION;
+pub use user_data::SavedItem;
+
+/// What content the store holds: which pack, at which version, with which hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ContentState {
+    pub pack_id: String,
+    pub title: String,
+    pub channel: String,
+    /// Release version; 0 is the bundled content a device starts with.
+    pub version: u64,
+    /// SHA-256 over the pack settings and every document, in id order (see [`state_hash`]).
+    pub hash: String,
+    pub installed_at: String,
+}
+
+/// A change to the content: the whole pack, or the documents added, changed and removed since the
+/// installed version.
+#[derive(Debug, Clone)]
+pub enum ContentChange<'a> {
+    Full(&'a Pack),
+    Delta {
+        info: &'a PackInfo,
+        upserts: &'a [Document],
+        deletes: &'a [String],
+    },
+}
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed) the store at `path`, in WAL mode, migrated to the current schema.
+    pub fn open(path: &Path) -> Result<Store> {
+        let conn = Connection::open(path)?;
+        Store::setup(conn, path.to_owned())
+    }
+
+    /// A store that lives only in memory (tests, tools).
+    pub fn open_in_memory() -> Result<Store> {
+        Store::setup(Connection::open_in_memory()?, PathBuf::from(":memory:"))
+    }
+
+    fn setup(mut conn: Connection, path: PathBuf) -> Result<Store> {
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        let _mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |row| row.get(0))?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        migrations::migrate(&mut conn, &path)?;
+        Ok(Store { conn, path })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self.conn.query_row("PRAGMA user_version", [], |row| row.get(0))?)
+    }
+
+    /// The installed content, or `None` before the first install.
+    pub fn content_state(&self) -> Result<Option<ContentState>> {
+        let Some(info) = self.pack_info()? else {
+            return Ok(None);
+        };
+        let version = self.meta("content_version")?.unwrap_or_default();
+        Ok(Some(ContentState {
+            pack_id: info.id,
+            title: info.title,
+            channel: info.channel,
+            version: version.parse().map_err(|_| Error::Corrupt(format!("content_version `{version}`")))?,
+            hash: self.meta("content_hash")?.unwrap_or_default(),
+            installed_at: self.meta("installed_at")?.unwrap_or_default(),
+        }))
+    }
+
+    pub fn pack_info(&self) -> Result<Option<PackInfo>> {
+        match self.meta("pack_info")? {
+            Some(json) => Ok(Some(serde_json::from_str(&json)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Applies `change` as `version` in one transaction. When `expected_hash` is given, the merged
+    /// content's hash must equal it or nothing is committed (the signed state of a release).
+    pub fn apply(&mut self, change: ContentChange<'_>, version: u64, expected_hash: Option<&str>) -> Result<ContentState> {
+        let tx = self.conn.transaction()?;
+        let info = match change {
+            ContentChange::Full(pack) => {
+                tx.execute("DELETE FROM documents", [])?;
+                insert_documents(&tx, &pack.documents)?;
+                &pack.info
+            }
+            ContentChange::Delta { info, upserts, deletes } => {
+                let mut delete = tx.prepare_cached("DELETE FROM documents WHERE id = ?1")?;
+                for id in deletes {
+                    delete.execute([id])?;
+                }
+                drop(delete);
+                insert_documents(&tx, upserts)?;
+                info
+            }
+        };
+        let info_json = serde_json::to_string(info)?;
+        let hash = hash_stored(&tx, &info_json)?;
+        if let Some(expected) = expected_hash {
+            if expected != hash {
+                return Err(Error::Corrupt(format!(
+                    "merged content hash {hash} does not match the signed {expected}; nothing applied"
+                )));
+            }
+        }
+        let installed_at = chrono::Utc::now().to_rfc3339();
+        for (key, value) in [
+            ("pack_info", info_json.as_str()),
+            ("content_version", &version.to_string()),
+            ("content_hash", &hash),
+            ("installed_at", &installed_at),
+        ] {
+            set_meta(&tx, key, value)?;
+        }
+        tx.commit()?;
+        self.content_state()?
+            .ok_or_else(|| Error::Corrupt("content state missing after install".to_owned()))
+    }
+
+    pub fn document(&self, id: &str) -> Result<Option<Document>> {
+        let json: Option<String> = self
+            .conn
+            .query_row("SELECT json FROM documents WHERE id = ?1", [id], |row| row.get(0))
+            .optional()?;
+        Ok(match json {
+            Some(json) => Some(serde_json::from_str(&json)?),
+            None => None,
+        })
+    }
+
+    /// Every document, in id order; `kind` narrows to one kind.
+    pub fn documents(&self, kind: Option<DocKind>) -> Result<Vec<Document>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT json FROM documents WHERE ?1 IS NULL OR kind = ?1 ORDER BY id")?;
+        let rows = stmt.query_map([kind.map(DocKind::as_str)], |row| row.get::<_, String>(0))?;
+        let mut out = Vec::new();
+        for json in rows {
+            out.push(serde_json::from_str(&json?)?);
+        }
+        Ok(out)
+    }
+
+    pub fn count_by_kind(&self) -> Result<Vec<(DocKind, u64)>> {
+        let mut out = Vec::new();
+        for kind in DocKind::ALL {
+            let n: i64 = self
+                .conn
+                .query_row("SELECT COUNT(*) FROM documents WHERE kind = ?1", [kind.as_str()], |row| row.get(0))?;
+            out.push((kind, n as u64));
+        }
+        Ok(out)
+    }
+
+    /// Recomputes the content hash from the stored rows (to check the store against its record).
+    pub fn computed_hash(&self) -> Result<Option<String>> {
+        match self.meta("pack_info")? {
+            Some(info_json) => Ok(Some(hash_stored(&self.conn, &info_json)?)),
+            None => Ok(None),
+        }
+    }
+
+    pub(crate) fn meta(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |row| row.get(0))
+            .optional()?)
+    }
+
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+fn set_meta(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        params![key, value],
+    )?;
+    Ok(())
+}
+
+fn insert_documents(tx: &Transaction<'_>, documents: &[Document]) -> Result<()> {
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO documents(id, kind, title, language, audience, revision, json)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+         ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, title = excluded.title,
+             language = excluded.language, audience = excluded.audience,
+             revision = excluded.revision, json = excluded.json",
+    )?;
+    for doc in documents {
+        insert.execute(params![
+            doc.id,
+            doc.kind().as_str(),
+            doc.title,
+            doc.language,
+            doc.audience.as_str(),
+            doc.revision,
+            serde_json::to_string(doc)?,
+        ])?;
+    }
+    Ok(())
+}
+
+fn hash_stored(conn: &Connection, info_json: &str) -> Result<String> {
+    let mut stmt = conn.prepare_cached("SELECT id, json FROM documents ORDER BY id")?;
+    let rows = stmt.query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)))?;
+    let mut hasher = StateHasher::new(info_json);
+    for row in rows {
+        let (id, json) = row?;
+        hasher.add(&id, &json);
+    }
+    Ok(hasher.finish())
+}
+
+/// The content hash: SHA-256 over the pack settings and `id\njson\n` of every document in id
+/// order. The same function hashes a pack before it is sent and a store after it is applied, so a
+/// device can prove the merged result equals what was signed.
+pub fn state_hash(pack: &Pack) -> Result<String> {
+    let mut documents: Vec<&Document> = pack.documents.iter().collect();
+    documents.sort_by(|a, b| a.id.cmp(&b.id));
+    let mut hasher = StateHasher::new(&serde_json::to_string(&pack.info)?);
+    for doc in documents {
+        hasher.add(&doc.id, &serde_json::to_string(doc)?);
+    }
+    Ok(hasher.finish())
+}
+
+struct StateHasher(Sha256);
+
+impl StateHasher {
+    fn new(info_json: &str) -> Self {
+        let mut sha = Sha256::new();
+        sha.update(b"fieldref-state-v1\n");
+        sha.update(info_json.as_bytes());
+        sha.update(b"\n");
+        StateHasher(sha)
+    }
+
+    fn add(&mut self, id: &str, json: &str) {
+        self.0.update(id.as_bytes());
+        self.0.update(b"\n");
+        self.0.update(json.as_bytes());
+        self.0.update(b"\n");
+    }
+
+    fn finish(self) -> String {
+        hex(&self.0.finalize())
+    }
+}
+
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests;
