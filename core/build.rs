@@ -14,18 +14,23 @@ fn main() {
         collect(&content, &content, &mut files);
     }
     files.sort();
-    let mut out = String::from("/// `(path relative to content/, absolute path)` of every bundled source file.\n");
+    let mut out = String::from(
+        "/// `(path relative to content/, absolute path)` of every bundled source file.\n",
+    );
     out.push_str("pub(crate) static FILES: &[(&str, &str)] = &[\n");
     for (relative, absolute) in &files {
         writeln!(out, "    ({relative:?}, include_str!({absolute:?})),").expect("write to string");
     }
     out.push_str("];\n");
-    let dest = PathBuf::from(std::env::var("OUT_DIR").expect("set by cargo")).join("bundled_files.rs");
+    let dest =
+        PathBuf::from(std::env::var("OUT_DIR").expect("set by cargo")).join("bundled_files.rs");
     std::fs::write(dest, out).expect("write bundled_files.rs");
 }
 
 fn collect(root: &Path, dir: &Path, files: &mut Vec<(String, String)>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
@@ -35,7 +40,11 @@ fn collect(root: &Path, dir: &Path, files: &mut Vec<(String, String)>) {
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
         let wanted = name == "pack.toml" || (name.ends_with(".md") && name != "README.md");
         if wanted {
-            let relative = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+            let relative = path
+                .strip_prefix(root)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .replace('\\', "/");
             files.push((relative, path.display().to_string()));
         }
     }

@@ -15,7 +15,11 @@ use fieldref_core::{pack, FieldRef};
 use serde_json::json;
 
 #[derive(Parser)]
-#[command(name = "fieldref", version, about = "Offline field reference for officers and community partners")]
+#[command(
+    name = "fieldref",
+    version,
+    about = "Offline field reference for officers and community partners"
+)]
 struct Cli {
     /// Where the store and index live [default: the user's data dir, or $FIELDREF_DATA_DIR]
     #[arg(long, global = true, env = "FIELDREF_DATA_DIR")]
@@ -111,7 +115,11 @@ impl PlaceArgs {
     fn languages(&self) -> Result<Vec<String>> {
         self.languages
             .iter()
-            .map(|l| languages::resolve(l).with_context(|| format!("--language `{l}`: not a language tag or known language name")))
+            .map(|l| {
+                languages::resolve(l).with_context(|| {
+                    format!("--language `{l}`: not a language tag or known language name")
+                })
+            })
             .collect()
     }
 
@@ -168,7 +176,15 @@ fn run(cli: Cli) -> Result<()> {
         command => {
             let app = open(cli.data_dir)?;
             match command {
-                Command::Search { query, kinds, categories, services, place, limit, json } => {
+                Command::Search {
+                    query,
+                    kinds,
+                    categories,
+                    services,
+                    place,
+                    limit,
+                    json,
+                } => {
                     let request = SearchRequest {
                         query,
                         filters: SearchFilters {
@@ -197,12 +213,20 @@ fn run(cli: Cli) -> Result<()> {
                     app.record_view(&id)?;
                     let open = app.open_status(&doc, None);
                     if json {
-                        print_json(&json!({ "document": doc, "open": open, "bookmarked": app.is_bookmarked(&id)? }))?;
+                        print_json(
+                            &json!({ "document": doc, "open": open, "bookmarked": app.is_bookmarked(&id)? }),
+                        )?;
                     } else {
                         print!("{}", render::document_text(&doc, open.as_ref()));
                     }
                 }
-                Command::Directory { services, neighborhood, place, limit, json } => {
+                Command::Directory {
+                    services,
+                    neighborhood,
+                    place,
+                    limit,
+                    json,
+                } => {
                     let query = DirectoryQuery {
                         service_types: services,
                         languages: place.languages()?,
@@ -276,17 +300,29 @@ fn run_pack(command: PackCommand, data_dir: Option<PathBuf>) -> Result<()> {
             let bytes = pack::encode(&pack)?;
             progress.inc(1);
             progress.set_message("writing");
-            std::fs::write(&output, &bytes).with_context(|| format!("writing {}", output.display()))?;
+            std::fs::write(&output, &bytes)
+                .with_context(|| format!("writing {}", output.display()))?;
             progress.inc(1);
             progress.finish_and_clear();
-            println!("{}: {} documents, {} bytes", output.display(), pack.documents.len(), bytes.len());
+            println!(
+                "{}: {} documents, {} bytes",
+                output.display(),
+                pack.documents.len(),
+                bytes.len()
+            );
         }
         PackCommand::Install { file, version } => {
-            let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
             let pack = pack::decode(&bytes).with_context(|| file.display().to_string())?;
             let app = open(data_dir)?;
             let state = app.install_pack(&pack, version)?;
-            println!("installed {} version {} ({} documents)", state.pack_id, state.version, pack.documents.len());
+            println!(
+                "installed {} version {} ({} documents)",
+                state.pack_id,
+                state.version,
+                pack.documents.len()
+            );
         }
     }
     Ok(())
@@ -301,7 +337,11 @@ fn compile(dir: &std::path::Path) -> Result<fieldref_core::content::Pack> {
             for problem in &problems {
                 eprintln!("{problem}");
             }
-            bail!("{}: {} problem(s); nothing was built", dir.display(), problems.len())
+            bail!(
+                "{}: {} problem(s); nothing was built",
+                dir.display(),
+                problems.len()
+            )
         }
     }
 }
@@ -332,9 +372,12 @@ fn parse_audience(text: &str) -> Result<Audience, String> {
 fn parse_instant(text: &str) -> Result<DateTime<Utc>, String> {
     DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| format!("`{text}` is not an RFC 3339 instant like 2026-11-25T03:00:00-06:00 ({e})"))
+        .map_err(|e| {
+            format!("`{text}` is not an RFC 3339 instant like 2026-11-25T03:00:00-06:00 ({e})")
+        })
 }
 
 fn parse_point(text: &str) -> Result<(f64, f64), String> {
-    GeoFilter::parse_point(text).ok_or_else(|| format!("`{text}`: expected LAT,LON in degrees, e.g. 44.02,-92.47"))
+    GeoFilter::parse_point(text)
+        .ok_or_else(|| format!("`{text}`: expected LAT,LON in degrees, e.g. 44.02,-92.47"))
 }

@@ -40,7 +40,14 @@ pub fn search_text(results: &SearchResults) -> String {
         out.push_str("no results\n");
     }
     for (i, hit) in results.hits.iter().enumerate() {
-        let _ = write!(out, "{:>2}. {}  [{}] {}", i + 1, hit.title, hit.kind, hit.id);
+        let _ = write!(
+            out,
+            "{:>2}. {}  [{}] {}",
+            i + 1,
+            hit.title,
+            hit.kind,
+            hit.id
+        );
         if let Some(d) = hit.distance_km {
             let _ = write!(out, "  {d:.1} km");
         }
@@ -124,8 +131,17 @@ pub fn document_text(doc: &Document, open: Option<&OpenStatus>) -> String {
             let _ = writeln!(out, "{}", contact.organization);
             let _ = writeln!(out, "Services: {}", contact.services.join(", "));
             for phone in &contact.phones {
-                let lang = phone.language.as_deref().map(|l| format!(" ({})", languages::display_name(l))).unwrap_or_default();
-                let _ = writeln!(out, "Phone ({}): {}{lang}", phone.kind.as_str(), phone.number);
+                let lang = phone
+                    .language
+                    .as_deref()
+                    .map(|l| format!(" ({})", languages::display_name(l)))
+                    .unwrap_or_default();
+                let _ = writeln!(
+                    out,
+                    "Phone ({}): {}{lang}",
+                    phone.kind.as_str(),
+                    phone.number
+                );
             }
             if let Some(address) = &contact.address {
                 let _ = writeln!(out, "Address: {address}");
@@ -136,9 +152,18 @@ pub fn document_text(doc: &Document, open: Option<&OpenStatus>) -> String {
             let hours = contact.hours.as_deref().unwrap_or("not listed");
             let state = open.map(OpenStatus::describe).unwrap_or_default();
             let _ = writeln!(out, "Hours: {hours} — {state}");
-            let langs: Vec<String> = contact.languages.iter().map(|l| languages::display_name(l)).collect();
+            let langs: Vec<String> = contact
+                .languages
+                .iter()
+                .map(|l| languages::display_name(l))
+                .collect();
             let _ = writeln!(out, "Languages: {}", langs.join(", "));
-            for (label, value) in [("Email", &contact.email), ("Web", &contact.url), ("Eligibility", &contact.eligibility), ("Serves", &contact.service_area)] {
+            for (label, value) in [
+                ("Email", &contact.email),
+                ("Web", &contact.url),
+                ("Eligibility", &contact.eligibility),
+                ("Serves", &contact.service_area),
+            ] {
                 if let Some(value) = value {
                     let _ = writeln!(out, "{label}: {value}");
                 }
@@ -153,7 +178,11 @@ pub fn directory_text(listing: &DirectoryListing) -> String {
     let mut out = String::new();
     for entry in &listing.entries {
         let doc = &entry.contact;
-        let phone = doc.as_contact().and_then(|c| c.phones.first()).map(|p| p.number.as_str()).unwrap_or("");
+        let phone = doc
+            .as_contact()
+            .and_then(|c| c.phones.first())
+            .map(|p| p.number.as_str())
+            .unwrap_or("");
         let _ = write!(out, "{}  {}  {}", doc.title, phone, entry.open.describe());
         if let Some(d) = entry.distance_km {
             let _ = write!(out, "  {d:.1} km");
@@ -161,8 +190,20 @@ pub fn directory_text(listing: &DirectoryListing) -> String {
         let _ = writeln!(out, "  [{}]", doc.id);
     }
     let _ = writeln!(out, "{} contact(s)", listing.total);
-    let services: Vec<String> = listing.facets.service_types.iter().take(8).map(|f| format!("{} {}", f.value, f.count)).collect();
-    let langs: Vec<String> = listing.facets.languages.iter().take(8).map(|f| format!("{} {}", languages::display_name(&f.value), f.count)).collect();
+    let services: Vec<String> = listing
+        .facets
+        .service_types
+        .iter()
+        .take(8)
+        .map(|f| format!("{} {}", f.value, f.count))
+        .collect();
+    let langs: Vec<String> = listing
+        .facets
+        .languages
+        .iter()
+        .take(8)
+        .map(|f| format!("{} {}", languages::display_name(&f.value), f.count))
+        .collect();
     let _ = writeln!(out, "services: {}", services.join(", "));
     let _ = writeln!(out, "languages: {}", langs.join(", "));
     out
@@ -172,7 +213,11 @@ pub fn stats_text(stats: &Stats) -> String {
     let mut out = String::new();
     match &stats.content {
         Some(c) => {
-            let _ = writeln!(out, "pack: {} ({}) channel {} version {}", c.title, c.pack_id, c.channel, c.version);
+            let _ = writeln!(
+                out,
+                "pack: {} ({}) channel {} version {}",
+                c.title, c.pack_id, c.channel, c.version
+            );
             let _ = writeln!(out, "content hash: {}", c.hash);
         }
         None => out.push_str("no content installed\n"),
@@ -181,7 +226,11 @@ pub fn stats_text(stats: &Stats) -> String {
         let _ = writeln!(out, "{}s: {}", count.kind, count.count);
     }
     let _ = writeln!(out, "schema version: {}", stats.schema_version);
-    let state = if stats.index_in_step { "in step with the store" } else { "BEHIND the store" };
+    let state = if stats.index_in_step {
+        "in step with the store"
+    } else {
+        "BEHIND the store"
+    };
     let _ = writeln!(out, "index: {} documents, {state}", stats.index_docs);
     if let Some(reason) = &stats.opened.index_rebuilt {
         let _ = writeln!(out, "index rebuilt at open: {reason}");

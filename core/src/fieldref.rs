@@ -150,15 +150,24 @@ impl FieldRef {
     /// One document as `viewer` may see it; `None` when it is not installed or not for them.
     pub fn document(&self, id: &str, viewer: Audience) -> Result<Option<Document>> {
         let doc = self.store()?.document(id)?;
-        Ok(doc.filter(|d| viewer.may_see(d.audience)).map(|d| d.redacted_for(viewer)))
+        Ok(doc
+            .filter(|d| viewer.may_see(d.audience))
+            .map(|d| d.redacted_for(viewer)))
     }
 
     /// Whether a contact is open at `at` (now when `None`), in the pack's time zone.
-    pub fn open_status(&self, document: &Document, at: Option<chrono::DateTime<chrono::Utc>>) -> Option<OpenStatus> {
+    pub fn open_status(
+        &self,
+        document: &Document,
+        at: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Option<OpenStatus> {
         let contact = document.as_contact()?;
         let settings = read(&self.settings);
         let mut hours = HoursEvaluator::new(&settings.info.timezone);
-        Some(hours.status(contact.hours.as_deref(), at.unwrap_or_else(chrono::Utc::now)))
+        Some(hours.status(
+            contact.hours.as_deref(),
+            at.unwrap_or_else(chrono::Utc::now),
+        ))
     }
 
     /// Contacts by service, language, neighborhood, open now and near, with facet counts.
@@ -236,7 +245,12 @@ impl FieldRef {
 
     /// Installs content as `version` in one store transaction, then brings the index in step.
     /// If the process dies between the two, the next open sees the index behind and rebuilds it.
-    pub fn install(&self, change: ContentChange<'_>, version: u64, expected_hash: Option<&str>) -> Result<ContentState> {
+    pub fn install(
+        &self,
+        change: ContentChange<'_>,
+        version: u64,
+        expected_hash: Option<&str>,
+    ) -> Result<ContentState> {
         let mut store = self.store()?;
         let state = store.apply(change, version, expected_hash)?;
         *write(&self.settings) = Settings::of(store.pack_info()?);
@@ -252,7 +266,10 @@ impl FieldRef {
     }
 
     pub(crate) fn store(&self) -> Result<MutexGuard<'_, Store>> {
-        Ok(self.store.lock().unwrap_or_else(|poisoned| poisoned.into_inner()))
+        Ok(self
+            .store
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()))
     }
 }
 
@@ -261,5 +278,6 @@ fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
 }
 
 fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
-    lock.write().unwrap_or_else(|poisoned| poisoned.into_inner())
+    lock.write()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }

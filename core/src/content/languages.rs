@@ -46,7 +46,9 @@ pub fn display_name(tag: &str) -> String {
 /// "español", "ASL") mapped to its tag. `None` when it is neither.
 pub fn resolve(input: &str) -> Option<String> {
     let lowered = input.trim().to_lowercase();
-    const KNOWN: &[&str] = &["en", "es", "so", "hmn", "vi", "ar", "zh", "ru", "fr", "am", "om", "kar", "ne", "ase"];
+    const KNOWN: &[&str] = &[
+        "en", "es", "so", "hmn", "vi", "ar", "zh", "ru", "fr", "am", "om", "kar", "ne", "ase",
+    ];
     if let Some(tag) = KNOWN.iter().find(|t| **t == lowered) {
         return Some((*tag).to_owned());
     }

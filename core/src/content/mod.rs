@@ -11,3 +11,6 @@ pub use model::{
 };
 pub use source::{Problem, SourceFile, SourceTree};
 pub use validate::check_phone_number;
+
+#[cfg(test)]
+mod tests;

@@ -22,7 +22,11 @@ pub struct Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: {}: {}", self.path, self.line, self.field, self.message)
+        write!(
+            f,
+            "{}:{}: {}: {}",
+            self.path, self.line, self.field, self.message
+        )
     }
 }
 
@@ -94,7 +98,10 @@ impl SourceTree {
         let info = match &self.pack_toml {
             Some(file) => parse_pack_info(file, &mut problems),
             None => {
-                problems.push(file_problem(PACK_FILE, "missing: every pack needs a pack.toml"));
+                problems.push(file_problem(
+                    PACK_FILE,
+                    "missing: every pack needs a pack.toml",
+                ));
                 None
             }
         };
@@ -132,7 +139,10 @@ fn collect_markdown(dir: &Path, out: &mut Vec<std::path::PathBuf>, problems: &mu
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) => {
-            problems.push(file_problem(&dir.display().to_string(), &format!("cannot read folder: {e}")));
+            problems.push(file_problem(
+                &dir.display().to_string(),
+                &format!("cannot read folder: {e}"),
+            ));
             return;
         }
     };
@@ -141,7 +151,9 @@ fn collect_markdown(dir: &Path, out: &mut Vec<std::path::PathBuf>, problems: &mu
         if path.is_dir() {
             collect_markdown(&path, out, problems);
         } else if path.extension().is_some_and(|e| e == "md")
-            && !path.file_name().is_some_and(|n| n.eq_ignore_ascii_case("README.md"))
+            && !path
+                .file_name()
+                .is_some_and(|n| n.eq_ignore_ascii_case("README.md"))
         {
             out.push(path);
         }
@@ -232,19 +244,45 @@ fn parse_pack_info(file: &SourceFile, problems: &mut Vec<Problem>) -> Option<Pac
 
 /// Keys every document may have, and each kind's own.
 const COMMON_KEYS: &[&str] = &[
-    "id", "kind", "title", "summary", "revision", "updated_at", "language", "tags", "audience",
+    "id",
+    "kind",
+    "title",
+    "summary",
+    "revision",
+    "updated_at",
+    "language",
+    "tags",
+    "audience",
 ];
 const CHECKLIST_KEYS: &[&str] = &["category", "sections"];
 const NOTE_KEYS: &[&str] = &["category", "communities", "do", "dont"];
 const CONTACT_KEYS: &[&str] = &[
-    "organization", "services", "service_types", "phones", "email", "url", "address",
-    "neighborhood", "latitude", "longitude", "location_visibility", "hours", "languages",
-    "eligibility", "service_area",
+    "organization",
+    "services",
+    "service_types",
+    "phones",
+    "email",
+    "url",
+    "address",
+    "neighborhood",
+    "latitude",
+    "longitude",
+    "location_visibility",
+    "hours",
+    "languages",
+    "eligibility",
+    "service_area",
 ];
 const REQUIRED_COMMON: &[&str] = &["id", "title", "summary", "updated_at"];
 const REQUIRED_CHECKLIST: &[&str] = &["category", "sections"];
 const REQUIRED_NOTE: &[&str] = &["category"];
-const REQUIRED_CONTACT: &[&str] = &["organization", "services", "service_types", "phones", "languages"];
+const REQUIRED_CONTACT: &[&str] = &[
+    "organization",
+    "services",
+    "service_types",
+    "phones",
+    "languages",
+];
 
 fn parse_document<'a>(
     file: &'a SourceFile,
@@ -256,7 +294,9 @@ fn parse_document<'a>(
             path: file.path.clone(),
             line: 1,
             field: "front matter".to_owned(),
-            message: "expected the file to open with a `+++` line, TOML fields, and a closing `+++` line".to_owned(),
+            message:
+                "expected the file to open with a `+++` line, TOML fields, and a closing `+++` line"
+                    .to_owned(),
         });
         return None;
     };
@@ -268,7 +308,10 @@ fn parse_document<'a>(
     let mut table: toml::Table = match toml::from_str(front_matter) {
         Ok(table) => table,
         Err(e) => {
-            let line = e.span().map(|s| line_at(front_matter, s.start) + 1).unwrap_or(1);
+            let line = e
+                .span()
+                .map(|s| line_at(front_matter, s.start) + 1)
+                .unwrap_or(1);
             problems.push(Problem {
                 path: file.path.clone(),
                 line,
@@ -278,7 +321,8 @@ fn parse_document<'a>(
             return None;
         }
     };
-    let (kind_keys, required): (&[&str], &[&str]) = match table.get("kind").and_then(|k| k.as_str()) {
+    let (kind_keys, required): (&[&str], &[&str]) = match table.get("kind").and_then(|k| k.as_str())
+    {
         Some("checklist") => (CHECKLIST_KEYS, REQUIRED_CHECKLIST),
         Some("note") => (NOTE_KEYS, REQUIRED_NOTE),
         Some("contact") => (CONTACT_KEYS, REQUIRED_CONTACT),
@@ -291,7 +335,11 @@ fn parse_document<'a>(
             return None;
         }
         None => {
-            problems.push(located.problem("kind", None, "missing: expected checklist, note or contact"));
+            problems.push(located.problem(
+                "kind",
+                None,
+                "missing: expected checklist, note or contact",
+            ));
             return None;
         }
     };
@@ -310,7 +358,10 @@ fn parse_document<'a>(
     if problems.len() > before {
         return None;
     }
-    table.insert("body".to_owned(), toml::Value::String(body.trim().to_owned()));
+    table.insert(
+        "body".to_owned(),
+        toml::Value::String(body.trim().to_owned()),
+    );
     match toml::Value::Table(table).try_into::<Document>() {
         Ok(document) => Some((document, located)),
         Err(e) => {

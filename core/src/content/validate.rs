@@ -10,19 +10,30 @@ use super::source::{Located, Problem};
 
 pub(crate) fn pack_info(info: &PackInfo, at: &Located<'_>, problems: &mut Vec<Problem>) {
     if !is_valid_id(&info.id) {
-        problems.push(at.problem("id", Some(&info.id), "expected lowercase letters, digits and dashes"));
+        problems.push(at.problem(
+            "id",
+            Some(&info.id),
+            "expected lowercase letters, digits and dashes",
+        ));
     }
     if info.title.trim().is_empty() {
         problems.push(at.problem("title", None, "must not be empty"));
     }
     if !is_valid_id(&info.channel) {
-        problems.push(at.problem("channel", None, "expected lowercase letters, digits and dashes"));
+        problems.push(at.problem(
+            "channel",
+            None,
+            "expected lowercase letters, digits and dashes",
+        ));
     }
     if chrono_tz::Tz::from_str(&info.timezone).is_err() {
         problems.push(at.problem(
             "timezone",
             Some(&info.timezone),
-            &format!("unknown time zone `{}` (expected an IANA name like America/Chicago)", info.timezone),
+            &format!(
+                "unknown time zone `{}` (expected an IANA name like America/Chicago)",
+                info.timezone
+            ),
         ));
     }
     for line in &info.synonyms {
@@ -37,7 +48,12 @@ pub(crate) fn pack_info(info: &PackInfo, at: &Located<'_>, problems: &mut Vec<Pr
     }
 }
 
-pub(crate) fn document(doc: &Document, at: &Located<'_>, info: &PackInfo, problems: &mut Vec<Problem>) {
+pub(crate) fn document(
+    doc: &Document,
+    at: &Located<'_>,
+    info: &PackInfo,
+    problems: &mut Vec<Problem>,
+) {
     if !is_valid_id(&doc.id) {
         problems.push(at.problem(
             "id",
@@ -72,11 +88,19 @@ pub(crate) fn document(doc: &Document, at: &Located<'_>, info: &PackInfo, proble
     match &doc.details {
         Details::Checklist(checklist) => {
             if checklist.sections.is_empty() {
-                problems.push(at.problem("sections", None, "a checklist needs at least one section"));
+                problems.push(at.problem(
+                    "sections",
+                    None,
+                    "a checklist needs at least one section",
+                ));
             }
             for (s, section) in checklist.sections.iter().enumerate() {
                 if section.title.trim().is_empty() {
-                    problems.push(at.problem(&format!("sections[{s}].title"), None, "must not be empty"));
+                    problems.push(at.problem(
+                        &format!("sections[{s}].title"),
+                        None,
+                        "must not be empty",
+                    ));
                 }
                 if section.steps.is_empty() {
                     problems.push(at.problem(
@@ -127,25 +151,45 @@ pub(crate) fn document(doc: &Document, at: &Located<'_>, info: &PackInfo, proble
                     .split_once('@')
                     .is_some_and(|(user, host)| !user.is_empty() && host.contains('.'));
                 if !ok {
-                    problems.push(at.problem("email", Some(email), &format!("`{email}` is not an email address")));
+                    problems.push(at.problem(
+                        "email",
+                        Some(email),
+                        &format!("`{email}` is not an email address"),
+                    ));
                 }
             }
             if let Some(url) = &contact.url {
                 if !(url.starts_with("https://") || url.starts_with("http://")) {
-                    problems.push(at.problem("url", Some(url), "expected an http:// or https:// address"));
+                    problems.push(at.problem(
+                        "url",
+                        Some(url),
+                        "expected an http:// or https:// address",
+                    ));
                 }
             }
             match (contact.latitude, contact.longitude) {
                 (Some(lat), Some(lon)) => {
                     if !(-90.0..=90.0).contains(&lat) {
-                        problems.push(at.problem("latitude", None, &format!("{lat} is outside -90..90")));
+                        problems.push(at.problem(
+                            "latitude",
+                            None,
+                            &format!("{lat} is outside -90..90"),
+                        ));
                     }
                     if !(-180.0..=180.0).contains(&lon) {
-                        problems.push(at.problem("longitude", None, &format!("{lon} is outside -180..180")));
+                        problems.push(at.problem(
+                            "longitude",
+                            None,
+                            &format!("{lon} is outside -180..180"),
+                        ));
                     }
                 }
-                (Some(_), None) => problems.push(at.problem("longitude", None, "missing: latitude is given")),
-                (None, Some(_)) => problems.push(at.problem("latitude", None, "missing: longitude is given")),
+                (Some(_), None) => {
+                    problems.push(at.problem("longitude", None, "missing: latitude is given"))
+                }
+                (None, Some(_)) => {
+                    problems.push(at.problem("latitude", None, "missing: longitude is given"))
+                }
                 (None, None) => {}
             }
             if contact.location_visibility == LocationVisibility::Withheld
@@ -159,8 +203,15 @@ pub(crate) fn document(doc: &Document, at: &Located<'_>, info: &PackInfo, proble
             }
             if let Some(hours) = &contact.hours {
                 if let Err(e) = opening_hours::OpeningHours::from_str(hours) {
-                    let detail = e.to_string();
-                    let detail = detail.lines().next().unwrap_or("").trim();
+                    let full = e.to_string();
+                    // pest's report ends with a line like `= expected weekday`: the useful part.
+                    let detail = full
+                        .lines()
+                        .rev()
+                        .map(str::trim)
+                        .find(|l| !l.is_empty())
+                        .unwrap_or("")
+                        .trim_start_matches("= ");
                     problems.push(at.problem(
                         "hours",
                         Some(hours),
@@ -207,7 +258,9 @@ pub fn check_phone_number(number: &str) -> Result<(), String> {
         .chars()
         .find(|c| !(c.is_ascii_digit() || " -().+".contains(*c)))
     {
-        return Err(format!("`{number}` has `{bad}`: only digits, spaces and - ( ) . + are allowed"));
+        return Err(format!(
+            "`{number}` has `{bad}`: only digits, spaces and - ( ) . + are allowed"
+        ));
     }
     let digits: String = number.chars().filter(|c| c.is_ascii_digit()).collect();
     let ok = match digits.len() {
@@ -229,6 +282,8 @@ pub fn check_phone_number(number: &str) -> Result<(), String> {
 pub(crate) fn is_valid_id(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= 80
-        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !id.starts_with('-')
 }

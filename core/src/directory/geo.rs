@@ -52,7 +52,10 @@ mod tests {
 
     #[test]
     fn points_parse_and_are_range_checked() {
-        assert_eq!(GeoFilter::parse_point("44.02, -92.47"), Some((44.02, -92.47)));
+        assert_eq!(
+            GeoFilter::parse_point("44.02, -92.47"),
+            Some((44.02, -92.47))
+        );
         assert_eq!(GeoFilter::parse_point("91,0"), None);
         assert_eq!(GeoFilter::parse_point("north"), None);
     }

@@ -97,7 +97,9 @@ mod tests {
     use super::*;
 
     fn at(text: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(text).expect("test instant").with_timezone(&Utc)
+        DateTime::parse_from_rfc3339(text)
+            .expect("test instant")
+            .with_timezone(&Utc)
     }
 
     #[test]
@@ -119,8 +121,16 @@ mod tests {
         let always = hours.status(Some("24/7"), at("2026-11-25T09:00:00Z"));
         assert_eq!(always.state, OpenState::Open);
         assert_eq!(always.describe(), "open 24/7");
-        assert_eq!(hours.status(None, at("2026-11-25T09:00:00Z")).describe(), "call first");
-        assert_eq!(hours.status(Some("not hours"), at("2026-11-25T09:00:00Z")).state, OpenState::Unknown);
+        assert_eq!(
+            hours.status(None, at("2026-11-25T09:00:00Z")).describe(),
+            "call first"
+        );
+        assert_eq!(
+            hours
+                .status(Some("not hours"), at("2026-11-25T09:00:00Z"))
+                .state,
+            OpenState::Unknown
+        );
     }
 
     #[test]

@@ -67,18 +67,32 @@ pub fn list(contacts: Vec<Document>, query: &DirectoryQuery, timezone: &str) -> 
         if !query.viewer.may_see(doc.audience) {
             continue;
         }
-        let Some(contact) = doc.as_contact() else { continue };
-        if !query.service_types.is_empty() && !contact.service_types.iter().any(|t| query.service_types.contains(t)) {
+        let Some(contact) = doc.as_contact() else {
+            continue;
+        };
+        if !query.service_types.is_empty()
+            && !contact
+                .service_types
+                .iter()
+                .any(|t| query.service_types.contains(t))
+        {
             continue;
         }
         if !query.languages.is_empty() {
             let spoken = spoken_languages(contact);
-            if !spoken.iter().any(|t| query.languages.iter().any(|q| language_matches(q, t))) {
+            if !spoken
+                .iter()
+                .any(|t| query.languages.iter().any(|q| language_matches(q, t)))
+            {
                 continue;
             }
         }
         if let Some(wanted) = &query.neighborhood {
-            if !contact.neighborhood.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(wanted)) {
+            if !contact
+                .neighborhood
+                .as_deref()
+                .is_some_and(|n| n.eq_ignore_ascii_case(wanted))
+            {
                 continue;
             }
         }
@@ -103,18 +117,31 @@ pub fn list(contacts: Vec<Document>, query: &DirectoryQuery, timezone: &str) -> 
     }
     if query.near.is_some() {
         entries.sort_by(|a, b| {
-            let (da, db) = (a.distance_km.unwrap_or(f64::MAX), b.distance_km.unwrap_or(f64::MAX));
-            da.total_cmp(&db).then_with(|| a.contact.title.cmp(&b.contact.title))
+            let (da, db) = (
+                a.distance_km.unwrap_or(f64::MAX),
+                b.distance_km.unwrap_or(f64::MAX),
+            );
+            da.total_cmp(&db)
+                .then_with(|| a.contact.title.cmp(&b.contact.title))
         });
     } else {
-        entries.sort_by(|a, b| a.contact.title.to_lowercase().cmp(&b.contact.title.to_lowercase()));
+        entries.sort_by(|a, b| {
+            a.contact
+                .title
+                .to_lowercase()
+                .cmp(&b.contact.title.to_lowercase())
+        });
     }
     let facets = count_facets(&entries);
     let total = entries.len();
     if let Some(limit) = query.limit {
         entries.truncate(limit);
     }
-    DirectoryListing { entries, total, facets }
+    DirectoryListing {
+        entries,
+        total,
+        facets,
+    }
 }
 
 /// `es` matches `es` and `es-MX`; a user typing "spanish" is mapped to its tag by the caller.
@@ -130,7 +157,9 @@ fn count_facets(entries: &[DirectoryEntry]) -> DirectoryFacets {
     let mut languages: BTreeMap<String, u64> = BTreeMap::new();
     let mut neighborhoods: BTreeMap<String, u64> = BTreeMap::new();
     for entry in entries {
-        let Some(contact) = entry.contact.as_contact() else { continue };
+        let Some(contact) = entry.contact.as_contact() else {
+            continue;
+        };
         for t in &contact.service_types {
             *services.entry(t.clone()).or_default() += 1;
         }
@@ -150,7 +179,10 @@ fn count_facets(entries: &[DirectoryEntry]) -> DirectoryFacets {
 
 /// Most frequent first, then alphabetical: the order a filter sheet lists them in.
 pub fn sorted_counts(counts: impl IntoIterator<Item = (String, u64)>) -> Vec<FacetCount> {
-    let mut out: Vec<FacetCount> = counts.into_iter().map(|(value, count)| FacetCount { value, count }).collect();
+    let mut out: Vec<FacetCount> = counts
+        .into_iter()
+        .map(|(value, count)| FacetCount { value, count })
+        .collect();
     out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
     out
 }

@@ -23,7 +23,8 @@ pub fn to_index_document(doc: &Document, fields: &Fields) -> TantivyDocument {
     out.add_text(lang_fields.extra, &extra);
     out.add_text(fields.words, format!("{}\n{body}\n{extra}", doc.title));
 
-    let mut facet = |group: &str, value: &str| out.add_facet(fields.facets, Facet::from_path([group, value]));
+    let mut facet =
+        |group: &str, value: &str| out.add_facet(fields.facets, Facet::from_path([group, value]));
     facet("kind", doc.kind().as_str());
     facet("audience", doc.audience.as_str());
     facet("doclang", &doc.language);
@@ -144,7 +145,10 @@ pub fn plain_text(markdown: &str) -> String {
             .or_else(|| line.strip_prefix("* "))
             .or_else(|| line.strip_prefix("> "))
             .unwrap_or(line);
-        let cleaned: String = line.chars().filter(|c| !matches!(c, '*' | '_' | '`')).collect();
+        let cleaned: String = line
+            .chars()
+            .filter(|c| !matches!(c, '*' | '_' | '`'))
+            .collect();
         if !cleaned.trim().is_empty() {
             out.push_str(cleaned.trim());
             out.push('\n');

@@ -44,7 +44,10 @@ const WRITER_MEMORY: usize = 64 * 1024 * 1024;
 impl SearchIndex {
     /// Opens the index at `location` if it is sound and matches the store; otherwise rebuilds it.
     /// Returns the index and, when it was rebuilt, why.
-    pub fn open_or_rebuild(location: &IndexLocation, store: &Store) -> Result<(SearchIndex, Option<String>)> {
+    pub fn open_or_rebuild(
+        location: &IndexLocation,
+        store: &Store,
+    ) -> Result<(SearchIndex, Option<String>)> {
         let expected = expected_tag(store.content_state()?.as_ref());
         let reason = match location {
             IndexLocation::Memory => "in-memory index".to_owned(),
@@ -87,7 +90,10 @@ impl SearchIndex {
     fn from_index(index: Index, tag: String) -> Result<SearchIndex> {
         schema::register_analyzers(&index);
         let fields = Fields::from_schema(&index.schema())?;
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
         Ok(SearchIndex {
             index,
             reader,
@@ -123,40 +129,49 @@ fn open_checked(dir: &Path, expected: &str) -> std::result::Result<SearchIndex, 
     if !dir.join("meta.json").exists() {
         return Err("index missing".to_owned());
     }
-    let attempt = catch_unwind(AssertUnwindSafe(|| -> std::result::Result<SearchIndex, String> {
-        let index = Index::open_in_dir(dir).map_err(|e| format!("index unreadable: {e}"))?;
-        let damaged = index.validate_checksum().map_err(|e| format!("index unreadable: {e}"))?;
-        if !damaged.is_empty() {
-            let mut names: Vec<String> = damaged.iter().map(|p| p.display().to_string()).collect();
-            names.sort();
-            return Err(format!("index files damaged: {}", names.join(", ")));
-        }
-        let payload = index
-            .load_metas()
-            .map_err(|e| format!("index unreadable: {e}"))?
-            .payload
-            .unwrap_or_default();
-        if payload != expected {
-            return Err(format!("index is for `{payload}`, store has `{expected}`"));
-        }
-        let index = SearchIndex::from_index(index, payload).map_err(|e| format!("index unreadable: {e}"))?;
-        // Touch every segment once so damage the checksums missed shows here, not mid-search.
-        let searcher = index.searcher();
-        for segment in searcher.segment_readers() {
-            segment
-                .inverted_index(index.fields.words)
+    let attempt = catch_unwind(AssertUnwindSafe(
+        || -> std::result::Result<SearchIndex, String> {
+            let index = Index::open_in_dir(dir).map_err(|e| format!("index unreadable: {e}"))?;
+            let damaged = index
+                .validate_checksum()
                 .map_err(|e| format!("index unreadable: {e}"))?;
-        }
-        Ok(index)
-    }));
+            if !damaged.is_empty() {
+                let mut names: Vec<String> =
+                    damaged.iter().map(|p| p.display().to_string()).collect();
+                names.sort();
+                return Err(format!("index files damaged: {}", names.join(", ")));
+            }
+            let payload = index
+                .load_metas()
+                .map_err(|e| format!("index unreadable: {e}"))?
+                .payload
+                .unwrap_or_default();
+            if payload != expected {
+                return Err(format!("index is for `{payload}`, store has `{expected}`"));
+            }
+            let index = SearchIndex::from_index(index, payload)
+                .map_err(|e| format!("index unreadable: {e}"))?;
+            // Touch every segment once so damage the checksums missed shows here, not mid-search.
+            let searcher = index.searcher();
+            for segment in searcher.segment_readers() {
+                segment
+                    .inverted_index(index.fields.words)
+                    .map_err(|e| format!("index unreadable: {e}"))?;
+            }
+            Ok(index)
+        },
+    ));
     attempt.unwrap_or_else(|_| Err("index unreadable (reader panicked)".to_owned()))
 }
 
 fn fill(index: &Index, documents: &[crate::content::Document], tag: &str) -> Result<()> {
     schema::register_analyzers(index);
     let fields = Fields::from_schema(&index.schema())?;
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
-    let mut writer = index.writer_with_num_threads::<tantivy::TantivyDocument>(threads, WRITER_MEMORY * threads)?;
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 4);
+    let mut writer = index
+        .writer_with_num_threads::<tantivy::TantivyDocument>(threads, WRITER_MEMORY * threads)?;
     for doc in documents {
         writer.add_document(document::to_index_document(doc, &fields))?;
     }
@@ -175,7 +190,10 @@ fn fill(index: &Index, documents: &[crate::content::Document], tag: &str) -> Res
 }
 
 fn sibling(dir: &Path, suffix: &str) -> PathBuf {
-    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "index".to_owned());
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "index".to_owned());
     dir.with_file_name(format!("{name}.{suffix}"))
 }
 

@@ -7,7 +7,8 @@ use tantivy::schema::{
     STRING,
 };
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
+    TextAnalyzer,
 };
 use tantivy::Index;
 
@@ -109,12 +110,20 @@ pub fn build_schema() -> Schema {
         let positions = TextFieldIndexing::default()
             .set_tokenizer(analyzer)
             .set_index_option(IndexRecordOption::WithFreqsAndPositions);
-        builder.add_text_field(&format!("title_{suffix}"), TextOptions::default().set_indexing_options(positions.clone()));
+        builder.add_text_field(
+            &format!("title_{suffix}"),
+            TextOptions::default().set_indexing_options(positions.clone()),
+        );
         builder.add_text_field(
             &format!("body_{suffix}"),
-            TextOptions::default().set_indexing_options(positions.clone()).set_stored(),
+            TextOptions::default()
+                .set_indexing_options(positions.clone())
+                .set_stored(),
         );
-        builder.add_text_field(&format!("extra_{suffix}"), TextOptions::default().set_indexing_options(positions));
+        builder.add_text_field(
+            &format!("extra_{suffix}"),
+            TextOptions::default().set_indexing_options(positions),
+        );
     }
     let words = TextFieldIndexing::default()
         .set_tokenizer(WORDS_ANALYZER)

@@ -22,6 +22,8 @@ pub fn decode(bytes: &[u8]) -> Result<Pack> {
     let body = bytes
         .strip_prefix(MAGIC)
         .ok_or_else(|| Error::InvalidInput("not a FieldRef pack file (bad header)".to_owned()))?;
-    let json = zstd::decode_all(body).map_err(|e| Error::InvalidInput(format!("pack file is damaged: {e}")))?;
-    serde_json::from_slice(&json).map_err(|e| Error::InvalidInput(format!("pack file is damaged: {e}")))
+    let json = zstd::decode_all(body)
+        .map_err(|e| Error::InvalidInput(format!("pack file is damaged: {e}")))?;
+    serde_json::from_slice(&json)
+        .map_err(|e| Error::InvalidInput(format!("pack file is damaged: {e}")))
 }

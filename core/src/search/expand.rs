@@ -16,8 +16,8 @@ pub struct Expansion {
 }
 
 /// Weight of a word one edit away from what was typed, and two edits away.
-const ONE_EDIT: f32 = 0.45;
-const TWO_EDITS: f32 = 0.2;
+const ONE_EDIT: f32 = 0.25;
+const TWO_EDITS: f32 = 0.12;
 /// Weight of a completion of the word being typed.
 const COMPLETION: f32 = 0.6;
 const MAX_TYPO_EXPANSIONS: usize = 3;
@@ -106,7 +106,11 @@ pub fn completions(searcher: &Searcher, field: Field, prefix: &str) -> Vec<Expan
         }
     }
     let mut ranked: Vec<(u32, String)> = found.into_iter().map(|(t, f)| (f, t)).collect();
-    ranked.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.len().cmp(&b.1.len())).then(a.1.cmp(&b.1)));
+    ranked.sort_by(|a, b| {
+        b.0.cmp(&a.0)
+            .then(a.1.len().cmp(&b.1.len()))
+            .then(a.1.cmp(&b.1))
+    });
     ranked
         .into_iter()
         .take(MAX_COMPLETIONS)
@@ -131,7 +135,9 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     for i in 1..=a.len() {
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (rows[i - 1][j] + 1).min(rows[i][j - 1] + 1).min(rows[i - 1][j - 1] + cost);
+            let mut best = (rows[i - 1][j] + 1)
+                .min(rows[i][j - 1] + 1)
+                .min(rows[i - 1][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 best = best.min(rows[i - 2][j - 2] + 1);
             }

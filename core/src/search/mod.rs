@@ -20,7 +20,9 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::TantivyDocument;
 
 use crate::content::{Audience, DocKind};
-use crate::directory::{sorted_counts, FacetCount, GeoFilter, HoursEvaluator, OpenState, OpenStatus};
+use crate::directory::{
+    sorted_counts, FacetCount, GeoFilter, HoursEvaluator, OpenState, OpenStatus,
+};
 use crate::error::Result;
 use crate::index::{SearchIndex, TextLanguage};
 
@@ -102,7 +104,12 @@ const MAX_LIMIT: usize = 200;
 const FACET_GROUPS: [&str; 4] = ["kind", "category", "service", "language"];
 
 /// Runs `request` against `index`. Never fails on what the user typed; errors are storage faults.
-pub fn run(index: &SearchIndex, synonyms: &Synonyms, timezone: &str, request: &SearchRequest) -> Result<SearchResults> {
+pub fn run(
+    index: &SearchIndex,
+    synonyms: &Synonyms,
+    timezone: &str,
+    request: &SearchRequest,
+) -> Result<SearchResults> {
     let started = Instant::now();
     let parsed = parse::parse(&request.query);
     let mut filters = request.filters.clone();
@@ -134,25 +141,37 @@ pub fn run(index: &SearchIndex, synonyms: &Synonyms, timezone: &str, request: &S
     if text.is_none() && !parsed.is_empty() {
         return Ok(SearchResults::default());
     }
-    let query = plan::combine(text.as_ref().map(|q| q.box_clone()), plan::filter_query(fields, &filters, request.viewer));
+    let query = plan::combine(
+        text.as_ref().map(|q| q.box_clone()),
+        plan::filter_query(fields, &filters, request.viewer),
+    );
 
     let limit = request.limit.clamp(1, MAX_LIMIT);
     let post_filtering = filters.open_now || filters.near.is_some_and(|n| n.radius_km.is_some());
-    let candidates = if post_filtering { POST_FILTER_CANDIDATES } else { limit };
+    let candidates = if post_filtering {
+        POST_FILTER_CANDIDATES
+    } else {
+        limit
+    };
     let mut facet_collector = FacetCollector::for_field("facets");
     for group in FACET_GROUPS {
         facet_collector.add_facet(format!("/{group}").as_str());
     }
     let (top, facet_counts, total) = searcher.search(
         &*query,
-        &(TopDocs::with_limit(candidates).order_by_score(), facet_collector, Count),
+        &(
+            TopDocs::with_limit(candidates).order_by_score(),
+            facet_collector,
+            Count,
+        ),
     )?;
 
     let generators: Vec<(TextLanguage, Option<SnippetGenerator>)> = TextLanguage::ALL
         .into_iter()
         .map(|language| {
             let generator = text.as_ref().and_then(|q| {
-                let mut generator = SnippetGenerator::create(&searcher, &**q, fields.of(language).body).ok()?;
+                let mut generator =
+                    SnippetGenerator::create(&searcher, &**q, fields.of(language).body).ok()?;
                 generator.set_max_num_chars(snippet::SNIPPET_CHARS);
                 Some(generator)
             });
@@ -168,7 +187,12 @@ pub fn run(index: &SearchIndex, synonyms: &Synonyms, timezone: &str, request: &S
             break;
         }
         let doc: TantivyDocument = searcher.doc(address)?;
-        let text_of = |field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+        let text_of = |field| {
+            doc.get_first(field)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_owned()
+        };
         let kind = DocKind::parse(&text_of(fields.kind)).unwrap_or(DocKind::Note);
         let (open, distance_km) = if kind == DocKind::Contact {
             let hours_text = doc.get_first(fields.hours).and_then(|v| v.as_str());
@@ -177,7 +201,10 @@ pub fn run(index: &SearchIndex, synonyms: &Synonyms, timezone: &str, request: &S
                 .get_first(fields.latitude)
                 .and_then(|v| v.as_f64())
                 .zip(doc.get_first(fields.longitude).and_then(|v| v.as_f64()));
-            let distance = filters.near.zip(point).map(|(near, (lat, lon))| near.distance_km(lat, lon));
+            let distance = filters
+                .near
+                .zip(point)
+                .map(|(near, (lat, lon))| near.distance_km(lat, lon));
             (Some(open), distance)
         } else {
             (None, None)
@@ -191,7 +218,10 @@ pub fn run(index: &SearchIndex, synonyms: &Synonyms, timezone: &str, request: &S
             }
         }
         let language = TextLanguage::of(&text_of(fields.doc_language));
-        let generator = generators.iter().find(|(l, _)| *l == language).and_then(|(_, g)| g.as_ref());
+        let generator = generators
+            .iter()
+            .find(|(l, _)| *l == language)
+            .and_then(|(_, g)| g.as_ref());
         hits.push(Hit {
             id: text_of(fields.id),
             kind,
@@ -206,9 +236,14 @@ pub fn run(index: &SearchIndex, synonyms: &Synonyms, timezone: &str, request: &S
     let mut groups: BTreeMap<&str, Vec<FacetCount>> = BTreeMap::new();
     for group in FACET_GROUPS {
         let prefix = format!("/{group}");
-        let counts = facet_counts.get(prefix.as_str()).filter_map(|(facet, count)| {
-            facet.to_path().last().map(|value| ((*value).to_owned(), count))
-        });
+        let counts = facet_counts
+            .get(prefix.as_str())
+            .filter_map(|(facet, count)| {
+                facet
+                    .to_path()
+                    .last()
+                    .map(|value| ((*value).to_owned(), count))
+            });
         groups.insert(group, sorted_counts(counts));
     }
     let mut take = |group: &str| groups.remove(group).unwrap_or_default();

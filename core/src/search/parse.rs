@@ -42,7 +42,9 @@ pub fn parse(input: &str) -> ParsedQuery {
         let words = words(segment);
         if quoted {
             if words.len() > 1 && parsed.phrases.len() < MAX_PHRASES {
-                parsed.phrases.push(words.into_iter().take(MAX_PHRASE_WORDS).collect());
+                parsed
+                    .phrases
+                    .push(words.into_iter().take(MAX_PHRASE_WORDS).collect());
             } else {
                 parsed.terms.extend(words);
             }
@@ -66,14 +68,22 @@ fn words(segment: &str) -> Vec<String> {
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .filter(|w| !matches!(*w, "AND" | "OR" | "NOT"))
-        .map(|w| w.chars().take(MAX_WORD_CHARS).collect::<String>().to_lowercase())
+        .map(|w| {
+            w.chars()
+                .take(MAX_WORD_CHARS)
+                .collect::<String>()
+                .to_lowercase()
+        })
         .collect()
 }
 
 /// Removes "open now" / "abierto ahora" from the terms; returns whether it was there.
 fn take_open_now(terms: &mut Vec<String>) -> bool {
     for (first, second) in [("open", "now"), ("abierto", "ahora"), ("abierta", "ahora")] {
-        if let Some(i) = terms.windows(2).position(|w| w[0] == first && w[1] == second) {
+        if let Some(i) = terms
+            .windows(2)
+            .position(|w| w[0] == first && w[1] == second)
+        {
             terms.drain(i..i + 2);
             return true;
         }
@@ -89,7 +99,10 @@ mod tests {
     fn words_and_phrases_are_separated() {
         let q = parse(r#"spanish "mental health" interpreter"#);
         assert_eq!(q.terms, vec!["spanish", "interpreter"]);
-        assert_eq!(q.phrases, vec![vec!["mental".to_owned(), "health".to_owned()]]);
+        assert_eq!(
+            q.phrases,
+            vec![vec!["mental".to_owned(), "health".to_owned()]]
+        );
         assert!(q.prefix_last);
     }
 

@@ -67,24 +67,39 @@ pub struct Planner<'a> {
 
 impl Planner<'_> {
     /// The text part of the query, or `None` when nothing searchable was typed.
-    pub fn text_query(&mut self, parsed: &ParsedQuery, synonyms: &Synonyms) -> Option<Box<dyn Query>> {
+    pub fn text_query(
+        &mut self,
+        parsed: &ParsedQuery,
+        synonyms: &Synonyms,
+    ) -> Option<Box<dyn Query>> {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let last = parsed.terms.len().saturating_sub(1);
         for (i, term) in parsed.terms.iter().enumerate() {
-            let Some(word) = self.analyzers.folded(term) else { continue };
+            let Some(word) = self.analyzers.folded(term) else {
+                continue;
+            };
             let mut group = self.word_clauses(&word, 1.0);
             let mut expansions = expand::typos(self.searcher, self.fields.words, &word);
             if i == last && parsed.prefix_last {
                 expansions.extend(expand::completions(self.searcher, self.fields.words, &word));
             }
-            for Expansion { word: other, weight } in dedup_stems(&mut self.analyzers, &word, expansions) {
+            for Expansion {
+                word: other,
+                weight,
+            } in dedup_stems(&mut self.analyzers, &word, expansions)
+            {
                 group.extend(self.word_clauses(&other, weight));
             }
             if !group.is_empty() {
                 clauses.push((Occur::Should, Box::new(BooleanQuery::new(group))));
             }
         }
-        let words: Vec<String> = parsed.terms.iter().chain(parsed.phrases.iter().flatten()).cloned().collect();
+        let words: Vec<String> = parsed
+            .terms
+            .iter()
+            .chain(parsed.phrases.iter().flatten())
+            .cloned()
+            .collect();
         for alternative in synonyms.alternatives(&words) {
             let query = self.words_query(alternative, SYNONYM_WEIGHT);
             if let Some(query) = query {
@@ -103,7 +118,8 @@ impl Planner<'_> {
     fn words_query(&mut self, words: &[String], weight: f32) -> Option<Box<dyn Query>> {
         if let [word] = words {
             let clauses = self.word_clauses(word, weight);
-            return (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>);
+            return (!clauses.is_empty())
+                .then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>);
         }
         let text = words.join(" ");
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -113,10 +129,20 @@ impl Planner<'_> {
                 continue;
             }
             let lang = *self.fields.of(language);
-            for (field, boost) in [(lang.title, TITLE_BOOST), (lang.body, BODY_BOOST), (lang.extra, EXTRA_BOOST)] {
-                let terms: Vec<Term> = stems.iter().map(|s| Term::from_field_text(field, s)).collect();
+            for (field, boost) in [
+                (lang.title, TITLE_BOOST),
+                (lang.body, BODY_BOOST),
+                (lang.extra, EXTRA_BOOST),
+            ] {
+                let terms: Vec<Term> = stems
+                    .iter()
+                    .map(|s| Term::from_field_text(field, s))
+                    .collect();
                 let phrase: Box<dyn Query> = Box::new(PhraseQuery::new(terms));
-                clauses.push((Occur::Should, Box::new(BoostQuery::new(phrase, boost * weight))));
+                clauses.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(phrase, boost * weight)),
+                ));
             }
         }
         (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
@@ -128,7 +154,11 @@ impl Planner<'_> {
         for language in TextLanguage::ALL {
             let lang = *self.fields.of(language);
             for stem in self.analyzers.stems(language, word) {
-                for (field, boost) in [(lang.title, TITLE_BOOST), (lang.extra, EXTRA_BOOST), (lang.body, BODY_BOOST)] {
+                for (field, boost) in [
+                    (lang.title, TITLE_BOOST),
+                    (lang.extra, EXTRA_BOOST),
+                    (lang.body, BODY_BOOST),
+                ] {
                     clauses.push((Occur::Should, boosted_term(field, &stem, boost * weight)));
                 }
             }
@@ -147,7 +177,11 @@ fn boosted_term(field: Field, text: &str, boost: f32) -> Box<dyn Query> {
 
 /// Drops expansions that stem to what was typed ("shelters" for "shelter"): they would only
 /// count the same match twice.
-fn dedup_stems(analyzers: &mut Analyzers, word: &str, expansions: Vec<Expansion>) -> Vec<Expansion> {
+fn dedup_stems(
+    analyzers: &mut Analyzers,
+    word: &str,
+    expansions: Vec<Expansion>,
+) -> Vec<Expansion> {
     let typed = analyzers.stems(TextLanguage::English, word);
     let mut seen: Vec<Vec<String>> = vec![typed];
     let mut out = Vec::new();
@@ -162,7 +196,11 @@ fn dedup_stems(analyzers: &mut Analyzers, word: &str, expansions: Vec<Expansion>
 }
 
 /// Filter clauses (all required): each filter with several values matches any of them.
-pub fn filter_query(fields: &Fields, filters: &SearchFilters, viewer: Audience) -> Vec<(Occur, Box<dyn Query>)> {
+pub fn filter_query(
+    fields: &Fields,
+    filters: &SearchFilters,
+    viewer: Audience,
+) -> Vec<(Occur, Box<dyn Query>)> {
     let facet = |group: &str, value: &str| -> Box<dyn Query> {
         Box::new(TermQuery::new(
             Term::from_facet(fields.facets, &Facet::from_path([group, value])),
@@ -175,12 +213,24 @@ pub fn filter_query(fields: &Fields, filters: &SearchFilters, viewer: Audience) 
             1 => Some((Occur::Must, facet(group, &values[0]))),
             _ => Some((
                 Occur::Must,
-                Box::new(BooleanQuery::new(values.iter().map(|v| (Occur::Should, facet(group, v))).collect())),
+                Box::new(BooleanQuery::new(
+                    values
+                        .iter()
+                        .map(|v| (Occur::Should, facet(group, v)))
+                        .collect(),
+                )),
             )),
         }
     };
     let mut clauses = Vec::new();
-    clauses.extend(any_of("kind", filters.kinds.iter().map(|k| k.as_str().to_owned()).collect()));
+    clauses.extend(any_of(
+        "kind",
+        filters
+            .kinds
+            .iter()
+            .map(|k| k.as_str().to_owned())
+            .collect(),
+    ));
     clauses.extend(any_of("category", filters.categories.clone()));
     clauses.extend(any_of("service", filters.service_types.clone()));
     clauses.extend(any_of("language", filters.languages.clone()));
@@ -191,7 +241,10 @@ pub fn filter_query(fields: &Fields, filters: &SearchFilters, viewer: Audience) 
 }
 
 /// The whole query: text (or everything, when only filters were given) and the filters.
-pub fn combine(text: Option<Box<dyn Query>>, filters: Vec<(Occur, Box<dyn Query>)>) -> Box<dyn Query> {
+pub fn combine(
+    text: Option<Box<dyn Query>>,
+    filters: Vec<(Occur, Box<dyn Query>)>,
+) -> Box<dyn Query> {
     let text = text.unwrap_or_else(|| Box::new(AllQuery));
     if filters.is_empty() {
         return text;

@@ -24,7 +24,11 @@ pub struct Snippet {
 
 /// A snippet of `doc`'s stored body around the query's matches, or its opening when the match
 /// was elsewhere (title, tags).
-pub fn make(generator: Option<&SnippetGenerator>, doc: &TantivyDocument, body: tantivy::schema::Field) -> Snippet {
+pub fn make(
+    generator: Option<&SnippetGenerator>,
+    doc: &TantivyDocument,
+    body: tantivy::schema::Field,
+) -> Snippet {
     if let Some(generator) = generator {
         let snippet = generator.snippet_from_doc(doc);
         if !snippet.highlighted().is_empty() {
@@ -43,7 +47,10 @@ pub fn make(generator: Option<&SnippetGenerator>, doc: &TantivyDocument, body: t
             };
         }
     }
-    let text = doc.get_first(body).and_then(|v| v.as_str()).unwrap_or_default();
+    let text = doc
+        .get_first(body)
+        .and_then(|v| v.as_str())
+        .unwrap_or_default();
     Snippet {
         text: opening(text),
         highlights: Vec::new(),

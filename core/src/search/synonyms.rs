@@ -57,7 +57,9 @@ mod tests {
 
     #[test]
     fn a_member_brings_in_the_others() {
-        let s = Synonyms::from_lines(&["EDP = emotionally disturbed person = mental health crisis".to_owned()]);
+        let s = Synonyms::from_lines(&[
+            "EDP = emotionally disturbed person = mental health crisis".to_owned(),
+        ]);
         let alts = s.alternatives(&words("edp downtown"));
         assert_eq!(alts.len(), 2);
         assert_eq!(alts[1], words("mental health crisis").as_slice());

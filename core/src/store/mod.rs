@@ -72,7 +72,9 @@ impl Store {
     }
 
     pub fn schema_version(&self) -> Result<i64> {
-        Ok(self.conn.query_row("PRAGMA user_version", [], |row| row.get(0))?)
+        Ok(self
+            .conn
+            .query_row("PRAGMA user_version", [], |row| row.get(0))?)
     }
 
     /// The installed content, or `None` before the first install.
@@ -85,7 +87,9 @@ impl Store {
             pack_id: info.id,
             title: info.title,
             channel: info.channel,
-            version: version.parse().map_err(|_| Error::Corrupt(format!("content_version `{version}`")))?,
+            version: version
+                .parse()
+                .map_err(|_| Error::Corrupt(format!("content_version `{version}`")))?,
             hash: self.meta("content_hash")?.unwrap_or_default(),
             installed_at: self.meta("installed_at")?.unwrap_or_default(),
         }))
@@ -100,7 +104,12 @@ impl Store {
 
     /// Applies `change` as `version` in one transaction. When `expected_hash` is given, the merged
     /// content's hash must equal it or nothing is committed (the signed state of a release).
-    pub fn apply(&mut self, change: ContentChange<'_>, version: u64, expected_hash: Option<&str>) -> Result<ContentState> {
+    pub fn apply(
+        &mut self,
+        change: ContentChange<'_>,
+        version: u64,
+        expected_hash: Option<&str>,
+    ) -> Result<ContentState> {
         let tx = self.conn.transaction()?;
         let info = match change {
             ContentChange::Full(pack) => {
@@ -108,7 +117,11 @@ impl Store {
                 insert_documents(&tx, &pack.documents)?;
                 &pack.info
             }
-            ContentChange::Delta { info, upserts, deletes } => {
+            ContentChange::Delta {
+                info,
+                upserts,
+                deletes,
+            } => {
                 let mut delete = tx.prepare_cached("DELETE FROM documents WHERE id = ?1")?;
                 for id in deletes {
                     delete.execute([id])?;
@@ -144,7 +157,9 @@ impl Store {
     pub fn document(&self, id: &str) -> Result<Option<Document>> {
         let json: Option<String> = self
             .conn
-            .query_row("SELECT json FROM documents WHERE id = ?1", [id], |row| row.get(0))
+            .query_row("SELECT json FROM documents WHERE id = ?1", [id], |row| {
+                row.get(0)
+            })
             .optional()?;
         Ok(match json {
             Some(json) => Some(serde_json::from_str(&json)?),
@@ -154,9 +169,9 @@ impl Store {
 
     /// Every document, in id order; `kind` narrows to one kind.
     pub fn documents(&self, kind: Option<DocKind>) -> Result<Vec<Document>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT json FROM documents WHERE ?1 IS NULL OR kind = ?1 ORDER BY id")?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT json FROM documents WHERE ?1 IS NULL OR kind = ?1 ORDER BY id",
+        )?;
         let rows = stmt.query_map([kind.map(DocKind::as_str)], |row| row.get::<_, String>(0))?;
         let mut out = Vec::new();
         for json in rows {
@@ -168,9 +183,11 @@ impl Store {
     pub fn count_by_kind(&self) -> Result<Vec<(DocKind, u64)>> {
         let mut out = Vec::new();
         for kind in DocKind::ALL {
-            let n: i64 = self
-                .conn
-                .query_row("SELECT COUNT(*) FROM documents WHERE kind = ?1", [kind.as_str()], |row| row.get(0))?;
+            let n: i64 = self.conn.query_row(
+                "SELECT COUNT(*) FROM documents WHERE kind = ?1",
+                [kind.as_str()],
+                |row| row.get(0),
+            )?;
             out.push((kind, n as u64));
         }
         Ok(out)
@@ -187,7 +204,9 @@ impl Store {
     pub(crate) fn meta(&self, key: &str) -> Result<Option<String>> {
         Ok(self
             .conn
-            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |row| row.get(0))
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |row| {
+                row.get(0)
+            })
             .optional()?)
     }
 
@@ -228,7 +247,9 @@ fn insert_documents(tx: &Transaction<'_>, documents: &[Document]) -> Result<()> 
 
 fn hash_stored(conn: &Connection, info_json: &str) -> Result<String> {
     let mut stmt = conn.prepare_cached("SELECT id, json FROM documents ORDER BY id")?;
-    let rows = stmt.query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)))?;
+    let rows = stmt.query_map([], |row| {
+        Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+    })?;
     let mut hasher = StateHasher::new(info_json);
     for row in rows {
         let (id, json) = row?;

@@ -1,0 +1,211 @@
+use rusqlite::Connection;
+
+use super::*;
+use crate::content::{Audience, Details, Note};
+
+fn note(id: &str, title: &str) -> Document {
+    Document {
+        id: id.to_owned(),
+        title: title.to_owned(),
+        summary: "summary".to_owned(),
+        revision: 1,
+        updated_at: "2026-10-01".to_owned(),
+        language: "en".to_owned(),
+        tags: Vec::new(),
+        audience: Audience::Public,
+        body: "body".to_owned(),
+        details: Details::Note(Note {
+            category: "communication".to_owned(),
+            communities: Vec::new(),
+            dos: Vec::new(),
+            donts: Vec::new(),
+        }),
+    }
+}
+
+fn pack(documents: Vec<Document>) -> Pack {
+    Pack {
+        info: PackInfo {
+            id: "test".to_owned(),
+            title: "Test".to_owned(),
+            channel: "test".to_owned(),
+            timezone: "UTC".to_owned(),
+            categories: vec!["communication".to_owned()],
+            service_types: Vec::new(),
+            synonyms: Vec::new(),
+        },
+        documents,
+    }
+}
+
+#[test]
+fn a_version_1_store_is_migrated_and_keeps_its_bookmarks() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("old.sqlite3");
+    {
+        let conn = Connection::open(&path).expect("open");
+        conn.execute_batch(migrations::first_migration_sql())
+            .expect("v1 schema");
+        conn.pragma_update(None, "user_version", 1)
+            .expect("version");
+        conn.execute(
+            "INSERT INTO bookmarks(doc_id, created_at) VALUES ('note-a', '2026-01-01T00:00:00Z')",
+            [],
+        )
+        .expect("bookmark");
+    }
+    let mut store = Store::open(&path).expect("migrates");
+    assert_eq!(store.schema_version().expect("version"), SCHEMA_VERSION);
+    store
+        .apply(
+            ContentChange::Full(&pack(vec![note("note-a", "A")])),
+            1,
+            None,
+        )
+        .expect("install");
+    let bookmarks = store.bookmarks().expect("bookmarks");
+    assert_eq!(bookmarks.len(), 1);
+    assert_eq!(bookmarks[0].title, "A");
+    let outbox: i64 = store
+        .conn()
+        .query_row("SELECT COUNT(*) FROM outbox", [], |r| r.get(0))
+        .expect("migration 2 created the outbox");
+    assert_eq!(outbox, 0);
+}
+
+#[test]
+fn a_store_from_a_newer_app_is_refused_and_left_alone() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("new.sqlite3");
+    {
+        let conn = Connection::open(&path).expect("open");
+        conn.execute_batch("CREATE TABLE future(x); INSERT INTO future VALUES (42);")
+            .expect("table");
+        conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+            .expect("version");
+    }
+    let err = Store::open(&path).err().expect("refused");
+    let message = err.to_string();
+    assert!(
+        matches!(err, Error::SchemaTooNew { found, .. } if found == SCHEMA_VERSION + 1),
+        "{message}"
+    );
+    assert!(message.contains("newer FieldRef"), "{message}");
+    let conn = Connection::open(&path).expect("reopen");
+    let kept: i64 = conn
+        .query_row("SELECT x FROM future", [], |r| r.get(0))
+        .expect("untouched");
+    assert_eq!(kept, 42);
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .expect("version");
+    assert_eq!(version, SCHEMA_VERSION + 1);
+}
+
+#[test]
+fn a_delta_updates_documents_and_the_recorded_hash() {
+    let mut store = Store::open_in_memory().expect("store");
+    let v1 = pack(vec![note("note-a", "A"), note("note-b", "B")]);
+    store.apply(ContentChange::Full(&v1), 1, None).expect("v1");
+    let v2 = pack(vec![note("note-a", "A2"), note("note-c", "C")]);
+    let expected = state_hash(&v2).expect("hash");
+    let state = store
+        .apply(
+            ContentChange::Delta {
+                info: &v2.info,
+                upserts: &[note("note-a", "A2"), note("note-c", "C")],
+                deletes: &["note-b".to_owned()],
+            },
+            2,
+            Some(&expected),
+        )
+        .expect("delta applies");
+    assert_eq!(state.version, 2);
+    assert_eq!(state.hash, expected);
+    assert_eq!(store.computed_hash().expect("hash"), Some(expected));
+    assert!(store.document("note-b").expect("read").is_none());
+    assert_eq!(
+        store
+            .document("note-a")
+            .expect("read")
+            .expect("present")
+            .title,
+        "A2"
+    );
+}
+
+#[test]
+fn a_hash_mismatch_rolls_the_whole_change_back() {
+    let mut store = Store::open_in_memory().expect("store");
+    let v1 = pack(vec![note("note-a", "A")]);
+    let before = store.apply(ContentChange::Full(&v1), 1, None).expect("v1");
+    let err = store
+        .apply(
+            ContentChange::Delta {
+                info: &v1.info,
+                upserts: &[note("note-z", "Z")],
+                deletes: &["note-a".to_owned()],
+            },
+            2,
+            Some("0000"),
+        )
+        .expect_err("mismatch");
+    assert!(err.to_string().contains("does not match"), "{err}");
+    assert_eq!(store.content_state().expect("state"), Some(before));
+    assert!(store.document("note-a").expect("read").is_some());
+    assert!(store.document("note-z").expect("read").is_none());
+}
+
+#[test]
+fn bookmarks_and_recents_survive_a_content_replacement() {
+    let mut store = Store::open_in_memory().expect("store");
+    store
+        .apply(
+            ContentChange::Full(&pack(vec![note("note-a", "A"), note("note-b", "B")])),
+            1,
+            None,
+        )
+        .expect("v1");
+    store.add_bookmark("note-a").expect("bookmark");
+    store
+        .add_bookmark("note-a")
+        .expect("bookmarking twice is fine");
+    store.record_view("note-b").expect("view");
+    store
+        .apply(
+            ContentChange::Full(&pack(vec![note("note-b", "B")])),
+            2,
+            None,
+        )
+        .expect("v2 drops a");
+    assert!(
+        store.bookmarks().expect("list").is_empty(),
+        "a removed document is not listed"
+    );
+    assert_eq!(store.recents(10).expect("recents")[0].id, "note-b");
+    store
+        .apply(
+            ContentChange::Full(&pack(vec![note("note-a", "A again"), note("note-b", "B")])),
+            3,
+            None,
+        )
+        .expect("v3");
+    let bookmarks = store.bookmarks().expect("list");
+    assert_eq!(
+        bookmarks.len(),
+        1,
+        "the bookmark comes back with its document"
+    );
+    assert_eq!(bookmarks[0].title, "A again");
+    assert!(store.remove_bookmark("note-a").expect("remove"));
+    assert!(!store.remove_bookmark("note-a").expect("remove again"));
+}
+
+#[test]
+fn state_hash_does_not_depend_on_document_order() {
+    let a = pack(vec![note("note-a", "A"), note("note-b", "B")]);
+    let b = pack(vec![note("note-b", "B"), note("note-a", "A")]);
+    assert_eq!(state_hash(&a).expect("a"), state_hash(&b).expect("b"));
+    let c = pack(vec![note("note-a", "A!"), note("note-b", "B")]);
+    assert_ne!(state_hash(&a).expect("a"), state_hash(&c).expect("c"));
+}

@@ -32,13 +32,20 @@ impl Store {
 
     /// Returns whether a bookmark was removed.
     pub fn remove_bookmark(&self, doc_id: &str) -> Result<bool> {
-        Ok(self.conn().execute("DELETE FROM bookmarks WHERE doc_id = ?1", [doc_id])? > 0)
+        Ok(self
+            .conn()
+            .execute("DELETE FROM bookmarks WHERE doc_id = ?1", [doc_id])?
+            > 0)
     }
 
     pub fn is_bookmarked(&self, doc_id: &str) -> Result<bool> {
         Ok(self
             .conn()
-            .query_row("SELECT 1 FROM bookmarks WHERE doc_id = ?1", [doc_id], |_| Ok(()))
+            .query_row(
+                "SELECT 1 FROM bookmarks WHERE doc_id = ?1",
+                [doc_id],
+                |_| Ok(()),
+            )
             .map(|_| true)
             .or_else(|e| match e {
                 rusqlite::Error::QueryReturnedNoRows => Ok(false),
@@ -48,8 +55,10 @@ impl Store {
 
     /// Bookmarks whose document is installed, newest first.
     pub fn bookmarks(&self) -> Result<Vec<SavedItem>> {
-        self.saved("SELECT d.id, d.kind, d.title, b.created_at FROM bookmarks b
-                    JOIN documents d ON d.id = b.doc_id ORDER BY b.created_at DESC, d.id")
+        self.saved(
+            "SELECT d.id, d.kind, d.title, b.created_at FROM bookmarks b
+                    JOIN documents d ON d.id = b.doc_id ORDER BY b.created_at DESC, d.id",
+        )
     }
 
     pub fn record_view(&self, doc_id: &str) -> Result<()> {
@@ -80,13 +89,23 @@ impl Store {
     fn saved(&self, sql: &str) -> Result<Vec<SavedItem>> {
         let mut stmt = self.conn().prepare_cached(sql)?;
         let rows = stmt.query_map([], |row| {
-            Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?, row.get::<_, String>(3)?))
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, String>(2)?,
+                row.get::<_, String>(3)?,
+            ))
         })?;
         let mut out = Vec::new();
         for row in rows {
             let (id, kind, title, at) = row?;
             if let Some(kind) = DocKind::parse(&kind) {
-                out.push(SavedItem { id, kind, title, at });
+                out.push(SavedItem {
+                    id,
+                    kind,
+                    title,
+                    at,
+                });
             }
         }
         Ok(out)

@@ -1,0 +1,260 @@
+//! One test per validator rule: each breaks one thing in an otherwise valid pack and checks the
+//! problem names the file, the line and the field.
+
+use super::{Problem, SourceTree};
+
+const PACK: &str = r#"id = "test-pack"
+title = "Test pack"
+channel = "test"
+timezone = "America/Chicago"
+categories = ["autism", "communication"]
+service_types = ["shelter", "interpreter"]
+synonyms = ["ASD = autism"]
+"#;
+
+const CHECKLIST: &str = r#"+++
+id = "checklist-autism"
+kind = "checklist"
+title = "Person with autism"
+summary = "Approach calmly."
+updated_at = "2026-10-01"
+audience = "officers"
+category = "autism"
+
+[[sections]]
+title = "Before contact"
+
+[[sections.steps]]
+text = "Turn off sirens."
+say = 'I am here to help.'
++++
+Background.
+"#;
+
+const CONTACT: &str = r#"+++
+id = "contact-harbor-house"
+kind = "contact"
+title = "Harbor House"
+summary = "Family shelter."
+updated_at = "2026-10-01"
+organization = "Harbor House"
+services = ["Family shelter"]
+service_types = ["shelter"]
+phones = [
+  { number = "507-555-0142", type = "voice" },
+]
+latitude = 44.02
+longitude = -92.47
+hours = "24/7"
+languages = ["en", "es"]
++++
+Beds for families.
+"#;
+
+fn compile_with(path: &str, text: &str) -> Result<crate::content::Pack, Vec<Problem>> {
+    SourceTree::from_files([
+        ("pack.toml", PACK),
+        ("checklists/a.md", CHECKLIST),
+        (path, text),
+    ])
+    .compile()
+}
+
+/// Compiles `CONTACT` with `from` replaced by `to`; expects exactly one problem.
+fn contact_problem(from: &str, to: &str) -> Problem {
+    assert!(CONTACT.contains(from), "fixture lacks {from}");
+    let problems =
+        compile_with("contacts/c.md", &CONTACT.replace(from, to)).expect_err("should be rejected");
+    assert_eq!(problems.len(), 1, "{problems:#?}");
+    problems.into_iter().next().expect("one problem")
+}
+
+#[test]
+fn the_valid_fixture_compiles() {
+    let pack = compile_with("contacts/c.md", CONTACT).expect("valid");
+    assert_eq!(pack.documents.len(), 2);
+    assert_eq!(pack.documents[0].id, "checklist-autism");
+    assert_eq!(pack.documents[0].body, "Background.");
+}
+
+#[test]
+fn missing_title_names_the_field() {
+    let p = contact_problem("title = \"Harbor House\"\n", "");
+    assert_eq!(
+        (p.path.as_str(), p.field.as_str(), p.message.as_str()),
+        ("contacts/c.md", "title", "missing")
+    );
+}
+
+#[test]
+fn bad_phone_points_at_its_line() {
+    let p = contact_problem("507-555-0142", "555-01");
+    assert_eq!(p.field, "phones[0].number");
+    assert_eq!(p.line, 11, "{p}");
+    assert!(p.message.contains("5 digits"), "{p}");
+}
+
+#[test]
+fn unparsable_hours_are_rejected() {
+    let p = contact_problem("hours = \"24/7\"", "hours = \"Mo-Fr 25:00-26:00 open-ish\"");
+    assert_eq!(p.field, "hours");
+    assert_eq!(p.line, 15, "{p}");
+    assert!(p.message.contains("opening_hours"), "{p}");
+}
+
+#[test]
+fn duplicate_ids_name_both_files() {
+    let problems = compile_with("checklists/b.md", CHECKLIST).expect_err("duplicate");
+    assert_eq!(problems.len(), 1, "{problems:#?}");
+    assert_eq!(problems[0].path, "checklists/b.md");
+    assert_eq!(problems[0].field, "id");
+    assert_eq!(problems[0].line, 2);
+    assert!(
+        problems[0].message.contains("checklists/a.md"),
+        "{}",
+        problems[0]
+    );
+}
+
+#[test]
+fn unknown_category_is_rejected() {
+    let text = CHECKLIST
+        .replace("checklist-autism", "checklist-other")
+        .replace("category = \"autism\"", "category = \"astrology\"");
+    let problems = compile_with("checklists/b.md", &text).expect_err("unknown category");
+    assert_eq!(problems.len(), 1, "{problems:#?}");
+    assert_eq!(
+        (problems[0].field.as_str(), problems[0].line),
+        ("category", 8)
+    );
+    assert!(problems[0].message.contains("astrology"));
+}
+
+#[test]
+fn unknown_service_type_is_rejected() {
+    let p = contact_problem("service_types = [\"shelter\"]", "service_types = [\"spa\"]");
+    assert_eq!((p.field.as_str(), p.line), ("service_types", 9));
+}
+
+#[test]
+fn unknown_field_is_rejected() {
+    let problems = compile_with(
+        "contacts/c.md",
+        &CONTACT.replace("languages =", "langauges ="),
+    )
+    .expect_err("typo");
+    let rendered: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        rendered,
+        vec![
+            "contacts/c.md:16: langauges: unknown field",
+            "contacts/c.md:1: languages: missing"
+        ]
+    );
+}
+
+#[test]
+fn bad_date_is_rejected() {
+    let p = contact_problem("2026-10-01", "October 1st");
+    assert_eq!((p.field.as_str(), p.line), ("updated_at", 6));
+}
+
+#[test]
+fn bad_language_tag_is_rejected() {
+    let p = contact_problem("[\"en\", \"es\"]", "[\"en\", \"Spanish\"]");
+    assert_eq!(p.field, "languages");
+    assert!(p.message.contains("Spanish"));
+}
+
+#[test]
+fn out_of_range_coordinates_are_rejected() {
+    let p = contact_problem("latitude = 44.02", "latitude = 144.02");
+    assert_eq!((p.field.as_str(), p.line), ("latitude", 13));
+}
+
+#[test]
+fn withheld_location_must_not_carry_an_address() {
+    let p = contact_problem(
+        "hours = \"24/7\"",
+        "hours = \"24/7\"\nlocation_visibility = \"withheld\"",
+    );
+    assert_eq!(p.field, "location_visibility");
+}
+
+#[test]
+fn bad_enum_value_names_the_field() {
+    let problems = compile_with(
+        "checklists/b.md",
+        &CHECKLIST
+            .replace("checklist-autism", "checklist-b")
+            .replace("\"officers\"", "\"everyone\""),
+    )
+    .expect_err("bad audience");
+    assert_eq!(problems.len(), 1, "{problems:#?}");
+    assert!(problems[0].message.contains("everyone"), "{}", problems[0]);
+}
+
+#[test]
+fn toml_syntax_error_has_a_line() {
+    let problems = compile_with(
+        "contacts/c.md",
+        &CONTACT.replace("hours = \"24/7\"", "hours = \"24/7"),
+    )
+    .expect_err("syntax");
+    assert_eq!(problems.len(), 1, "{problems:#?}");
+    assert_eq!(problems[0].field, "front matter");
+    assert_eq!(problems[0].line, 15, "{}", problems[0]);
+}
+
+#[test]
+fn missing_front_matter_is_reported() {
+    let problems = compile_with("notes/n.md", "# Just markdown\n").expect_err("no front matter");
+    assert_eq!(
+        (problems[0].field.as_str(), problems[0].line),
+        ("front matter", 1)
+    );
+}
+
+#[test]
+fn empty_checklist_section_is_rejected() {
+    let text = "+++\nid = \"checklist-b\"\nkind = \"checklist\"\ntitle = \"B\"\nsummary = \"S\"\nupdated_at = \"2026-10-01\"\ncategory = \"autism\"\n\n[[sections]]\ntitle = \"Empty\"\nsteps = []\n+++\n";
+    let problems = compile_with("checklists/b.md", text).expect_err("empty section");
+    assert_eq!(problems[0].field, "sections[0].steps");
+}
+
+#[test]
+fn every_problem_is_reported_at_once() {
+    let text = CONTACT
+        .replace("507-555-0142", "12")
+        .replace("24/7", "whenever")
+        .replace("[\"shelter\"]", "[\"spa\"]");
+    let problems = compile_with("contacts/c.md", &text).expect_err("three problems");
+    let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
+    assert_eq!(fields, vec!["service_types", "phones[0].number", "hours"]);
+}
+
+#[test]
+fn bad_pack_toml_is_reported_with_line() {
+    let tree = SourceTree::from_files([
+        (
+            "pack.toml",
+            &*PACK.replace("America/Chicago", "Mars/Olympus"),
+        ),
+        ("checklists/a.md", CHECKLIST),
+    ]);
+    let problems = tree.compile().expect_err("bad timezone");
+    assert_eq!(
+        (
+            problems[0].path.as_str(),
+            problems[0].field.as_str(),
+            problems[0].line
+        ),
+        ("pack.toml", "timezone", 4)
+    );
+}
+
+#[test]
+fn problems_render_as_path_line_field_message() {
+    let p = contact_problem("title = \"Harbor House\"\n", "");
+    assert_eq!(p.to_string(), "contacts/c.md:1: title: missing");
+}
