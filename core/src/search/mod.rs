@@ -141,9 +141,10 @@ pub fn run(
     if text.is_none() && !parsed.is_empty() {
         return Ok(SearchResults::default());
     }
+    let filter_clauses = || plan::filter_query(fields, &filters, request.viewer);
     let query = plan::combine(
-        text.as_ref().map(|q| q.box_clone()),
-        plan::filter_query(fields, &filters, request.viewer),
+        text.as_ref().map(|t| t.any_word.box_clone()),
+        filter_clauses(),
     );
 
     let limit = request.limit.clamp(1, MAX_LIMIT);
@@ -157,7 +158,7 @@ pub fn run(
     for group in FACET_GROUPS {
         facet_collector.add_facet(format!("/{group}").as_str());
     }
-    let (top, facet_counts, total) = searcher.search(
+    let (any_word, facet_counts, total) = searcher.search(
         &*query,
         &(
             TopDocs::with_limit(candidates).order_by_score(),
@@ -165,13 +166,26 @@ pub fn run(
             Count,
         ),
     )?;
+    // Documents with all the words first, then the rest by score.
+    let top = match text.as_ref().and_then(|t| t.all_words.as_ref()) {
+        Some(all_words) => {
+            let strict = plan::combine(Some(all_words.box_clone()), filter_clauses());
+            let mut top =
+                searcher.search(&*strict, &TopDocs::with_limit(candidates).order_by_score())?;
+            let seen: std::collections::HashSet<_> = top.iter().map(|(_, a)| *a).collect();
+            top.extend(any_word.into_iter().filter(|(_, a)| !seen.contains(a)));
+            top
+        }
+        None => any_word,
+    };
 
     let generators: Vec<(TextLanguage, Option<SnippetGenerator>)> = TextLanguage::ALL
         .into_iter()
         .map(|language| {
-            let generator = text.as_ref().and_then(|q| {
+            let generator = text.as_ref().and_then(|t| {
                 let mut generator =
-                    SnippetGenerator::create(&searcher, &**q, fields.of(language).body).ok()?;
+                    SnippetGenerator::create(&searcher, &*t.any_word, fields.of(language).body)
+                        .ok()?;
                 generator.set_max_num_chars(snippet::SNIPPET_CHARS);
                 Some(generator)
             });

@@ -59,6 +59,12 @@ impl Analyzers {
     }
 }
 
+/// The text part of a query: documents with any word, and (for several words) with all of them.
+pub struct TextQuery {
+    pub any_word: Box<dyn Query>,
+    pub all_words: Option<Box<dyn Query>>,
+}
+
 pub struct Planner<'a> {
     pub searcher: &'a Searcher,
     pub fields: &'a Fields,
@@ -67,12 +73,9 @@ pub struct Planner<'a> {
 
 impl Planner<'_> {
     /// The text part of the query, or `None` when nothing searchable was typed.
-    pub fn text_query(
-        &mut self,
-        parsed: &ParsedQuery,
-        synonyms: &Synonyms,
-    ) -> Option<Box<dyn Query>> {
+    pub fn text_query(&mut self, parsed: &ParsedQuery, synonyms: &Synonyms) -> Option<TextQuery> {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut word_groups = 0;
         let last = parsed.terms.len().saturating_sub(1);
         for (i, term) in parsed.terms.iter().enumerate() {
             let Some(word) = self.analyzers.folded(term) else {
@@ -92,6 +95,7 @@ impl Planner<'_> {
             }
             if !group.is_empty() {
                 clauses.push((Occur::Should, Box::new(BooleanQuery::new(group))));
+                word_groups += 1;
             }
         }
         let words: Vec<String> = parsed
@@ -111,7 +115,25 @@ impl Planner<'_> {
                 clauses.push((Occur::Must, query));
             }
         }
-        (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
+        if clauses.is_empty() {
+            return None;
+        }
+        // Documents with every word rank first: the same clauses with each word required.
+        let all_words = (word_groups > 1).then(|| {
+            let strict: Vec<(Occur, Box<dyn Query>)> = clauses
+                .iter()
+                .enumerate()
+                .map(|(i, (occur, q))| {
+                    let occur = if i < word_groups { Occur::Must } else { *occur };
+                    (occur, q.box_clone())
+                })
+                .collect();
+            Box::new(BooleanQuery::new(strict)) as Box<dyn Query>
+        });
+        Some(TextQuery {
+            any_word: Box::new(BooleanQuery::new(clauses)),
+            all_words,
+        })
     }
 
     /// A word (one term) or a phrase (all words, in order) across languages and fields.
