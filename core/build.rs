@@ -38,7 +38,9 @@ fn collect(root: &Path, dir: &Path, files: &mut Vec<(String, String)>) {
             continue;
         }
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        let wanted = name == "pack.toml" || (name.ends_with(".md") && name != "README.md");
+        let wanted = name == "pack.toml"
+            || (name.ends_with(".md") && name != "README.md")
+            || (name.ends_with(".json") && dir.ends_with("trust"));
         if wanted {
             let relative = path
                 .strip_prefix(root)

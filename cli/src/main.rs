@@ -10,8 +10,11 @@ use chrono::{DateTime, Utc};
 use clap::{Args, Parser, Subcommand};
 use fieldref_core::content::{languages, Audience, DocKind, SourceTree};
 use fieldref_core::directory::{DirectoryQuery, GeoFilter};
+use fieldref_core::pack::{Envelope, Role, Root, SecretKey};
 use fieldref_core::search::{SearchFilters, SearchRequest};
-use fieldref_core::{pack, FieldRef};
+use fieldref_core::sync::publish::PublishOptions;
+use fieldref_core::sync::{SyncConfig, UreqTransport};
+use fieldref_core::{pack, FieldRef, OpenOptions};
 use serde_json::json;
 
 #[derive(Parser)]
@@ -24,6 +27,9 @@ struct Cli {
     /// Where the store and index live [default: the user's data dir, or $FIELDREF_DATA_DIR]
     #[arg(long, global = true, env = "FIELDREF_DATA_DIR")]
     data_dir: Option<PathBuf>,
+    /// Trust root to start from on a device that has none (default: the one bundled with the app).
+    #[arg(long, global = true, env = "FIELDREF_TRUST_ROOT")]
+    trust_root: Option<PathBuf>,
     /// Who is looking: `officers` see everything, `public` (community partners) no officers-only material.
     #[arg(long, global = true, default_value = "officers", value_parser = parse_audience)]
     audience: Audience,
@@ -80,6 +86,42 @@ enum Command {
     /// Manage the search index.
     #[command(subcommand)]
     Index(IndexCommand),
+    /// Make a new trust root: root, release and online keys (keep the .key files private).
+    Keygen {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Validate a content folder, show what changes, sign it as the next release and upload it.
+    Publish {
+        dir: PathBuf,
+        #[arg(long, env = "FIELDREF_SERVER")]
+        server: String,
+        #[arg(long, env = "FIELDREF_TOKEN", hide_env_values = true)]
+        token: String,
+        /// The release key file from `fieldref keygen`.
+        #[arg(long)]
+        key: PathBuf,
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Fetch, verify and apply the latest content; upload queued feedback.
+    Sync {
+        #[arg(long, env = "FIELDREF_SERVER")]
+        server: String,
+        #[arg(long, default_value_t = 30)]
+        timeout_secs: u64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Field feedback and read acknowledgements queued for the next sync.
+    Outbox {
+        #[command(subcommand)]
+        command: Option<OutboxCommand>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Bookmarks: list, add or remove.
     Bookmarks {
         #[arg(long, conflicts_with = "remove")]
@@ -156,6 +198,14 @@ enum PackCommand {
 }
 
 #[derive(Subcommand)]
+enum OutboxCommand {
+    /// Queue feedback on a document ("this number is disconnected").
+    Feedback { id: String, text: String },
+    /// Record that the current revision of a document was read.
+    Ack { id: String },
+}
+
+#[derive(Subcommand)]
 enum IndexCommand {
     /// Rebuild the search index from the store.
     Rebuild,
@@ -172,9 +222,18 @@ fn main() {
 fn run(cli: Cli) -> Result<()> {
     let viewer = cli.audience;
     match cli.command {
-        Command::Pack(command) => return run_pack(command, cli.data_dir),
+        Command::Pack(command) => return run_pack(command, cli.data_dir, cli.trust_root),
+        Command::Keygen { out } => return keygen(&out),
+        Command::Publish {
+            dir,
+            server,
+            token,
+            key,
+            dry_run,
+            json,
+        } => return publish(&dir, &server, &token, &key, dry_run, json),
         command => {
-            let app = open(cli.data_dir)?;
+            let app = open(cli.data_dir, cli.trust_root)?;
             match command {
                 Command::Search {
                     query,
@@ -274,14 +333,153 @@ fn run(cli: Cli) -> Result<()> {
                         }
                     }
                 }
-                Command::Pack(_) => unreachable!("handled above"),
+                Command::Sync {
+                    server,
+                    timeout_secs,
+                    json,
+                } => {
+                    let mut config = SyncConfig::new(server);
+                    config.timeout_ms = timeout_secs.saturating_mul(1000);
+                    let report = app.sync(&UreqTransport, &config)?;
+                    if json {
+                        print_json(&report)?;
+                    } else {
+                        print!("{}", render::sync_text(&report));
+                    }
+                }
+                Command::Outbox { command, json } => {
+                    match command {
+                        Some(OutboxCommand::Feedback { id, text }) => {
+                            app.queue_feedback(&id, &text)?;
+                        }
+                        Some(OutboxCommand::Ack { id }) => {
+                            app.acknowledge(&id)?;
+                        }
+                        None => {}
+                    }
+                    let items = app.outbox(false)?;
+                    if json {
+                        print_json(&json!({ "items": items }))?;
+                    } else {
+                        for item in items {
+                            let state = if item.sent_at.is_some() {
+                                "sent"
+                            } else {
+                                "queued"
+                            };
+                            let doc = item.doc_id.as_deref().unwrap_or("-");
+                            println!(
+                                "{}  {state}  {}  {doc}  {}",
+                                item.id,
+                                item.kind.as_str(),
+                                item.payload
+                            );
+                        }
+                    }
+                }
+                Command::Pack(_) | Command::Keygen { .. } | Command::Publish { .. } => {
+                    unreachable!("handled above")
+                }
             }
         }
     }
     Ok(())
 }
 
-fn run_pack(command: PackCommand, data_dir: Option<PathBuf>) -> Result<()> {
+fn keygen(out: &std::path::Path) -> Result<()> {
+    std::fs::create_dir_all(out).with_context(|| out.display().to_string())?;
+    let root_key = SecretKey::generate()?;
+    let release_key = SecretKey::generate()?;
+    let online_key = SecretKey::generate()?;
+    let root = Root {
+        version: 1,
+        root_keys: vec![root_key.public()],
+        release_keys: vec![release_key.public()],
+        online_keys: vec![online_key.public()],
+        threshold: 1,
+    };
+    let envelope = Envelope::sign(Role::Root, &root, &[&root_key])?;
+    for (name, key, role) in [
+        ("root.key", &root_key, Role::Root),
+        ("release.key", &release_key, Role::Release),
+        ("online.key", &online_key, Role::Online),
+    ] {
+        write_private(&out.join(name), &key.to_file(role))?;
+    }
+    std::fs::write(
+        out.join("root.json"),
+        serde_json::to_string_pretty(&envelope)?,
+    )?;
+    println!("wrote {0}/root.json (ship it as content/trust/root.json), {0}/root.key (keep offline), {0}/release.key (trainers), {0}/online.key (the server)", out.display());
+    Ok(())
+}
+
+fn write_private(path: &std::path::Path, text: &str) -> Result<()> {
+    use std::io::Write as _;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options
+        .open(path)
+        .with_context(|| format!("{} (refusing to overwrite a key)", path.display()))?;
+    file.write_all(text.as_bytes())?;
+    Ok(())
+}
+
+fn publish(
+    dir: &std::path::Path,
+    server: &str,
+    token: &str,
+    key: &std::path::Path,
+    dry_run: bool,
+    json: bool,
+) -> Result<()> {
+    let pack = compile(dir)?;
+    let key_text =
+        std::fs::read_to_string(key).with_context(|| format!("reading {}", key.display()))?;
+    let key = SecretKey::from_file(&key_text, Role::Release)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", key.display()))?;
+    let progress = indicatif::ProgressBar::new_spinner();
+    let options = PublishOptions {
+        server,
+        token,
+        key: &key,
+        dry_run,
+        timeout_ms: 120_000,
+    };
+    let outcome =
+        fieldref_core::sync::publish::publish(&UreqTransport, &pack, &options, &mut |step| {
+            progress.set_message(step.to_owned());
+            progress.tick();
+        })?;
+    progress.finish_and_clear();
+    if json {
+        return print_json(&outcome);
+    }
+    for change in &outcome.changes {
+        println!(
+            "{:>10}s: {} added, {} changed, {} removed",
+            change.kind, change.added, change.changed, change.removed
+        );
+    }
+    let verb = if outcome.dry_run {
+        "would publish"
+    } else {
+        "published"
+    };
+    println!(
+        "{verb} version {} (on top of {}), snapshot {} bytes",
+        outcome.version, outcome.previous, outcome.snapshot_bytes
+    );
+    Ok(())
+}
+
+fn run_pack(
+    command: PackCommand,
+    data_dir: Option<PathBuf>,
+    trust_root: Option<PathBuf>,
+) -> Result<()> {
     match command {
         PackCommand::Validate { dir } => {
             let pack = compile(&dir)?;
@@ -315,7 +513,7 @@ fn run_pack(command: PackCommand, data_dir: Option<PathBuf>) -> Result<()> {
             let bytes =
                 std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
             let pack = pack::decode(&bytes).with_context(|| file.display().to_string())?;
-            let app = open(data_dir)?;
+            let app = open(data_dir, trust_root)?;
             let state = app.install_pack(&pack, version)?;
             println!(
                 "installed {} version {} ({} documents)",
@@ -346,14 +544,24 @@ fn compile(dir: &std::path::Path) -> Result<fieldref_core::content::Pack> {
     }
 }
 
-fn open(data_dir: Option<PathBuf>) -> Result<FieldRef> {
+fn open(data_dir: Option<PathBuf>, trust_root: Option<PathBuf>) -> Result<FieldRef> {
+    let mut options = OpenOptions::new(PathBuf::new());
+    if let Some(path) = trust_root {
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading {}", path.display()))?;
+        options.trust_root = Some(
+            serde_json::from_str(&text)
+                .with_context(|| format!("{} is not a trust root", path.display()))?,
+        );
+    }
     let dir = match data_dir {
         Some(dir) => dir,
         None => dirs::data_dir()
             .context("no user data directory on this system: pass --data-dir")?
             .join("fieldref"),
     };
-    FieldRef::open(&dir).with_context(|| format!("opening {}", dir.display()))
+    options.data_dir = dir.clone();
+    FieldRef::open_with(options).with_context(|| format!("opening {}", dir.display()))
 }
 
 fn print_json(value: &impl serde::Serialize) -> Result<()> {

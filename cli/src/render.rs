@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use fieldref_core::content::{languages, Details, Document};
 use fieldref_core::directory::{DirectoryListing, OpenStatus};
 use fieldref_core::search::{SearchResults, Snippet};
+use fieldref_core::sync::{SyncOutcome, SyncReport};
 use fieldref_core::Stats;
 use serde_json::{json, Value};
 
@@ -234,6 +235,29 @@ pub fn stats_text(stats: &Stats) -> String {
     let _ = writeln!(out, "index: {} documents, {state}", stats.index_docs);
     if let Some(reason) = &stats.opened.index_rebuilt {
         let _ = writeln!(out, "index rebuilt at open: {reason}");
+    }
+    out
+}
+
+pub fn sync_text(report: &SyncReport) -> String {
+    let mut out = String::new();
+    let _ = match &report.outcome {
+        SyncOutcome::UpToDate { version } => writeln!(out, "up to date at version {version}"),
+        SyncOutcome::Updated { from, to, path, bytes } => {
+            writeln!(out, "updated {from} -> {to} by {path:?} ({bytes} bytes)")
+        }
+        SyncOutcome::Stale { expired_at } => writeln!(
+            out,
+            "the server's manifest expired at {expired_at}: no newer content can be verified; keeping installed content"
+        ),
+    };
+    let _ = writeln!(
+        out,
+        "outbox: {} sent, {} pending",
+        report.outbox_sent, report.status.outbox_pending
+    );
+    if let Some(error) = &report.outbox_error {
+        let _ = writeln!(out, "outbox not uploaded: {error}");
     }
     out
 }

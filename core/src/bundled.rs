@@ -14,3 +14,15 @@ pub fn sources() -> SourceTree {
 pub fn pack() -> Result<Pack, Vec<Problem>> {
     sources().compile()
 }
+
+/// The trust root shipped with the app (`content/trust/root.json`), if the build has one.
+pub fn trust_root() -> crate::Result<Option<crate::pack::Envelope>> {
+    match FILES.iter().find(|(path, _)| *path == TRUST_ROOT_PATH) {
+        Some((_, text)) => serde_json::from_str(text)
+            .map(Some)
+            .map_err(|e| crate::Error::Corrupt(format!("bundled {TRUST_ROOT_PATH}: {e}"))),
+        None => Ok(None),
+    }
+}
+
+const TRUST_ROOT_PATH: &str = "trust/root.json";

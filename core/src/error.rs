@@ -41,6 +41,12 @@ pub enum Error {
 
     #[error("corrupt data: {0}")]
     Corrupt(String),
+
+    #[error("sync: {0}")]
+    Sync(#[from] crate::sync::SyncError),
+
+    #[error("signature: {0}")]
+    Signature(#[from] crate::pack::VerifyError),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

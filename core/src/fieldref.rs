@@ -11,8 +11,10 @@ use crate::content::{Audience, DocKind, Document, Pack, PackInfo};
 use crate::directory::{self, DirectoryListing, DirectoryQuery, HoursEvaluator, OpenStatus};
 use crate::error::{Error, Result};
 use crate::index::{IndexLocation, SearchIndex};
+use crate::pack::{Envelope, Root};
 use crate::search::{self, SearchRequest, SearchResults, Synonyms};
-use crate::store::{ContentChange, ContentState, SavedItem, Store};
+use crate::store::{ContentChange, ContentState, OutboxItem, OutboxKind, SavedItem, Store};
+use crate::sync::SyncError;
 
 /// How to open a data directory.
 #[derive(Debug, Clone)]
@@ -22,6 +24,8 @@ pub struct OpenOptions {
     pub index_in_memory: bool,
     /// Install the bundled pack when the store has no content yet.
     pub install_bundled: bool,
+    /// The trust root to start from when the device has none (default: the bundled one).
+    pub trust_root: Option<Envelope>,
 }
 
 impl OpenOptions {
@@ -30,6 +34,7 @@ impl OpenOptions {
             data_dir: data_dir.into(),
             index_in_memory: false,
             install_bundled: true,
+            trust_root: None,
         }
     }
 }
@@ -112,6 +117,20 @@ impl FieldRef {
             let pack = crate::bundled::pack().map_err(Error::InvalidContent)?;
             store.apply(ContentChange::Full(&pack), 0, None)?;
             opened.installed_bundled = true;
+        }
+        if store.meta(crate::sync::TRUST_ROOT_KEY)?.is_none() {
+            let shipped = match options.trust_root {
+                Some(envelope) => Some(envelope),
+                None => crate::bundled::trust_root()?,
+            };
+            if let Some(envelope) = shipped {
+                let root =
+                    Root::from_shipped(&envelope).map_err(|source| SyncError::Signature {
+                        what: "shipped trust root".to_owned(),
+                        source,
+                    })?;
+                store.set_meta(crate::sync::TRUST_ROOT_KEY, &serde_json::to_string(&root)?)?;
+            }
         }
         let location = if options.index_in_memory {
             IndexLocation::Memory
@@ -252,12 +271,51 @@ impl FieldRef {
         expected_hash: Option<&str>,
     ) -> Result<ContentState> {
         let mut store = self.store()?;
-        let state = store.apply(change, version, expected_hash)?;
+        let state = store.apply(change.clone(), version, expected_hash)?;
         *write(&self.settings) = Settings::of(store.pack_info()?);
+        let tag = crate::index::expected_tag(Some(&state));
         let mut index = write(&self.index);
-        *index = SearchIndex::rebuild(&IndexLocation::Memory, &Store::open_in_memory()?)?;
-        *index = SearchIndex::rebuild(&self.location, &store)?;
+        let updated = match change {
+            ContentChange::Delta {
+                upserts, deletes, ..
+            } => index.update(upserts, deletes, &tag).is_ok(),
+            ContentChange::Full(_) => false,
+        };
+        if !updated {
+            *index = SearchIndex::rebuild(&IndexLocation::Memory, &Store::open_in_memory()?)?;
+            *index = SearchIndex::rebuild(&self.location, &store)?;
+        }
         Ok(state)
+    }
+
+    /// Queues field feedback on a document ("this number is disconnected") for the next sync.
+    pub fn queue_feedback(&self, doc_id: &str, text: &str) -> Result<OutboxItem> {
+        if text.trim().is_empty() {
+            return Err(Error::InvalidInput("feedback text is empty".to_owned()));
+        }
+        let store = self.store()?;
+        if store.document(doc_id)?.is_none() {
+            return Err(Error::NotFound(format!("document `{doc_id}`")));
+        }
+        store.queue(OutboxKind::Feedback, Some(doc_id), text.trim())
+    }
+
+    /// Records that the officer read the current revision of a document (e.g. an updated checklist).
+    pub fn acknowledge(&self, doc_id: &str) -> Result<OutboxItem> {
+        let store = self.store()?;
+        let doc = store
+            .document(doc_id)?
+            .ok_or_else(|| Error::NotFound(format!("document `{doc_id}`")))?;
+        store.queue(
+            OutboxKind::Acknowledgement,
+            Some(doc_id),
+            &doc.revision.to_string(),
+        )
+    }
+
+    /// Queued items, oldest first (sent ones too unless `unsent_only`).
+    pub fn outbox(&self, unsent_only: bool) -> Result<Vec<OutboxItem>> {
+        self.store()?.outbox(unsent_only)
     }
 
     /// Installs a whole pack (e.g. one built with `fieldref pack build`) as `version`.

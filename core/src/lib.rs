@@ -11,6 +11,7 @@ pub mod index;
 pub mod pack;
 pub mod search;
 pub mod store;
+pub mod sync;
 
 pub use error::{Error, Result};
 pub use fieldref::{FieldRef, KindCount, OpenOptions, OpenReport, Stats};

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use tantivy::{Index, IndexReader, ReloadPolicy, Searcher};
 
+use crate::content::Document;
 use crate::error::{Error, Result};
 use crate::store::{ContentState, Store};
 
@@ -121,6 +122,28 @@ impl SearchIndex {
 
     pub fn num_docs(&self) -> u64 {
         self.searcher().num_docs()
+    }
+
+    /// Applies changed and removed documents in one commit that carries the new tag, so a delta
+    /// costs work proportional to its size. A crash before the commit leaves the old tag, and
+    /// the next open rebuilds.
+    pub fn update(&mut self, upserts: &[Document], deletes: &[String], tag: &str) -> Result<()> {
+        let mut writer = self
+            .index
+            .writer_with_num_threads::<tantivy::TantivyDocument>(1, WRITER_MEMORY)?;
+        for id in deletes.iter().chain(upserts.iter().map(|d| &d.id)) {
+            writer.delete_term(tantivy::Term::from_field_text(self.fields.id, id));
+        }
+        for doc in upserts {
+            writer.add_document(document::to_index_document(doc, &self.fields))?;
+        }
+        let mut commit = writer.prepare_commit()?;
+        commit.set_payload(tag);
+        commit.commit()?;
+        writer.wait_merging_threads()?;
+        self.reader.reload()?;
+        self.tag = tag.to_owned();
+        Ok(())
     }
 }
 

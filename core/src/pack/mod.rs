@@ -1,5 +1,16 @@
-//! Pack files: a whole pack, serialized and compressed, as `fieldref pack build` writes it and a
-//! device installs it.
+//! Packs on the wire: whole-pack files (`fieldref pack build`, release snapshots), deltas, and the
+//! signed metadata that lets a device prove an update is authentic and current.
+
+mod envelope;
+mod release;
+mod trust;
+
+pub use envelope::{Envelope, PublicKey, Role, SecretKey, SignatureEntry, VerifyError};
+pub use release::{
+    decode_delta, encode_delta, sha256_hex, BlobRef, Delta, DeltaRef, Manifest, Release,
+    MAX_DECODED_BYTES,
+};
+pub use trust::{Root, MAX_ROTATIONS};
 
 use crate::content::Pack;
 use crate::error::{Error, Result};

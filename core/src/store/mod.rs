@@ -3,6 +3,7 @@
 //! rebuilt; the store cannot, so every content change is one transaction.
 
 mod migrations;
+mod outbox;
 mod user_data;
 
 use std::path::{Path, PathBuf};
@@ -15,6 +16,7 @@ use crate::content::{DocKind, Document, Pack, PackInfo};
 use crate::error::{Error, Result};
 
 pub use migrations::SCHEMA_VERSION;
+pub use outbox::{new_item_id, OutboxItem, OutboxKind};
 pub use user_data::SavedItem;
 
 /// What content the store holds: which pack, at which version, with which hash.
@@ -208,6 +210,10 @@ impl Store {
                 row.get(0)
             })
             .optional()?)
+    }
+
+    pub(crate) fn set_meta(&self, key: &str, value: &str) -> Result<()> {
+        set_meta(&self.conn, key, value)
     }
 
     pub(crate) fn conn(&self) -> &Connection {

@@ -1,0 +1,579 @@
+//! Device sync: one cheap conditional request to learn whether anything changed; then the trust
+//! chain, the manifest (online key, expiry), the release (trainer key, version, content hash),
+//! the smallest download (a delta from the installed version, else the snapshot), hashes checked
+//! before anything is read, and one SQLite transaction that must reproduce the signed content
+//! hash. Nothing unverified is persisted; any refusal leaves the last good content in place.
+//! Then the field outbox is uploaded.
+
+mod error;
+pub mod publish;
+pub mod transport;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::content::Pack;
+use crate::error::{Error, Result};
+use crate::pack::{self, BlobRef, Envelope, Manifest, Release, Role, Root};
+use crate::store::{ContentChange, OutboxItem};
+use crate::FieldRef;
+
+pub use error::SyncError;
+#[cfg(feature = "http-client")]
+pub use transport::UreqTransport;
+pub use transport::{HttpRequest, HttpResponse, Transport, TransportError};
+
+/// Largest manifest and root documents accepted.
+const MAX_MANIFEST_BYTES: u64 = 1024 * 1024;
+const MAX_ROOT_BYTES: u64 = 64 * 1024;
+
+#[derive(Debug, Clone)]
+pub struct SyncConfig {
+    /// Server or static host, e.g. `https://updates.example.org` (paths under `/v1/<channel>/`).
+    pub server: String,
+    /// Per-request deadline.
+    pub timeout_ms: u64,
+    /// The current time; injectable so tests can move the clock past an expiry.
+    pub now: Option<DateTime<Utc>>,
+}
+
+impl SyncConfig {
+    pub fn new(server: impl Into<String>) -> SyncConfig {
+        SyncConfig {
+            server: server.into(),
+            timeout_ms: 30_000,
+            now: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UpdatePath {
+    Delta,
+    Snapshot,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum SyncOutcome {
+    /// The server has nothing newer (often a single 304 response).
+    UpToDate { version: u64 },
+    Updated {
+        from: u64,
+        to: u64,
+        path: UpdatePath,
+        bytes: u64,
+    },
+    /// The manifest has expired: newer content cannot be verified; installed content is kept.
+    Stale { expired_at: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SyncReport {
+    pub outcome: SyncOutcome,
+    pub outbox_sent: usize,
+    /// Why the outbox could not be uploaded, if it could not (a static host takes no uploads).
+    pub outbox_error: Option<String>,
+    pub status: SyncStatus,
+}
+
+/// What the Updates screen shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SyncStatus {
+    pub content_version: u64,
+    /// Last time a signed, unexpired manifest was seen (RFC 3339).
+    pub last_verified_at: Option<String>,
+    pub last_attempt_at: Option<String>,
+    pub last_error: Option<String>,
+    /// Whole days since `last_verified_at` (or since install), for "content may be out of date".
+    pub days_since_verified: Option<i64>,
+    /// The last manifest seen had expired.
+    pub stale: bool,
+    pub outbox_pending: usize,
+}
+
+/// Where the trust root lives in the store's metadata.
+pub(crate) const TRUST_ROOT_KEY: &str = meta::ROOT;
+
+mod meta {
+    pub const ROOT: &str = "trust_root";
+    pub const MANIFEST_VERSION: &str = "sync_manifest_version";
+    pub const MANIFEST: &str = "sync_manifest";
+    pub const ETAG: &str = "sync_etag";
+    pub const VERIFIED_AT: &str = "sync_verified_at";
+    pub const ATTEMPT_AT: &str = "sync_attempt_at";
+    pub const ERROR: &str = "sync_error";
+    pub const STALE: &str = "sync_stale";
+}
+
+impl FieldRef {
+    /// Checks for and applies an update, then uploads the outbox. Network and disk I/O: run it
+    /// off the UI thread (WorkManager, BGAppRefreshTask, the CLI).
+    pub fn sync(&self, transport: &dyn Transport, config: &SyncConfig) -> Result<SyncReport> {
+        let now = config.now.unwrap_or_else(Utc::now);
+        self.store()?
+            .set_meta(meta::ATTEMPT_AT, &now.to_rfc3339())?;
+        let result = self.sync_content(transport, config, now);
+        {
+            let store = self.store()?;
+            match &result {
+                Ok(_) => store.set_meta(meta::ERROR, "")?,
+                Err(e) => store.set_meta(meta::ERROR, &e.to_string())?,
+            }
+        }
+        let outcome = result?;
+        let (outbox_sent, outbox_error) = match self.upload_outbox(transport, config) {
+            Ok(n) => (n, None),
+            Err(e) => (0, Some(e.to_string())),
+        };
+        Ok(SyncReport {
+            outcome,
+            outbox_sent,
+            outbox_error,
+            status: self.sync_status_at(now)?,
+        })
+    }
+
+    pub fn sync_status(&self) -> Result<SyncStatus> {
+        self.sync_status_at(Utc::now())
+    }
+
+    pub fn sync_status_at(&self, now: DateTime<Utc>) -> Result<SyncStatus> {
+        let store = self.store()?;
+        let state = store.content_state()?;
+        let nonempty = |v: Option<String>| v.filter(|s| !s.is_empty());
+        let verified = nonempty(store.meta(meta::VERIFIED_AT)?);
+        let since = verified
+            .clone()
+            .or_else(|| state.as_ref().map(|s| s.installed_at.clone()));
+        let days_since_verified = since
+            .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
+            .map(|t| (now - t.with_timezone(&Utc)).num_days());
+        Ok(SyncStatus {
+            content_version: state.map(|s| s.version).unwrap_or(0),
+            last_verified_at: verified,
+            last_attempt_at: nonempty(store.meta(meta::ATTEMPT_AT)?),
+            last_error: nonempty(store.meta(meta::ERROR)?),
+            days_since_verified,
+            stale: store.meta(meta::STALE)?.as_deref() == Some("1"),
+            outbox_pending: store.outbox(true)?.len(),
+        })
+    }
+
+    /// The trust root this device verifies updates with.
+    pub fn trust_root(&self) -> Result<Option<Root>> {
+        match self.store()?.meta(meta::ROOT)? {
+            Some(json) => Ok(Some(serde_json::from_str(&json)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Installs a shipped (self-signed) root when the device has none; otherwise only a valid
+    /// rotation of the current one is accepted.
+    pub fn install_trust_root(&self, envelope: &Envelope) -> Result<Root> {
+        let root = match self.trust_root()? {
+            None => Root::from_shipped(envelope),
+            Some(current) => current.rotate(envelope),
+        }
+        .map_err(|source| SyncError::Signature {
+            what: "trust root".to_owned(),
+            source,
+        })?;
+        self.store()?
+            .set_meta(meta::ROOT, &serde_json::to_string(&root)?)?;
+        Ok(root)
+    }
+
+    fn sync_content(
+        &self,
+        transport: &dyn Transport,
+        config: &SyncConfig,
+        now: DateTime<Utc>,
+    ) -> Result<SyncOutcome> {
+        let (state, stored_manifest_version, cached_manifest, etag) = {
+            let store = self.store()?;
+            (
+                store.content_state()?,
+                store
+                    .meta(meta::MANIFEST_VERSION)?
+                    .and_then(|v| v.parse::<u64>().ok())
+                    .unwrap_or(0),
+                store.meta(meta::MANIFEST)?,
+                store.meta(meta::ETAG)?,
+            )
+        };
+        let state = state
+            .ok_or_else(|| Error::InvalidInput("no content installed to update".to_owned()))?;
+        let mut root = self.trust_root()?.ok_or(SyncError::NoTrustRoot)?;
+        let base = format!(
+            "{}/v1/{}",
+            config.server.trim_end_matches('/'),
+            state.channel
+        );
+
+        // 1. The manifest, conditionally: an unchanged one costs one small 304.
+        let url = format!("{base}/manifest.json");
+        let mut headers = Vec::new();
+        if let (Some(tag), Some(_)) = (&etag, &cached_manifest) {
+            headers.push(("If-None-Match".to_owned(), tag.clone()));
+        }
+        let response = get(transport, config, &url, headers, MAX_MANIFEST_BYTES)?;
+        let (manifest_bytes, new_etag) = match response.status {
+            304 => (
+                cached_manifest.unwrap_or_default().into_bytes(),
+                etag.clone(),
+            ),
+            200 => (
+                response.body.clone(),
+                response.header("etag").map(str::to_owned),
+            ),
+            status => return Err(status_error(&url, &response, status).into()),
+        };
+        let envelope: Envelope =
+            serde_json::from_slice(&manifest_bytes).map_err(|e| SyncError::Malformed {
+                what: "manifest".to_owned(),
+                message: e.to_string(),
+            })?;
+
+        // 2. Walk the root chain if the manifest says the keys were rotated.
+        let hinted = envelope
+            .unverified::<Manifest>()
+            .map(|m| m.root_version)
+            .unwrap_or(root.version);
+        let mut rotated = false;
+        while root.version < hinted
+            && (root.version as usize) < pack::MAX_ROTATIONS + hinted as usize
+        {
+            let url = format!("{base}/root/{}.json", root.version + 1);
+            let response = get(transport, config, &url, Vec::new(), MAX_ROOT_BYTES)?;
+            if response.status != 200 {
+                return Err(status_error(&url, &response, response.status).into());
+            }
+            let next: Envelope =
+                serde_json::from_slice(&response.body).map_err(|e| SyncError::Malformed {
+                    what: format!("root {}", root.version + 1),
+                    message: e.to_string(),
+                })?;
+            root = root.rotate(&next).map_err(|source| SyncError::Signature {
+                what: format!("root {}", root.version + 1),
+                source,
+            })?;
+            rotated = true;
+        }
+
+        // 3. Verify the manifest, then its release.
+        let manifest: Manifest = envelope
+            .verify(Role::Online, &root.online_keys, root.threshold)
+            .map_err(|source| SyncError::Signature {
+                what: "manifest".to_owned(),
+                source,
+            })?;
+        if manifest.channel != state.channel {
+            return Err(SyncError::WrongChannel {
+                expected: state.channel,
+                found: manifest.channel,
+            }
+            .into());
+        }
+        if manifest.version < stored_manifest_version {
+            return Err(SyncError::Rollback {
+                installed: stored_manifest_version,
+                offered: manifest.version,
+            }
+            .into());
+        }
+        let expires =
+            DateTime::parse_from_rfc3339(&manifest.expires).map_err(|e| SyncError::Malformed {
+                what: "manifest expiry".to_owned(),
+                message: e.to_string(),
+            })?;
+        if expires.with_timezone(&Utc) <= now {
+            self.store()?.set_meta(meta::STALE, "1")?;
+            return Ok(SyncOutcome::Stale {
+                expired_at: manifest.expires,
+            });
+        }
+        let release: Release = manifest
+            .release
+            .verify(Role::Release, &root.release_keys, root.threshold)
+            .map_err(|source| SyncError::Signature {
+                what: "release".to_owned(),
+                source,
+            })?;
+        if release.channel != state.channel {
+            return Err(SyncError::WrongChannel {
+                expected: state.channel,
+                found: release.channel,
+            }
+            .into());
+        }
+        if release.version != manifest.version {
+            return Err(SyncError::MixAndMatch(format!(
+                "manifest version {} carries release {}",
+                manifest.version, release.version
+            ))
+            .into());
+        }
+        if release.version < state.version {
+            return Err(SyncError::Rollback {
+                installed: state.version,
+                offered: release.version,
+            }
+            .into());
+        }
+
+        let outcome = if release.version == state.version {
+            if release.state_sha256 != state.hash {
+                return Err(SyncError::Mismatch {
+                    what: format!("content of version {}", state.version),
+                    expected: release.state_sha256,
+                    found: state.hash,
+                }
+                .into());
+            }
+            SyncOutcome::UpToDate {
+                version: state.version,
+            }
+        } else {
+            // 4. The smallest verified download, applied in one transaction.
+            let delta = manifest
+                .deltas
+                .iter()
+                .find(|d| d.from == state.version && state.version > 0);
+            let applied = match delta {
+                Some(d) => self.apply_delta(transport, config, &base, d, &release, state.version),
+                None => Err(Error::NotFound("no delta".to_owned())),
+            };
+            match applied {
+                Ok(bytes) => SyncOutcome::Updated {
+                    from: state.version,
+                    to: release.version,
+                    path: UpdatePath::Delta,
+                    bytes,
+                },
+                Err(Error::Sync(e))
+                    if delta.is_some()
+                        && !matches!(e, SyncError::Mismatch { .. } | SyncError::MixAndMatch(_)) =>
+                {
+                    return Err(Error::Sync(e));
+                }
+                Err(_) => {
+                    let bytes = self.apply_snapshot(transport, config, &base, &release)?;
+                    SyncOutcome::Updated {
+                        from: state.version,
+                        to: release.version,
+                        path: UpdatePath::Snapshot,
+                        bytes,
+                    }
+                }
+            }
+        };
+
+        // 5. Only now, with everything verified and applied, remember what was seen.
+        let store = self.store()?;
+        if rotated {
+            store.set_meta(meta::ROOT, &serde_json::to_string(&root)?)?;
+        }
+        store.set_meta(meta::MANIFEST_VERSION, &manifest.version.to_string())?;
+        store.set_meta(meta::MANIFEST, &String::from_utf8_lossy(&manifest_bytes))?;
+        store.set_meta(meta::ETAG, new_etag.as_deref().unwrap_or(""))?;
+        store.set_meta(meta::VERIFIED_AT, &now.to_rfc3339())?;
+        store.set_meta(meta::STALE, "0")?;
+        Ok(outcome)
+    }
+
+    fn apply_delta(
+        &self,
+        transport: &dyn Transport,
+        config: &SyncConfig,
+        base: &str,
+        delta_ref: &pack::DeltaRef,
+        release: &Release,
+        installed: u64,
+    ) -> Result<u64> {
+        let blob = BlobRef {
+            sha256: delta_ref.sha256.clone(),
+            size: delta_ref.size,
+        };
+        let bytes = fetch_blob(transport, config, base, &blob, "delta")?;
+        let delta = pack::decode_delta(&bytes)?;
+        if delta.from != installed
+            || delta.to != release.version
+            || delta.channel != release.channel
+        {
+            return Err(SyncError::MixAndMatch(format!(
+                "delta {}→{} of `{}` offered for {}→{} of `{}`",
+                delta.from, delta.to, delta.channel, installed, release.version, release.channel
+            ))
+            .into());
+        }
+        let change = ContentChange::Delta {
+            info: &delta.info,
+            upserts: &delta.upserts,
+            deletes: &delta.deletes,
+        };
+        self.install_checked(change, release)?;
+        Ok(bytes.len() as u64)
+    }
+
+    fn apply_snapshot(
+        &self,
+        transport: &dyn Transport,
+        config: &SyncConfig,
+        base: &str,
+        release: &Release,
+    ) -> Result<u64> {
+        let bytes = fetch_blob(transport, config, base, &release.snapshot, "snapshot")?;
+        let pack: Pack = pack::decode(&bytes)?;
+        if pack.info.channel != release.channel {
+            return Err(SyncError::WrongChannel {
+                expected: release.channel.clone(),
+                found: pack.info.channel,
+            }
+            .into());
+        }
+        self.install_checked(ContentChange::Full(&pack), release)?;
+        Ok(bytes.len() as u64)
+    }
+
+    fn install_checked(&self, change: ContentChange<'_>, release: &Release) -> Result<()> {
+        match self.install(change, release.version, Some(&release.state_sha256)) {
+            Err(Error::Corrupt(message)) if message.contains("does not match") => {
+                Err(SyncError::Mismatch {
+                    what: format!("content hash of version {}", release.version),
+                    expected: release.state_sha256.clone(),
+                    found: message,
+                }
+                .into())
+            }
+            other => other.map(|_| ()),
+        }
+    }
+
+    fn upload_outbox(&self, transport: &dyn Transport, config: &SyncConfig) -> Result<usize> {
+        let (items, channel) = {
+            let store = self.store()?;
+            let channel = store
+                .content_state()?
+                .map(|s| s.channel)
+                .unwrap_or_default();
+            (store.outbox(true)?, channel)
+        };
+        if items.is_empty() {
+            return Ok(0);
+        }
+        let url = format!(
+            "{}/v1/{channel}/outbox",
+            config.server.trim_end_matches('/')
+        );
+        let body = serde_json::to_vec(&OutboxUpload { items: &items })?;
+        let request = HttpRequest {
+            method: "POST".to_owned(),
+            url: url.clone(),
+            headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
+            body,
+            max_response_bytes: MAX_MANIFEST_BYTES,
+            timeout_ms: config.timeout_ms,
+        };
+        let response = transport
+            .send(&request)
+            .map_err(|source| SyncError::Transport {
+                url: url.clone(),
+                source,
+            })?;
+        if !(200..300).contains(&response.status) {
+            return Err(status_error(&url, &response, response.status).into());
+        }
+        let accepted: OutboxAccepted =
+            serde_json::from_slice(&response.body).map_err(|e| SyncError::Malformed {
+                what: "outbox response".to_owned(),
+                message: e.to_string(),
+            })?;
+        self.store()?.mark_sent(&accepted.accepted)?;
+        Ok(accepted.accepted.len())
+    }
+}
+
+/// The body of an outbox upload (`POST /v1/<channel>/outbox`).
+#[derive(Serialize)]
+pub struct OutboxUpload<'a> {
+    pub items: &'a [OutboxItem],
+}
+
+/// The server's answer: the ids it has stored (new or already known).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct OutboxAccepted {
+    pub accepted: Vec<String>,
+}
+
+fn get(
+    transport: &dyn Transport,
+    config: &SyncConfig,
+    url: &str,
+    headers: Vec<(String, String)>,
+    max: u64,
+) -> Result<HttpResponse> {
+    let request = HttpRequest {
+        method: "GET".to_owned(),
+        url: url.to_owned(),
+        headers,
+        body: Vec::new(),
+        max_response_bytes: max,
+        timeout_ms: config.timeout_ms,
+    };
+    let response = transport
+        .send(&request)
+        .map_err(|source| SyncError::Transport {
+            url: url.to_owned(),
+            source,
+        })?;
+    if response.body.len() as u64 > max {
+        return Err(SyncError::Transport {
+            url: url.to_owned(),
+            source: TransportError::TooLarge(max),
+        }
+        .into());
+    }
+    Ok(response)
+}
+
+fn status_error(url: &str, response: &HttpResponse, status: u16) -> SyncError {
+    if matches!(status, 429 | 503) {
+        if let Some(seconds) = response
+            .header("retry-after")
+            .and_then(|v| v.trim().parse().ok())
+        {
+            return SyncError::Backoff { seconds };
+        }
+    }
+    SyncError::Status {
+        url: url.to_owned(),
+        status,
+    }
+}
+
+/// Downloads a content-addressed blob, refusing more bytes than declared and any hash mismatch.
+fn fetch_blob(
+    transport: &dyn Transport,
+    config: &SyncConfig,
+    base: &str,
+    blob: &BlobRef,
+    what: &str,
+) -> Result<Vec<u8>> {
+    let url = format!("{base}/blobs/{}", blob.sha256);
+    let response = get(transport, config, &url, Vec::new(), blob.size)?;
+    if response.status != 200 {
+        return Err(status_error(&url, &response, response.status).into());
+    }
+    let found = pack::sha256_hex(&response.body);
+    if response.body.len() as u64 != blob.size || found != blob.sha256 {
+        return Err(SyncError::Mismatch {
+            what: format!("{what} {url}"),
+            expected: format!("{} ({} bytes)", blob.sha256, blob.size),
+            found: format!("{found} ({} bytes)", response.body.len()),
+        }
+        .into());
+    }
+    Ok(response.body)
+}

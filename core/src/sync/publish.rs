@@ -1,0 +1,208 @@
+//! The trainer's side of publishing: compare with what the server has, sign a release for the
+//! next version with the release key, upload it; if another trainer published first (409), sign
+//! again on top of theirs. Shared by `fieldref publish` and the tests.
+
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine as _;
+use serde::Serialize;
+
+use super::{HttpRequest, SyncError, Transport};
+use crate::content::{DocKind, Pack};
+use crate::error::{Error, Result};
+use crate::pack::{self, BlobRef, Delta, Envelope, Manifest, Release, Role, SecretKey};
+use crate::store::state_hash;
+
+/// How many times a publish re-signs after losing a race to another publish.
+const MAX_ATTEMPTS: usize = 8;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct KindChanges {
+    pub kind: String,
+    pub added: usize,
+    pub changed: usize,
+    pub removed: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PublishOutcome {
+    /// The version published, or that would be published (dry run).
+    pub version: u64,
+    pub previous: u64,
+    pub changes: Vec<KindChanges>,
+    pub dry_run: bool,
+    pub snapshot_bytes: u64,
+}
+
+pub struct PublishOptions<'a> {
+    pub server: &'a str,
+    pub token: &'a str,
+    pub key: &'a SecretKey,
+    pub dry_run: bool,
+    pub timeout_ms: u64,
+}
+
+/// Publishes `pack` as the next version of its channel. `progress` hears each step.
+pub fn publish(
+    transport: &dyn Transport,
+    pack: &Pack,
+    options: &PublishOptions<'_>,
+    progress: &mut dyn FnMut(&str),
+) -> Result<PublishOutcome> {
+    let channel = &pack.info.channel;
+    let base = format!("{}/v1/{channel}", options.server.trim_end_matches('/'));
+    progress("compressing snapshot");
+    let snapshot = pack::encode(pack)?;
+    let state_sha256 = state_hash(pack)?;
+    for _attempt in 0..MAX_ATTEMPTS {
+        progress("reading the server's latest version");
+        let (previous, current) = current_release(transport, &base, options.timeout_ms)?;
+        let changes = summarize(current.as_ref(), pack, previous);
+        let outcome = PublishOutcome {
+            version: previous + 1,
+            previous,
+            changes,
+            dry_run: options.dry_run,
+            snapshot_bytes: snapshot.len() as u64,
+        };
+        if options.dry_run {
+            return Ok(outcome);
+        }
+        progress("signing and uploading");
+        let release = Release {
+            channel: channel.clone(),
+            version: previous + 1,
+            previous,
+            created: chrono::Utc::now().to_rfc3339(),
+            state_sha256: state_sha256.clone(),
+            snapshot: BlobRef::of(&snapshot),
+        };
+        let envelope = Envelope::sign(Role::Release, &release, &[options.key])?;
+        let body = serde_json::to_vec(
+            &serde_json::json!({ "release": envelope, "snapshot": B64.encode(&snapshot) }),
+        )?;
+        let url = format!("{base}/publish");
+        let response = transport
+            .send(&HttpRequest {
+                method: "POST".to_owned(),
+                url: url.clone(),
+                headers: vec![
+                    (
+                        "Authorization".to_owned(),
+                        format!("Bearer {}", options.token),
+                    ),
+                    ("Content-Type".to_owned(), "application/json".to_owned()),
+                ],
+                body,
+                max_response_bytes: 1024 * 1024,
+                timeout_ms: options.timeout_ms,
+            })
+            .map_err(|source| SyncError::Transport {
+                url: url.clone(),
+                source,
+            })?;
+        match response.status {
+            200..=299 => return Ok(outcome),
+            409 => continue, // another publish landed first: re-sign on top of it
+            status => {
+                let message = serde_json::from_slice::<serde_json::Value>(&response.body)
+                    .ok()
+                    .and_then(|v| v.get("error").and_then(|e| e.as_str()).map(str::to_owned))
+                    .unwrap_or_default();
+                return Err(Error::InvalidInput(format!(
+                    "publish refused (HTTP {status}): {message}"
+                )));
+            }
+        }
+    }
+    Err(Error::InvalidInput(format!(
+        "publish kept losing to concurrent publishes ({MAX_ATTEMPTS} attempts)"
+    )))
+}
+
+/// The server's latest version and its content (unverified: only shown to the trainer and used
+/// as the base the server itself checks).
+fn current_release(
+    transport: &dyn Transport,
+    base: &str,
+    timeout_ms: u64,
+) -> Result<(u64, Option<Pack>)> {
+    let get = |url: String, max: u64| -> Result<super::HttpResponse> {
+        transport
+            .send(&HttpRequest {
+                method: "GET".to_owned(),
+                url: url.clone(),
+                headers: Vec::new(),
+                body: Vec::new(),
+                max_response_bytes: max,
+                timeout_ms,
+            })
+            .map_err(|source| SyncError::Transport { url, source }.into())
+    };
+    let response = get(format!("{base}/manifest.json"), 1024 * 1024)?;
+    if response.status == 404 {
+        return Ok((0, None));
+    }
+    if response.status != 200 {
+        return Err(SyncError::Status {
+            url: format!("{base}/manifest.json"),
+            status: response.status,
+        }
+        .into());
+    }
+    let malformed = |message: &str| SyncError::Malformed {
+        what: "manifest".to_owned(),
+        message: message.to_owned(),
+    };
+    let envelope: Envelope =
+        serde_json::from_slice(&response.body).map_err(|e| malformed(&e.to_string()))?;
+    let manifest: Manifest = envelope
+        .unverified()
+        .ok_or_else(|| malformed("unreadable payload"))?;
+    let release: Release = manifest
+        .release
+        .unverified()
+        .ok_or_else(|| malformed("unreadable release"))?;
+    let blob = get(
+        format!("{base}/blobs/{}", release.snapshot.sha256),
+        release.snapshot.size,
+    )?;
+    let current = if blob.status == 200 {
+        pack::decode(&blob.body).ok()
+    } else {
+        None
+    };
+    Ok((manifest.version, current))
+}
+
+fn summarize(current: Option<&Pack>, next: &Pack, previous: u64) -> Vec<KindChanges> {
+    let empty = Pack {
+        info: next.info.clone(),
+        documents: Vec::new(),
+    };
+    let old = current.unwrap_or(&empty);
+    let delta = Delta::between(old, next, previous, previous + 1);
+    DocKind::ALL
+        .iter()
+        .map(|kind| {
+            let of_kind = |id: &str, pack: &Pack| {
+                pack.documents
+                    .iter()
+                    .any(|d| d.id == id && d.kind() == *kind)
+            };
+            KindChanges {
+                kind: kind.as_str().to_owned(),
+                added: delta
+                    .upserts
+                    .iter()
+                    .filter(|d| d.kind() == *kind && !of_kind(&d.id, old))
+                    .count(),
+                changed: delta
+                    .upserts
+                    .iter()
+                    .filter(|d| d.kind() == *kind && of_kind(&d.id, old))
+                    .count(),
+                removed: delta.deletes.iter().filter(|id| of_kind(id, old)).count(),
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,57 @@
+//! Static export: the manifest, every blob and the root chain written as files under the same
+//! paths the server serves, so any static host, object store or CDN can serve devices.
+
+use std::path::Path;
+
+use anyhow::Context as _;
+
+use crate::AppState;
+
+/// Writes `v1/<channel>/{manifest.json, blobs/<sha>, root/<n>.json}` for every channel under `to`.
+pub fn export(state: &AppState, to: &Path) -> anyhow::Result<Vec<String>> {
+    let channels: Vec<String> = {
+        let conn = state.db();
+        let mut stmt = conn.prepare("SELECT DISTINCT channel FROM releases ORDER BY channel")?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        rows.collect::<Result<_, _>>()?
+    };
+    for channel in &channels {
+        let dir = to.join("v1").join(channel);
+        std::fs::create_dir_all(dir.join("blobs"))?;
+        std::fs::create_dir_all(dir.join("root"))?;
+        let manifest = state.manifest(channel)?.context("channel vanished")?;
+        let blobs: Vec<String> = {
+            let conn = state.db();
+            let mut stmt = conn.prepare(
+                "SELECT snapshot FROM releases WHERE channel = ?1 UNION SELECT sha256 FROM deltas WHERE channel = ?1",
+            )?;
+            let rows = stmt.query_map([channel], |r| r.get::<_, String>(0))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        for sha in blobs {
+            let path = dir.join("blobs").join(&sha);
+            if path.exists() {
+                continue; // content-addressed: an existing file is already right
+            }
+            let bytes = crate::db::blob(&state.db(), &sha)?
+                .with_context(|| format!("blob {sha} missing"))?;
+            write_atomically(&path, &bytes)?;
+        }
+        for (i, root) in state.roots.iter().enumerate() {
+            write_atomically(
+                &dir.join("root").join(format!("{}.json", i + 1)),
+                &serde_json::to_vec(root)?,
+            )?;
+        }
+        // The manifest last: a host never points at blobs it does not have yet.
+        write_atomically(&dir.join("manifest.json"), &manifest.bytes)?;
+    }
+    Ok(channels)
+}
+
+fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, bytes).with_context(|| tmp.display().to_string())?;
+    std::fs::rename(&tmp, path).with_context(|| path.display().to_string())?;
+    Ok(())
+}
