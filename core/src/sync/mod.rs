@@ -352,10 +352,9 @@ impl FieldRef {
                     path: UpdatePath::Delta,
                     bytes,
                 },
-                Err(Error::Sync(e))
-                    if delta.is_some()
-                        && !matches!(e, SyncError::Mismatch { .. } | SyncError::MixAndMatch(_)) =>
-                {
+                // A delta whose bytes or merged result do not match (a damaged base, a bad
+                // mirror) falls back to the full snapshot; anything else is refused as is.
+                Err(Error::Sync(e)) if delta.is_some() && !matches!(e, SyncError::Mismatch { .. }) => {
                     return Err(Error::Sync(e));
                 }
                 Err(_) => {

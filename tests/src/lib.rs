@@ -1,0 +1,326 @@
+//! Test harness for whole flows: real keys, the real server on a loopback port, a real static
+//! file host for exported trees (with switchable misbehaviour: endless or dribbling bodies), and
+//! devices opened on temporary data directories. Nothing here imitates our own code.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{header, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use fieldref_core::content::Pack;
+use fieldref_core::pack::{Envelope, Role, Root, SecretKey};
+use fieldref_core::sync::publish::{publish, PublishOptions, PublishOutcome};
+use fieldref_core::sync::{SyncConfig, UreqTransport};
+use fieldref_core::{FieldRef, OpenOptions};
+use fieldref_server::{AppState, Config};
+
+/// The three keys of a trust root and the signed root itself.
+pub struct Keys {
+    pub root_key: SecretKey,
+    pub release_key: SecretKey,
+    pub online_key: SecretKey,
+    pub root: Envelope,
+}
+
+impl Keys {
+    pub fn generate() -> Keys {
+        let root_key = SecretKey::generate().expect("randomness");
+        let release_key = SecretKey::generate().expect("randomness");
+        let online_key = SecretKey::generate().expect("randomness");
+        let root = Root {
+            version: 1,
+            root_keys: vec![root_key.public()],
+            release_keys: vec![release_key.public()],
+            online_keys: vec![online_key.public()],
+            threshold: 1,
+        };
+        let root = Envelope::sign(Role::Root, &root, &[&root_key]).expect("sign root");
+        Keys { root_key, release_key, online_key, root }
+    }
+}
+
+/// A tokio runtime on its own threads serving one router on 127.0.0.1.
+pub struct Served {
+    pub url: String,
+    _runtime: tokio::runtime::Runtime,
+}
+
+fn serve(router: axum::Router) -> Served {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .expect("bind loopback");
+    let address: SocketAddr = listener.local_addr().expect("address");
+    runtime.spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    });
+    Served { url: format!("http://{address}"), _runtime: runtime }
+}
+
+/// The real publishing server on a loopback port, with a trainer token.
+pub struct Server {
+    pub dir: tempfile::TempDir,
+    pub keys: Keys,
+    pub token: String,
+    pub admin_token: String,
+    pub state: Arc<AppState>,
+    pub served: Served,
+}
+
+impl Server {
+    pub fn start() -> Server {
+        Server::start_with(Keys::generate(), chrono::Duration::days(7))
+    }
+
+    pub fn start_with(keys: Keys, manifest_ttl: chrono::Duration) -> Server {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root_path = dir.path().join("root.json");
+        let key_path = dir.path().join("online.key");
+        std::fs::write(&root_path, serde_json::to_string(&keys.root).expect("json")).expect("write root");
+        std::fs::write(&key_path, keys.online_key.to_file(Role::Online)).expect("write key");
+        let data = dir.path().join("data");
+        fieldref_server::init(&data, &root_path, &key_path).expect("init");
+        let conn = fieldref_server::open_db(&data).expect("db");
+        let token = fieldref_server::db::add_token(&conn, "trainer", fieldref_server::db::TokenRole::Trainer).expect("token");
+        let admin_token = fieldref_server::db::add_token(&conn, "admin", fieldref_server::db::TokenRole::Admin).expect("token");
+        drop(conn);
+        let state = Arc::new(AppState::open(&Config { data_dir: data, manifest_ttl }).expect("open server"));
+        let served = serve(fieldref_server::router(Arc::clone(&state)));
+        Server { dir, keys, token, admin_token, state, served }
+    }
+
+    pub fn url(&self) -> &str {
+        &self.served.url
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    /// Publishes `pack` with the trainer token and the release key.
+    pub fn publish(&self, pack: &Pack) -> PublishOutcome {
+        self.publish_with(pack, &self.keys.release_key).expect("publish")
+    }
+
+    pub fn publish_with(&self, pack: &Pack, key: &SecretKey) -> fieldref_core::Result<PublishOutcome> {
+        let options = PublishOptions {
+            server: self.url(),
+            token: &self.token,
+            key,
+            dry_run: false,
+            timeout_ms: 60_000,
+        };
+        publish(&UreqTransport, pack, &options, &mut |_| {})
+    }
+
+    /// Writes the static tree (`fieldref-server export`) into a new directory.
+    pub fn export(&self) -> tempfile::TempDir {
+        let out = tempfile::tempdir().expect("tempdir");
+        fieldref_server::export(&self.state, out.path()).expect("export");
+        out
+    }
+}
+
+/// How the static host misbehaves for one path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Misbehaviour {
+    /// Serve the file as is.
+    None,
+    /// After the file, keep sending bytes forever.
+    Endless,
+    /// Send one byte every `interval`.
+    Dribble(Duration),
+}
+
+#[derive(Clone)]
+struct HostState {
+    root: PathBuf,
+    rules: Arc<Mutex<Vec<(String, Misbehaviour)>>>,
+}
+
+/// A plain static file server over a directory (what a CDN or nginx does), plus switchable
+/// misbehaviour for the attack tests.
+pub struct StaticHost {
+    pub served: Served,
+    rules: Arc<Mutex<Vec<(String, Misbehaviour)>>>,
+}
+
+impl StaticHost {
+    pub fn serve(root: &Path) -> StaticHost {
+        let rules = Arc::new(Mutex::new(Vec::new()));
+        let state = HostState { root: root.to_owned(), rules: Arc::clone(&rules) };
+        let router = axum::Router::new().fallback(static_file).with_state(state);
+        StaticHost { served: serve(router), rules }
+    }
+
+    pub fn url(&self) -> &str {
+        &self.served.url
+    }
+
+    /// Makes requests whose path ends with `suffix` misbehave.
+    pub fn misbehave(&self, suffix: &str, how: Misbehaviour) {
+        self.rules.lock().expect("rules").push((suffix.to_owned(), how));
+    }
+}
+
+async fn static_file(State(state): State<HostState>, uri: Uri) -> Response {
+    let relative = uri.path().trim_start_matches('/');
+    if relative.split('/').any(|part| part == "..") {
+        return StatusCode::BAD_REQUEST.into_response();
+    }
+    let Ok(bytes) = std::fs::read(state.root.join(relative)) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let rule = state
+        .rules
+        .lock()
+        .map(|rules| rules.iter().rev().find(|(suffix, _)| uri.path().ends_with(suffix.as_str())).map(|(_, how)| how.clone()))
+        .unwrap_or(None)
+        .unwrap_or(Misbehaviour::None);
+    match rule {
+        Misbehaviour::None => bytes.into_response(),
+        Misbehaviour::Endless => {
+            let chunks = byte_stream(bytes, None);
+            (StatusCode::OK, [(header::CONTENT_TYPE, "application/octet-stream")], Body::from_stream(chunks)).into_response()
+        }
+        Misbehaviour::Dribble(interval) => {
+            let chunks = byte_stream(bytes, Some(interval));
+            (StatusCode::OK, Body::from_stream(chunks)).into_response()
+        }
+    }
+}
+
+/// The file then endless filler (no interval), or the file one byte per interval.
+fn byte_stream(
+    bytes: Vec<u8>,
+    interval: Option<Duration>,
+) -> impl futures_util::Stream<Item = Result<axum::body::Bytes, std::io::Error>> + Send + 'static {
+    futures_util::stream::unfold((bytes, 0usize), move |(bytes, at)| async move {
+        match interval {
+            None => {
+                let chunk = if at < bytes.len() { bytes.clone() } else { vec![b'x'; 64 * 1024] };
+                Some((Ok(axum::body::Bytes::from(chunk)), (bytes, usize::MAX)))
+            }
+            Some(interval) => {
+                if at >= bytes.len() {
+                    return None;
+                }
+                tokio::time::sleep(interval).await;
+                let byte = bytes[at];
+                Some((Ok(axum::body::Bytes::from(vec![byte])), (bytes, at + 1)))
+            }
+        }
+    })
+}
+
+/// A device: a FieldRef on its own data directory, trusting the test keys, starting from the
+/// bundled content (version 0) like a freshly installed app.
+pub struct Device {
+    pub dir: tempfile::TempDir,
+    pub app: FieldRef,
+    root: Envelope,
+}
+
+/// What must survive any refused or interrupted update.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceState {
+    pub version: u64,
+    pub hash: String,
+    pub bookmarks: Vec<String>,
+    pub outbox: Vec<String>,
+}
+
+impl Device {
+    pub fn new(keys: &Keys) -> Device {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let app = open_device(dir.path(), &keys.root);
+        Device { dir, app, root: keys.root.clone() }
+    }
+
+    /// Closes and opens the data directory again, as an app restart does.
+    pub fn reopen(self) -> Device {
+        let Device { dir, app, root } = self;
+        drop(app);
+        let app = open_device(dir.path(), &root);
+        Device { dir, app, root }
+    }
+
+    pub fn sync(&self, url: &str) -> fieldref_core::Result<fieldref_core::sync::SyncReport> {
+        self.app.sync(&UreqTransport, &SyncConfig::new(url))
+    }
+
+    pub fn sync_with(&self, config: &SyncConfig) -> fieldref_core::Result<fieldref_core::sync::SyncReport> {
+        self.app.sync(&UreqTransport, config)
+    }
+
+    pub fn state(&self) -> DeviceState {
+        device_state(&self.app)
+    }
+
+    /// Ids of hits for `query`.
+    pub fn search(&self, query: &str) -> Vec<String> {
+        self.app
+            .search(&fieldref_core::search::SearchRequest::new(query))
+            .expect("search")
+            .hits
+            .into_iter()
+            .map(|h| h.id)
+            .collect()
+    }
+}
+
+pub fn open_device(path: &Path, root: &Envelope) -> FieldRef {
+    let mut options = OpenOptions::new(path);
+    options.trust_root = Some(root.clone());
+    FieldRef::open_with(options).expect("open device")
+}
+
+pub fn device_state(app: &FieldRef) -> DeviceState {
+    let content = app.content_state().expect("state").expect("content installed");
+    DeviceState {
+        version: content.version,
+        hash: content.hash,
+        bookmarks: app.bookmarks().expect("bookmarks").into_iter().map(|b| b.id).collect(),
+        outbox: app.outbox(false).expect("outbox").into_iter().map(|i| i.id).collect(),
+    }
+}
+
+/// The bundled content as a pack.
+pub fn bundled_pack() -> Pack {
+    fieldref_core::bundled::pack().expect("bundled content is valid")
+}
+
+/// `pack` with `n` documents edited (one of each kind first), each gaining `marker` in its
+/// summary; returns the pack and the ids edited.
+pub fn edited(pack: &Pack, n: usize, marker: &str) -> (Pack, Vec<String>) {
+    let mut next = pack.clone();
+    let mut ids = Vec::new();
+    let mut order: Vec<usize> = Vec::new();
+    for kind in fieldref_core::content::DocKind::ALL {
+        if let Some(i) = next.documents.iter().position(|d| d.kind() == kind) {
+            order.push(i);
+        }
+    }
+    order.extend(0..next.documents.len());
+    for i in order {
+        if ids.len() == n {
+            break;
+        }
+        let doc = &mut next.documents[i];
+        if ids.contains(&doc.id) {
+            continue;
+        }
+        doc.summary = format!("{} {marker}", doc.summary);
+        doc.revision += 1;
+        ids.push(doc.id.clone());
+    }
+    (next, ids)
+}
