@@ -5,7 +5,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use fieldref_core::sync::{
-    HttpRequest, HttpResponse, SyncConfig, SyncOutcome, Transport, TransportError, UpdatePath, UreqTransport,
+    HttpRequest, HttpResponse, SyncConfig, SyncOutcome, Transport, TransportError, UpdatePath,
+    UreqTransport,
 };
 use fieldref_tests::{bundled_pack, edited, Device, Server, StaticHost};
 
@@ -40,7 +41,10 @@ fn a_device_follows_releases_by_delta_from_the_server_and_from_a_static_export()
     let mut expected = changed.clone();
     expected.sort();
     assert_eq!(found, expected, "search finds exactly the changed text");
-    assert_eq!(device.state().hash, fieldref_core::store::state_hash(&v2).expect("hash"));
+    assert_eq!(
+        device.state().hash,
+        fieldref_core::store::state_hash(&v2).expect("hash")
+    );
 
     // v3, served only as static files.
     let (v3, changed3) = edited(&v2, 2, "Heliotrope hours extended.");
@@ -54,7 +58,10 @@ fn a_device_follows_releases_by_delta_from_the_server_and_from_a_static_export()
     let mut expected = changed3;
     expected.sort();
     assert_eq!(found, expected);
-    assert_eq!(device.state().hash, fieldref_core::store::state_hash(&v3).expect("hash"));
+    assert_eq!(
+        device.state().hash,
+        fieldref_core::store::state_hash(&v3).expect("hash")
+    );
 
     // A device that was offline the whole time jumps straight to v3 by snapshot.
     let late = Device::new(&server.keys);
@@ -75,7 +82,10 @@ impl Transport for Recording {
     fn send(&self, request: &HttpRequest) -> Result<HttpResponse, TransportError> {
         let response = self.inner.send(request)?;
         self.bytes.fetch_add(response.body.len(), Ordering::SeqCst);
-        self.log.lock().expect("log").push((request.url.clone(), response.status));
+        self.log
+            .lock()
+            .expect("log")
+            .push((request.url.clone(), response.status));
         Ok(response)
     }
 }
@@ -88,7 +98,10 @@ fn a_check_with_nothing_new_costs_one_small_request() {
     device.sync(server.url()).expect("first sync");
 
     let wire = Recording::default();
-    let report = device.app.sync(&wire, &SyncConfig::new(server.url())).expect("second sync");
+    let report = device
+        .app
+        .sync(&wire, &SyncConfig::new(server.url()))
+        .expect("second sync");
     assert_eq!(report.outcome, SyncOutcome::UpToDate { version: 1 });
     let log = wire.log.lock().expect("log").clone();
     assert_eq!(log.len(), 1, "{log:?}");
@@ -103,11 +116,16 @@ fn the_outbox_is_uploaded_once_and_survives_failed_syncs() {
     server.publish(&bundled_pack());
     let device = Device::new(&server.keys);
     let doc = bundled_pack().documents[0].id.clone();
-    device.app.queue_feedback(&doc, "This number is disconnected").expect("queue");
+    device
+        .app
+        .queue_feedback(&doc, "This number is disconnected")
+        .expect("queue");
     device.app.acknowledge(&doc).expect("ack");
 
     // No connection: the sync fails, the items stay queued.
-    let offline = device.sync("http://127.0.0.1:9").expect_err("nothing listens on port 9");
+    let offline = device
+        .sync("http://127.0.0.1:9")
+        .expect_err("nothing listens on port 9");
     assert!(offline.to_string().contains("127.0.0.1:9"), "{offline}");
     assert_eq!(device.app.outbox(true).expect("outbox").len(), 2);
 
@@ -138,7 +156,10 @@ fn the_outbox_is_uploaded_once_and_survives_failed_syncs() {
         .send(&HttpRequest {
             method: "GET".to_owned(),
             url: format!("{}/v1/port-alder/feedback", server.url()),
-            headers: vec![("Authorization".to_owned(), format!("Bearer {}", server.token))],
+            headers: vec![(
+                "Authorization".to_owned(),
+                format!("Bearer {}", server.token),
+            )],
             body: Vec::new(),
             max_response_bytes: 1 << 20,
             timeout_ms: 10_000,
@@ -148,5 +169,7 @@ fn the_outbox_is_uploaded_once_and_survives_failed_syncs() {
     let listed: serde_json::Value = serde_json::from_slice(&listed.body).expect("json");
     let items = listed["items"].as_array().expect("items");
     assert_eq!(items.len(), 2, "{listed}");
-    assert!(items.iter().any(|i| i["payload"] == "This number is disconnected"));
+    assert!(items
+        .iter()
+        .any(|i| i["payload"] == "This number is disconnected"));
 }

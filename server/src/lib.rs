@@ -147,6 +147,10 @@ impl AppState {
         })
     }
 
+    pub fn manifest_ttl(&self) -> chrono::Duration {
+        self.manifest_ttl
+    }
+
     pub(crate) fn db(&self) -> std::sync::MutexGuard<'_, Connection> {
         self.db.lock().unwrap_or_else(|p| p.into_inner())
     }

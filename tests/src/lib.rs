@@ -39,7 +39,12 @@ impl Keys {
             threshold: 1,
         };
         let root = Envelope::sign(Role::Root, &root, &[&root_key]).expect("sign root");
-        Keys { root_key, release_key, online_key, root }
+        Keys {
+            root_key,
+            release_key,
+            online_key,
+            root,
+        }
     }
 }
 
@@ -62,7 +67,10 @@ fn serve(router: axum::Router) -> Served {
     runtime.spawn(async move {
         let _ = axum::serve(listener, router).await;
     });
-    Served { url: format!("http://{address}"), _runtime: runtime }
+    Served {
+        url: format!("http://{address}"),
+        _runtime: runtime,
+    }
 }
 
 /// The real publishing server on a loopback port, with a trainer token.
@@ -84,21 +92,71 @@ impl Server {
         let dir = tempfile::tempdir().expect("tempdir");
         let root_path = dir.path().join("root.json");
         let key_path = dir.path().join("online.key");
-        std::fs::write(&root_path, serde_json::to_string(&keys.root).expect("json")).expect("write root");
+        std::fs::write(&root_path, serde_json::to_string(&keys.root).expect("json"))
+            .expect("write root");
         std::fs::write(&key_path, keys.online_key.to_file(Role::Online)).expect("write key");
         let data = dir.path().join("data");
         fieldref_server::init(&data, &root_path, &key_path).expect("init");
         let conn = fieldref_server::open_db(&data).expect("db");
-        let token = fieldref_server::db::add_token(&conn, "trainer", fieldref_server::db::TokenRole::Trainer).expect("token");
-        let admin_token = fieldref_server::db::add_token(&conn, "admin", fieldref_server::db::TokenRole::Admin).expect("token");
+        let token = fieldref_server::db::add_token(
+            &conn,
+            "trainer",
+            fieldref_server::db::TokenRole::Trainer,
+        )
+        .expect("token");
+        let admin_token =
+            fieldref_server::db::add_token(&conn, "admin", fieldref_server::db::TokenRole::Admin)
+                .expect("token");
         drop(conn);
-        let state = Arc::new(AppState::open(&Config { data_dir: data, manifest_ttl }).expect("open server"));
+        let state = Arc::new(
+            AppState::open(&Config {
+                data_dir: data,
+                manifest_ttl,
+            })
+            .expect("open server"),
+        );
         let served = serve(fieldref_server::router(Arc::clone(&state)));
-        Server { dir, keys, token, admin_token, state, served }
+        Server {
+            dir,
+            keys,
+            token,
+            admin_token,
+            state,
+            served,
+        }
     }
 
     pub fn url(&self) -> &str {
         &self.served.url
+    }
+
+    /// Stops serving and starts again on the same data directory (e.g. after a key rotation).
+    pub fn restart(self) -> Server {
+        let Server {
+            dir,
+            keys,
+            token,
+            admin_token,
+            state,
+            served,
+        } = self;
+        drop(served);
+        let manifest_ttl = state.manifest_ttl();
+        drop(state);
+        let config = Config {
+            data_dir: dir.path().join("data"),
+            manifest_ttl,
+        };
+        let state = Arc::new(AppState::open(&config).expect("reopen server"));
+        let served = serve(fieldref_server::router(Arc::clone(&state)));
+        Server {
+            dir,
+            keys,
+            token,
+            admin_token,
+            state,
+            served,
+        }
     }
 
     pub fn data_dir(&self) -> PathBuf {
@@ -107,10 +165,15 @@ impl Server {
 
     /// Publishes `pack` with the trainer token and the release key.
     pub fn publish(&self, pack: &Pack) -> PublishOutcome {
-        self.publish_with(pack, &self.keys.release_key).expect("publish")
+        self.publish_with(pack, &self.keys.release_key)
+            .expect("publish")
     }
 
-    pub fn publish_with(&self, pack: &Pack, key: &SecretKey) -> fieldref_core::Result<PublishOutcome> {
+    pub fn publish_with(
+        &self,
+        pack: &Pack,
+        key: &SecretKey,
+    ) -> fieldref_core::Result<PublishOutcome> {
         let options = PublishOptions {
             server: self.url(),
             token: &self.token,
@@ -156,9 +219,15 @@ pub struct StaticHost {
 impl StaticHost {
     pub fn serve(root: &Path) -> StaticHost {
         let rules = Arc::new(Mutex::new(Vec::new()));
-        let state = HostState { root: root.to_owned(), rules: Arc::clone(&rules) };
+        let state = HostState {
+            root: root.to_owned(),
+            rules: Arc::clone(&rules),
+        };
         let router = axum::Router::new().fallback(static_file).with_state(state);
-        StaticHost { served: serve(router), rules }
+        StaticHost {
+            served: serve(router),
+            rules,
+        }
     }
 
     pub fn url(&self) -> &str {
@@ -167,7 +236,10 @@ impl StaticHost {
 
     /// Makes requests whose path ends with `suffix` misbehave.
     pub fn misbehave(&self, suffix: &str, how: Misbehaviour) {
-        self.rules.lock().expect("rules").push((suffix.to_owned(), how));
+        self.rules
+            .lock()
+            .expect("rules")
+            .push((suffix.to_owned(), how));
     }
 }
 
@@ -182,14 +254,25 @@ async fn static_file(State(state): State<HostState>, uri: Uri) -> Response {
     let rule = state
         .rules
         .lock()
-        .map(|rules| rules.iter().rev().find(|(suffix, _)| uri.path().ends_with(suffix.as_str())).map(|(_, how)| how.clone()))
+        .map(|rules| {
+            rules
+                .iter()
+                .rev()
+                .find(|(suffix, _)| uri.path().ends_with(suffix.as_str()))
+                .map(|(_, how)| how.clone())
+        })
         .unwrap_or(None)
         .unwrap_or(Misbehaviour::None);
     match rule {
         Misbehaviour::None => bytes.into_response(),
         Misbehaviour::Endless => {
             let chunks = byte_stream(bytes, None);
-            (StatusCode::OK, [(header::CONTENT_TYPE, "application/octet-stream")], Body::from_stream(chunks)).into_response()
+            (
+                StatusCode::OK,
+                [(header::CONTENT_TYPE, "application/octet-stream")],
+                Body::from_stream(chunks),
+            )
+                .into_response()
         }
         Misbehaviour::Dribble(interval) => {
             let chunks = byte_stream(bytes, Some(interval));
@@ -206,7 +289,11 @@ fn byte_stream(
     futures_util::stream::unfold((bytes, 0usize), move |(bytes, at)| async move {
         match interval {
             None => {
-                let chunk = if at < bytes.len() { bytes.clone() } else { vec![b'x'; 64 * 1024] };
+                let chunk = if at < bytes.len() {
+                    bytes.clone()
+                } else {
+                    vec![b'x'; 64 * 1024]
+                };
                 Some((Ok(axum::body::Bytes::from(chunk)), (bytes, usize::MAX)))
             }
             Some(interval) => {
@@ -242,7 +329,11 @@ impl Device {
     pub fn new(keys: &Keys) -> Device {
         let dir = tempfile::tempdir().expect("tempdir");
         let app = open_device(dir.path(), &keys.root);
-        Device { dir, app, root: keys.root.clone() }
+        Device {
+            dir,
+            app,
+            root: keys.root.clone(),
+        }
     }
 
     /// Closes and opens the data directory again, as an app restart does.
@@ -257,7 +348,10 @@ impl Device {
         self.app.sync(&UreqTransport, &SyncConfig::new(url))
     }
 
-    pub fn sync_with(&self, config: &SyncConfig) -> fieldref_core::Result<fieldref_core::sync::SyncReport> {
+    pub fn sync_with(
+        &self,
+        config: &SyncConfig,
+    ) -> fieldref_core::Result<fieldref_core::sync::SyncReport> {
         self.app.sync(&UreqTransport, config)
     }
 
@@ -284,12 +378,25 @@ pub fn open_device(path: &Path, root: &Envelope) -> FieldRef {
 }
 
 pub fn device_state(app: &FieldRef) -> DeviceState {
-    let content = app.content_state().expect("state").expect("content installed");
+    let content = app
+        .content_state()
+        .expect("state")
+        .expect("content installed");
     DeviceState {
         version: content.version,
         hash: content.hash,
-        bookmarks: app.bookmarks().expect("bookmarks").into_iter().map(|b| b.id).collect(),
-        outbox: app.outbox(false).expect("outbox").into_iter().map(|i| i.id).collect(),
+        bookmarks: app
+            .bookmarks()
+            .expect("bookmarks")
+            .into_iter()
+            .map(|b| b.id)
+            .collect(),
+        outbox: app
+            .outbox(false)
+            .expect("outbox")
+            .into_iter()
+            .map(|i| i.id)
+            .collect(),
     }
 }
 

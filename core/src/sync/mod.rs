@@ -354,7 +354,9 @@ impl FieldRef {
                 },
                 // A delta whose bytes or merged result do not match (a damaged base, a bad
                 // mirror) falls back to the full snapshot; anything else is refused as is.
-                Err(Error::Sync(e)) if delta.is_some() && !matches!(e, SyncError::Mismatch { .. }) => {
+                Err(Error::Sync(e))
+                    if delta.is_some() && !matches!(e, SyncError::Mismatch { .. }) =>
+                {
                     return Err(Error::Sync(e));
                 }
                 Err(_) => {
