@@ -204,6 +204,12 @@ impl FieldRef {
         self.store()?.content_state()
     }
 
+    /// The content hash recomputed from the stored documents, to compare with
+    /// [`ContentState::hash`] (what was recorded, and signed, at install).
+    pub fn computed_content_hash(&self) -> Result<Option<String>> {
+        self.store()?.computed_hash()
+    }
+
     pub fn add_bookmark(&self, id: &str) -> Result<()> {
         let store = self.store()?;
         if store.document(id)?.is_none() {
