@@ -41,6 +41,8 @@ struct Cli {
 enum Command {
     /// Search checklists, notes and contacts (typos and unfinished words welcome).
     Search {
+        /// What to look for; typos, unfinished words, quotes and stray symbols are all fine.
+        #[arg(allow_hyphen_values = true)]
         query: String,
         /// Only this kind: checklist, note or contact (repeatable).
         #[arg(long = "kind", value_parser = parse_kind)]

@@ -1,0 +1,303 @@
+//! The `fieldref` command end to end on the bundled content: each test runs the real binary on a
+//! fresh data directory, as a user would from a fresh clone.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+const FIELDREF: &str = env!("CARGO_BIN_EXE_fieldref");
+
+fn run(data: &Path, args: &[&str]) -> Output {
+    Command::new(FIELDREF)
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .output()
+        .expect("run fieldref")
+}
+
+fn json(data: &Path, args: &[&str]) -> Value {
+    let output = run(data, args);
+    assert!(
+        output.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("JSON output")
+}
+
+fn hit_ids(value: &Value) -> Vec<String> {
+    value["hits"]
+        .as_array()
+        .expect("hits")
+        .iter()
+        .map(|h| h["id"].as_str().expect("id").to_owned())
+        .collect()
+}
+
+#[test]
+fn a_typo_finds_the_autism_checklist_first() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let result = json(data.path(), &["search", "autsim", "--json"]);
+    assert_eq!(
+        hit_ids(&result).first().map(String::as_str),
+        Some("checklist-autism"),
+        "{result:#}"
+    );
+    let hit = &result["hits"][0];
+    for field in ["kind", "title", "score", "snippet"] {
+        assert!(!hit[field].is_null(), "hit has `{field}`");
+    }
+    assert!(result["took_us"].as_u64().is_some());
+}
+
+#[test]
+fn spanish_interpreter_ranks_a_spanish_speaking_contact_in_the_top_three() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let result = json(data.path(), &["search", "spanish interpreter", "--json"]);
+    let top: Vec<String> = hit_ids(&result).into_iter().take(3).collect();
+    let speaks_spanish = top.iter().any(|id| {
+        let doc = json(data.path(), &["show", id, "--json"]);
+        doc["document"]["kind"] == "contact"
+            && doc["document"]["languages"]
+                .as_array()
+                .is_some_and(|l| l.iter().any(|t| t == "es"))
+    });
+    assert!(speaks_spanish, "top 3: {top:?}");
+}
+
+#[test]
+fn edp_finds_the_mental_health_checklist_through_synonyms() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let result = json(
+        data.path(),
+        &["search", "EDP", "--kind", "checklist", "--json"],
+    );
+    assert_eq!(
+        hit_ids(&result).first().map(String::as_str),
+        Some("checklist-mental-health-crisis"),
+        "{result:#}"
+    );
+}
+
+#[test]
+fn garbage_queries_exit_zero() {
+    let data = tempfile::tempdir().expect("tempdir");
+    for query in ["\"((( AND", "🚓", "", "\"\"\"", "-- OR NOT"] {
+        let output = run(data.path(), &["search", query, "--json"]);
+        assert!(
+            output.status.success(),
+            "{query:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let value: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+        assert!(value["hits"].is_array());
+    }
+}
+
+/// Whether an opening_hours range like `18:00-08:00` wraps past midnight over 03:00.
+fn overnight(hours: &str) -> bool {
+    hours.split([';', ',', ' ']).any(|part| {
+        part.split_once('-')
+            .and_then(|(a, b)| {
+                Some((
+                    a.get(..2)?.parse::<u32>().ok()?,
+                    b.get(..2)?.parse::<u32>().ok()?,
+                ))
+            })
+            .is_some_and(|(start, end)| start > end && end > 3)
+    })
+}
+
+#[test]
+fn open_now_at_3am_lists_only_shelters_open_then_with_distances() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let all = json(
+        data.path(),
+        &["directory", "--service", "shelter", "--json"],
+    );
+    let listing = json(
+        data.path(),
+        &[
+            "directory",
+            "--service",
+            "shelter",
+            "--open-now",
+            "--at",
+            "2026-11-25T03:00:00-06:00",
+            "--near",
+            "44.02,-92.47",
+            "--json",
+        ],
+    );
+    let entries = listing["entries"].as_array().expect("entries");
+    assert!(!entries.is_empty());
+    assert!(
+        entries.len() < all["entries"].as_array().expect("all").len(),
+        "daytime shelters are out"
+    );
+    for entry in entries {
+        let contact = &entry["contact"];
+        let hours = contact["hours"].as_str().unwrap_or_default();
+        assert_eq!(entry["open"]["state"], "open", "{contact}");
+        assert!(
+            hours == "24/7" || overnight(hours),
+            "{} is listed with hours {hours}",
+            contact["id"]
+        );
+        if contact["location_visibility"] == "public" {
+            assert!(
+                entry["distance_km"].as_f64().is_some(),
+                "{} has a distance",
+                contact["id"]
+            );
+        }
+    }
+    let always: Vec<&Value> = all["entries"]
+        .as_array()
+        .expect("all")
+        .iter()
+        .filter(|e| e["contact"]["hours"] == "24/7")
+        .collect();
+    assert!(!always.is_empty());
+    for entry in always {
+        assert!(
+            entries
+                .iter()
+                .any(|e| e["contact"]["id"] == entry["contact"]["id"]),
+            "24/7 shelter missing"
+        );
+    }
+    let distances: Vec<f64> = entries
+        .iter()
+        .filter_map(|e| e["distance_km"].as_f64())
+        .collect();
+    assert!(
+        distances.windows(2).all(|w| w[0] <= w[1]),
+        "sorted by distance: {distances:?}"
+    );
+}
+
+#[test]
+fn show_renders_a_checklist_step_by_step() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let output = run(data.path(), &["show", "checklist-autism"]);
+    assert!(output.status.success());
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("[ ] 1. "), "{text}");
+    assert!(text.contains("[ ] 2. "), "{text}");
+    let missing = run(data.path(), &["show", "no-such-doc"]);
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no-such-doc"));
+}
+
+#[test]
+fn validate_reports_path_line_field_and_build_refuses() {
+    let work = tempfile::tempdir().expect("tempdir");
+    let content = work.path().join("content");
+    std::fs::create_dir_all(content.join("contacts")).expect("mkdir");
+    let repo_content = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
+    std::fs::copy(repo_content.join("pack.toml"), content.join("pack.toml")).expect("pack.toml");
+    std::fs::write(
+        content.join("contacts/bad.md"),
+        "+++\nid = \"contact-bad\"\nkind = \"contact\"\ntitle = \"Bad\"\nsummary = \"S\"\nupdated_at = \"2026-10-01\"\norganization = \"O\"\nservices = [\"S\"]\nservice_types = [\"shelter\"]\nphones = [{ number = \"555-01\", type = \"voice\" }]\nhours = \"sometimes\"\nlanguages = [\"en\"]\n+++\nText.\n",
+    )
+    .expect("write");
+    let output = Command::new(FIELDREF)
+        .args(["pack", "validate"])
+        .arg(&content)
+        .output()
+        .expect("run");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("contacts/bad.md:10: phones[0].number:"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("contacts/bad.md:11: hours:"), "{stderr}");
+    let out = work.path().join("pack.bin");
+    let build = Command::new(FIELDREF)
+        .args(["pack", "build"])
+        .arg(&content)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .expect("run");
+    assert!(!build.status.success());
+    assert!(!out.exists(), "nothing is built while any error exists");
+}
+
+#[test]
+fn a_built_pack_installs_and_stats_show_it() {
+    let work = tempfile::tempdir().expect("tempdir");
+    let repo_content = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
+    let out = work.path().join("port-alder.pack");
+    let build = Command::new(FIELDREF)
+        .args(["pack", "build"])
+        .arg(&repo_content)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .expect("run");
+    assert!(
+        build.status.success(),
+        "{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+    let data = work.path().join("data");
+    let fresh = json(&data, &["stats", "--json"]);
+    assert_eq!(
+        fresh["content"]["version"], 0,
+        "bundled content is version 0"
+    );
+    let install = run(
+        &data,
+        &[
+            "pack",
+            "install",
+            &out.display().to_string(),
+            "--version",
+            "7",
+        ],
+    );
+    assert!(
+        install.status.success(),
+        "{}",
+        String::from_utf8_lossy(&install.stderr)
+    );
+    let stats = json(&data, &["stats", "--json"]);
+    assert_eq!(stats["content"]["version"], 7);
+    assert_eq!(stats["index_in_step"], true);
+    let total: u64 = stats["counts"]
+        .as_array()
+        .expect("counts")
+        .iter()
+        .map(|c| c["count"].as_u64().expect("n"))
+        .sum();
+    assert_eq!(total, stats["index_docs"].as_u64().expect("docs"));
+
+    std::fs::remove_dir_all(data.join("index")).expect("delete index");
+    let healed = json(&data, &["stats", "--json"]);
+    assert_eq!(healed["opened"]["index_rebuilt"], "index missing");
+    assert_eq!(
+        hit_ids(&json(&data, &["search", "autsim", "--json"]))
+            .first()
+            .map(String::as_str),
+        Some("checklist-autism")
+    );
+}
+
+#[test]
+fn bookmarks_persist_across_runs() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let added = json(
+        data.path(),
+        &["bookmarks", "--add", "checklist-autism", "--json"],
+    );
+    assert_eq!(added["bookmarks"][0]["id"], "checklist-autism");
+    let listed = json(data.path(), &["bookmarks", "--json"]);
+    assert_eq!(listed["bookmarks"].as_array().expect("list").len(), 1);
+    let unknown = run(data.path(), &["bookmarks", "--add", "nope"]);
+    assert!(!unknown.status.success());
+}
