@@ -168,3 +168,51 @@ fn a_release_whose_snapshot_does_not_match_is_refused() {
         "nothing published"
     );
 }
+
+fn post(url: &str, token: &str, body: serde_json::Value) -> (u16, serde_json::Value) {
+    let response = UreqTransport
+        .send(&HttpRequest {
+            method: "POST".to_owned(),
+            url: url.to_owned(),
+            headers: vec![("Authorization".to_owned(), format!("Bearer {token}"))],
+            body: serde_json::to_vec(&body).expect("json"),
+            max_response_bytes: 1 << 20,
+            timeout_ms: 10_000,
+        })
+        .expect("post");
+    (
+        response.status,
+        serde_json::from_slice(&response.body).unwrap_or(serde_json::Value::Null),
+    )
+}
+
+#[test]
+fn only_admins_create_tokens_and_new_tokens_work() {
+    let server = Server::start();
+    let url = format!("{}/v1/tokens", server.url());
+    let request = serde_json::json!({ "name": "bob", "role": "trainer" });
+    assert_eq!(
+        post(&url, &server.token, request.clone()).0,
+        403,
+        "a trainer may not"
+    );
+    assert_eq!(post(&url, "bogus", request.clone()).0, 401);
+    let (status, created) = post(&url, &server.admin_token, request);
+    assert_eq!(status, 201);
+    let token = created["token"].as_str().expect("token");
+    let (status, _) = get(
+        &format!("{}/v1/port-alder/feedback", server.url()),
+        Some(token),
+    );
+    assert_eq!(status, 200, "the new token authenticates");
+    let (status, body) = post(
+        &url,
+        &server.admin_token,
+        serde_json::json!({ "name": "x", "role": "superuser" }),
+    );
+    assert_eq!(status, 400);
+    assert!(body["error"]
+        .as_str()
+        .expect("message")
+        .contains("superuser"));
+}

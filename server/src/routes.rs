@@ -40,6 +40,7 @@ pub fn router(state: Arc<AppState>) -> Router {
             post(outbox).layer(DefaultBodyLimit::max(MAX_OUTBOX_BYTES)),
         )
         .route("/v1/{channel}/feedback", get(feedback))
+        .route("/v1/tokens", post(create_token))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
@@ -227,4 +228,46 @@ async fn feedback(
     })?;
     let items: Vec<FeedbackRow> = rows.collect::<Result<_, _>>()?;
     Ok(Json(json!({ "items": items })))
+}
+
+#[derive(Deserialize)]
+struct NewToken {
+    name: String,
+    role: String,
+}
+
+/// Admins create tokens for trainers (and other admins); the token is returned once.
+async fn create_token(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let (who, role) = authorize(&state, &headers)?;
+    if role != TokenRole::Admin {
+        return Err(ApiError::Forbidden);
+    }
+    let request: NewToken = serde_json::from_slice(&body)
+        .map_err(|e| ApiError::BadRequest(format!("token body: {e}")))?;
+    let new_role = TokenRole::parse(&request.role).ok_or_else(|| {
+        ApiError::BadRequest(format!(
+            "role `{}`: expected trainer or admin",
+            request.role
+        ))
+    })?;
+    if request.name.trim().is_empty() {
+        return Err(ApiError::BadRequest("name is empty".to_owned()));
+    }
+    let token = db::add_token(&state.db(), request.name.trim(), new_role)
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    tracing::info!(
+        by = who,
+        name = request.name,
+        role = new_role.as_str(),
+        "token created"
+    );
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "name": request.name, "role": new_role.as_str(), "token": token })),
+    )
+        .into_response())
 }
