@@ -345,3 +345,15 @@ fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
     lock.write()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The bindings share one `FieldRef` between the UI and a background sync thread.
+    #[test]
+    fn fieldref_can_be_shared_across_threads() {
+        fn shared<T: Send + Sync>() {}
+        shared::<FieldRef>();
+    }
+}
