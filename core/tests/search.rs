@@ -285,3 +285,23 @@ fn snippets_mark_where_the_words_are() {
         "stemmed forms are highlighted too"
     );
 }
+
+#[test]
+fn a_query_typed_with_spanish_letters_prefers_spanish_documents() {
+    let (_dir, app) = open_fixture();
+    // Both notes mention interpreters; the accent says the officer wants the Spanish one.
+    let accented = search(&app, "intérpretes ");
+    assert_eq!(
+        ids(&accented).first(),
+        Some(&"note-es-escucha"),
+        "{:?}",
+        ids(&accented)
+    );
+    let plain = search(&app, "interpreters ");
+    assert_eq!(
+        ids(&plain).first(),
+        Some(&"contact-language-bridge"),
+        "{:?}",
+        ids(&plain)
+    );
+}

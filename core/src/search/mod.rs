@@ -7,6 +7,7 @@ pub mod expand;
 pub mod parse;
 mod plan;
 pub mod snippet;
+mod statistics;
 pub mod synonyms;
 
 use std::collections::BTreeMap;
@@ -136,6 +137,7 @@ pub fn run(
         searcher: &searcher,
         fields,
         analyzers: plan::Analyzers::of(index),
+        preferred: None,
     };
     let text = planner.text_query(&parsed, synonyms);
     if text.is_none() && !parsed.is_empty() {
@@ -158,20 +160,25 @@ pub fn run(
     for group in FACET_GROUPS {
         facet_collector.add_facet(format!("/{group}").as_str());
     }
-    let (any_word, facet_counts, total) = searcher.search(
+    let statistics = statistics::LanguageStatistics::new(&searcher, fields);
+    let (any_word, facet_counts, total) = searcher.search_with_statistics_provider(
         &*query,
         &(
             TopDocs::with_limit(candidates).order_by_score(),
             facet_collector,
             Count,
         ),
+        &statistics,
     )?;
     // Documents with all the words first, then the rest by score.
     let top = match text.as_ref().and_then(|t| t.all_words.as_ref()) {
         Some(all_words) => {
             let strict = plan::combine(Some(all_words.box_clone()), filter_clauses());
-            let mut top =
-                searcher.search(&*strict, &TopDocs::with_limit(candidates).order_by_score())?;
+            let mut top = searcher.search_with_statistics_provider(
+                &*strict,
+                &TopDocs::with_limit(candidates).order_by_score(),
+                &statistics,
+            )?;
             let seen: std::collections::HashSet<_> = top.iter().map(|(_, a)| *a).collect();
             top.extend(any_word.into_iter().filter(|(_, a)| !seen.contains(a)));
             top

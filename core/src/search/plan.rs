@@ -69,6 +69,23 @@ pub struct Planner<'a> {
     pub searcher: &'a Searcher,
     pub fields: &'a Fields,
     pub analyzers: Analyzers,
+    /// The language the query itself looks written in, whose documents get a lift.
+    pub preferred: Option<TextLanguage>,
+}
+
+/// A query typed with Spanish letters ("intérprete", "niño") prefers Spanish documents.
+const SPANISH_LETTERS: &str = "áéíóúñü¿¡";
+const PREFERRED_LANGUAGE_BOOST: f32 = 2.0;
+const OTHER_LANGUAGE_WEIGHT: f32 = 0.5;
+
+impl Planner<'_> {
+    fn language_boost(&self, language: TextLanguage) -> f32 {
+        match self.preferred {
+            Some(preferred) if preferred == language => PREFERRED_LANGUAGE_BOOST,
+            Some(_) => OTHER_LANGUAGE_WEIGHT,
+            None => 1.0,
+        }
+    }
 }
 
 impl Planner<'_> {
@@ -76,12 +93,21 @@ impl Planner<'_> {
     pub fn text_query(&mut self, parsed: &ParsedQuery, synonyms: &Synonyms) -> Option<TextQuery> {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut word_groups = 0;
+        let typed = parsed.terms.iter().chain(parsed.phrases.iter().flatten());
+        if typed
+            .clone()
+            .any(|t| t.chars().any(|c| SPANISH_LETTERS.contains(c)))
+        {
+            self.preferred = Some(TextLanguage::Spanish);
+        }
         let last = parsed.terms.len().saturating_sub(1);
         for (i, term) in parsed.terms.iter().enumerate() {
             let Some(word) = self.analyzers.folded(term) else {
                 continue;
             };
-            let mut group = self.word_clauses(&word, 1.0);
+            // Stem what was typed (accents matter to the Spanish stemmer); expand the folded form,
+            // which is how the vocabulary field stores words.
+            let mut group = self.word_clauses(term, 1.0);
             let mut expansions = expand::typos(self.searcher, self.fields.words, &word);
             if i == last && parsed.prefix_last {
                 expansions.extend(expand::completions(self.searcher, self.fields.words, &word));
@@ -163,7 +189,10 @@ impl Planner<'_> {
                 let phrase: Box<dyn Query> = Box::new(PhraseQuery::new(terms));
                 clauses.push((
                     Occur::Should,
-                    Box::new(BoostQuery::new(phrase, boost * weight)),
+                    Box::new(BoostQuery::new(
+                        phrase,
+                        boost * weight * self.language_boost(language),
+                    )),
                 ));
             }
         }
@@ -175,6 +204,7 @@ impl Planner<'_> {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for language in TextLanguage::ALL {
             let lang = *self.fields.of(language);
+            let weight = weight * self.language_boost(language);
             for stem in self.analyzers.stems(language, word) {
                 for (field, boost) in [
                     (lang.title, TITLE_BOOST),
