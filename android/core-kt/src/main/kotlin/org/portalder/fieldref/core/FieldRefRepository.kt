@@ -1,0 +1,104 @@
+package org.portalder.fieldref.core
+
+import kotlinx.coroutines.CoroutineDispatcher
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.withContext
+import org.portalder.fieldref.ffi.DirectoryFilters
+import org.portalder.fieldref.ffi.DirectoryPage
+import org.portalder.fieldref.ffi.DocKind
+import org.portalder.fieldref.ffi.DocumentDetail
+import org.portalder.fieldref.ffi.FieldRefApp
+import org.portalder.fieldref.ffi.GeoPoint
+import org.portalder.fieldref.ffi.HttpTransport
+import org.portalder.fieldref.ffi.SavedItem
+import org.portalder.fieldref.ffi.SearchFilters
+import org.portalder.fieldref.ffi.SearchResults
+import org.portalder.fieldref.ffi.SyncReport
+import org.portalder.fieldref.ffi.SyncStatus
+import org.portalder.fieldref.ffi.ContentStatus
+import org.portalder.fieldref.ffi.Viewer
+
+/**
+ * The app's single entry to the core. Every call hops to [io], so screens can call it from the
+ * main thread; the core itself is thread-safe and shared by the UI and the sync worker.
+ */
+class FieldRefRepository(
+    private val app: FieldRefApp,
+    private val io: CoroutineDispatcher = Dispatchers.IO,
+) : AutoCloseable {
+
+    companion object {
+        /** Opens [dataDir], installing the bundled content on first run. */
+        suspend fun open(
+            dataDir: String,
+            viewer: Viewer = Viewer.OFFICER,
+            trustRootJson: String? = null,
+            io: CoroutineDispatcher = Dispatchers.IO,
+        ): FieldRefRepository = withContext(io) {
+            val app = if (trustRootJson == null) {
+                FieldRefApp.open(dataDir, viewer)
+            } else {
+                FieldRefApp.openWithTrustRoot(dataDir, viewer, trustRootJson)
+            }
+            FieldRefRepository(app, io)
+        }
+    }
+
+    suspend fun search(query: String, filters: SearchFilters = searchFilters()): SearchResults =
+        withContext(io) { app.search(query, filters) }
+
+    suspend fun document(id: String, near: GeoPoint? = null): DocumentDetail =
+        withContext(io) { app.document(id, near) }
+
+    suspend fun directory(filters: DirectoryFilters = directoryFilters()): DirectoryPage =
+        withContext(io) { app.directory(filters) }
+
+    suspend fun bookmarks(): List<SavedItem> = withContext(io) { app.bookmarks() }
+
+    suspend fun recents(limit: Int = 20): List<SavedItem> = withContext(io) { app.recents(limit.toUInt()) }
+
+    /** Bookmarks or un-bookmarks [id]; returns whether it is bookmarked afterwards. */
+    suspend fun toggleBookmark(id: String, bookmarked: Boolean): Boolean = withContext(io) {
+        if (bookmarked) {
+            app.removeBookmark(id)
+            false
+        } else {
+            app.addBookmark(id)
+            true
+        }
+    }
+
+    suspend fun contentStatus(): ContentStatus = withContext(io) { app.contentStatus() }
+
+    suspend fun syncStatus(): SyncStatus = withContext(io) { app.syncStatus() }
+
+    suspend fun sync(transport: HttpTransport, server: String): SyncReport =
+        withContext(io) { app.sync(transport, server) }
+
+    suspend fun queueFeedback(id: String, text: String): String = withContext(io) { app.queueFeedback(id, text) }
+
+    suspend fun acknowledge(id: String): String = withContext(io) { app.acknowledge(id) }
+
+    override fun close() = app.close()
+}
+
+/** Search filters with everything off: what a screen starts from. */
+fun searchFilters(
+    kinds: List<DocKind> = emptyList(),
+    serviceTypes: List<String> = emptyList(),
+    languages: List<String> = emptyList(),
+    openNow: Boolean = false,
+    near: GeoPoint? = null,
+    radiusKm: Double? = null,
+    limit: Int = 25,
+) = SearchFilters(kinds, emptyList(), serviceTypes, languages, openNow, near, radiusKm, limit.toUInt())
+
+fun directoryFilters(
+    serviceTypes: List<String> = emptyList(),
+    languages: List<String> = emptyList(),
+    neighborhood: String? = null,
+    openNow: Boolean = false,
+    near: GeoPoint? = null,
+    radiusKm: Double? = null,
+    limit: Int? = null,
+) = DirectoryFilters(serviceTypes, languages, neighborhood, openNow, near, radiusKm, limit?.toUInt())

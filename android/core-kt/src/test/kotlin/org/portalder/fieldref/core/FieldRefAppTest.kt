@@ -1,0 +1,136 @@
+package org.portalder.fieldref.core
+
+import java.nio.file.Files
+import java.nio.file.Path
+import kotlin.test.assertEquals
+import kotlin.test.assertFailsWith
+import kotlin.test.assertIs
+import kotlin.test.assertTrue
+import kotlinx.coroutines.runBlocking
+import org.junit.jupiter.api.Assumptions.assumeTrue
+import org.junit.jupiter.api.Test
+import org.portalder.fieldref.ffi.DocKind
+import org.portalder.fieldref.ffi.DocumentBody
+import org.portalder.fieldref.ffi.FieldRefApp
+import org.portalder.fieldref.ffi.FieldRefException
+import org.portalder.fieldref.ffi.OpenState
+import org.portalder.fieldref.ffi.SyncOutcome
+import org.portalder.fieldref.ffi.Viewer
+
+/** The generated bindings and the core-kt layer against the real host-built library. */
+class FieldRefAppTest {
+    private fun freshDir(): Path = Files.createTempDirectory("fieldref-kt")
+
+    private fun open(dir: Path = freshDir(), viewer: Viewer = Viewer.OFFICER) =
+        runBlocking { FieldRefRepository.open(dir.toString(), viewer) }
+
+    @Test
+    fun `a fresh data dir opens with the bundled content`(): Unit = runBlocking {
+        open().use { repo ->
+            val status = repo.contentStatus()
+            assertEquals(0uL, status.version)
+            assertTrue(status.checklists >= 12uL, "checklists: ${status.checklists}")
+            assertTrue(status.notes >= 15uL, "notes: ${status.notes}")
+            assertTrue(status.contacts >= 120uL, "contacts: ${status.contacts}")
+        }
+    }
+
+    @Test
+    fun `a typo finds the autism checklist first with a highlighted snippet`(): Unit = runBlocking {
+        open().use { repo ->
+            val results = repo.search("autsim")
+            val first = results.hits.first()
+            assertEquals("checklist-autism", first.id)
+            assertEquals(DocKind.CHECKLIST, first.kind)
+            val h = first.snippet.highlights.firstOrNull()
+            if (h != null) {
+                val marked = first.snippet.text.substring(h.start.toInt(), h.end.toInt()).lowercase()
+                assertTrue(marked.startsWith("autis"), marked)
+            }
+        }
+    }
+
+    @Test
+    fun `documents arrive typed by kind`(): Unit = runBlocking {
+        open().use { repo ->
+            val checklist = repo.document("checklist-autism")
+            val sections = assertIs<DocumentBody.Checklist>(checklist.body).sections
+            assertTrue(sections.isNotEmpty() && sections.all { it.steps.isNotEmpty() })
+
+            val note = repo.document("note-active-listening")
+            assertTrue(assertIs<DocumentBody.Note>(note.body).dos.isNotEmpty())
+
+            val contact = repo.document("contact-harbor-house-family-shelter")
+            val detail = assertIs<DocumentBody.Contact>(contact.body).contact
+            assertTrue(detail.phones.isNotEmpty())
+            assertEquals(OpenState.OPEN, detail.open.state, "a 24/7 shelter is open")
+            assertEquals("open 24/7", detail.open.description)
+            assertEquals(listOf("checklist-autism", "note-active-listening", "contact-harbor-house-family-shelter"),
+                repo.recents().map { it.id }.reversed().takeLast(3))
+        }
+    }
+
+    @Test
+    fun `directory facets count the filtered contacts`(): Unit = runBlocking {
+        open().use { repo ->
+            val page = repo.directory(directoryFilters(serviceTypes = listOf("shelter")))
+            assertTrue(page.total > 0uL)
+            val shelter = page.serviceTypes.first { it.value == "shelter" }
+            assertEquals(page.total, shelter.count)
+            val spanish = repo.directory(directoryFilters(serviceTypes = listOf("shelter"), languages = listOf("Spanish")))
+            assertTrue(spanish.total in 1uL until page.total, "Spanish-speaking shelters: ${spanish.total}")
+            assertEquals("Spanish", spanish.languages.first { it.value == "es" }.label)
+        }
+    }
+
+    @Test
+    fun `bookmarks survive closing and reopening`(): Unit = runBlocking {
+        val dir = freshDir()
+        open(dir).use { repo ->
+            assertTrue(repo.toggleBookmark("checklist-suicidal-person", bookmarked = false))
+        }
+        open(dir).use { repo ->
+            assertEquals(listOf("checklist-suicidal-person"), repo.bookmarks().map { it.id })
+            assertEquals(false, repo.toggleBookmark("checklist-suicidal-person", bookmarked = true))
+            assertTrue(repo.bookmarks().isEmpty())
+        }
+    }
+
+    @Test
+    fun `errors arrive as the right exceptions`() {
+        open().use { repo ->
+            assertFailsWith<FieldRefException.NotFound> { runBlocking { repo.document("no-such-document") } }
+            assertFailsWith<FieldRefException.NotFound> { runBlocking { repo.toggleBookmark("no-such-document", false) } }
+            assertFailsWith<FieldRefException.InvalidInput> { runBlocking { repo.queueFeedback("checklist-autism", "  ") } }
+        }
+        val file = Files.createTempFile("not-a-dir", ".txt")
+        assertFailsWith<FieldRefException.Storage> { FieldRefApp.open(file.toString(), Viewer.OFFICER) }
+    }
+
+    @Test
+    fun `the public never sees officers-only checklists`(): Unit = runBlocking {
+        open(viewer = Viewer.PUBLIC).use { repo ->
+            assertTrue(repo.search("autism", searchFilters(kinds = listOf(DocKind.CHECKLIST))).hits.isEmpty())
+            assertFailsWith<FieldRefException.NotFound> { repo.document("checklist-autism") }
+        }
+    }
+
+    @Test
+    fun `sync goes through the Kotlin transport against the real server`(): Unit = runBlocking {
+        val server = System.getProperty("fieldref.server")
+        val root = System.getProperty("fieldref.trustRoot")
+        assumeTrue(server != null && root != null, "set by tests/suites/kotlin.sh")
+        val repo = FieldRefRepository.open(freshDir().toString(), Viewer.OFFICER, Files.readString(Path.of(root)))
+        repo.use {
+            val transport = HttpUrlConnectionTransport()
+            repo.queueFeedback("contact-alder-language-line", "Line busy all evening")
+            val first = it.sync(transport, server!!)
+            assertEquals(SyncOutcome.UPDATED_BY_SNAPSHOT, first.outcome)
+            assertEquals(1uL, first.toVersion)
+            assertEquals(1uL, first.outboxSent)
+            val second = it.sync(transport, server)
+            assertEquals(SyncOutcome.UP_TO_DATE, second.outcome, "a 304 through HttpURLConnection")
+            assertEquals(0uL, it.syncStatus().outboxPending)
+        }
+    }
+}

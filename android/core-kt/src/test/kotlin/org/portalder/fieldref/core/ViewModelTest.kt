@@ -1,0 +1,67 @@
+package org.portalder.fieldref.core
+
+import java.nio.file.Files
+import kotlin.test.assertEquals
+import kotlin.test.assertFailsWith
+import kotlin.test.assertTrue
+import kotlinx.coroutines.delay
+import kotlinx.coroutines.runBlocking
+import org.junit.jupiter.api.Test
+import org.portalder.fieldref.ffi.DocKind
+
+class ViewModelTest {
+    private fun repo() = runBlocking { FieldRefRepository.open(Files.createTempDirectory("fieldref-vm").toString()) }
+
+    @Test
+    fun `typing shows only the latest query's results`(): Unit = runBlocking {
+        repo().use { repo ->
+            val vm = SearchViewModel(repo, this, debounceMs = 40)
+            for (prefix in listOf("a", "au", "aut", "auts", "autsi", "autsim")) vm.onQueryChanged(prefix)
+            delay(400)
+            val state = vm.state.value
+            assertEquals("autsim", state.query)
+            assertEquals("checklist-autism", state.hits.first().id)
+            vm.onKindSelected(DocKind.CONTACT)
+            delay(400)
+            assertTrue(vm.state.value.hits.all { it.kind == DocKind.CONTACT })
+            vm.onQueryChanged("   ")
+            delay(200)
+            assertTrue(vm.state.value.hits.isEmpty())
+        }
+    }
+
+    @Test
+    fun `checklist ticks track progress and the next step`(): Unit = runBlocking {
+        repo().use { repo ->
+            val checklist = ChecklistState(repo.document("checklist-edged-weapon"))
+            val total = checklist.progress().total
+            assertTrue(total > 5)
+            checklist.toggle(StepRef(0, 0))
+            assertEquals(StepRef(0, 1), checklist.nextStep())
+            checklist.toggle(StepRef(0, 0))
+            assertEquals(0, checklist.progress().done)
+            checklist.sections.forEachIndexed { s, section -> section.steps.indices.forEach { checklist.toggle(StepRef(s, it)) } }
+            assertTrue(checklist.progress().complete)
+            assertEquals(null, checklist.nextStep())
+            assertFailsWith<IllegalArgumentException> { checklist.toggle(StepRef(99, 0)) }
+            assertFailsWith<IllegalArgumentException> { ChecklistState(repo.document("note-active-listening")) }
+        }
+    }
+
+    @Test
+    fun `directory filters narrow the page`(): Unit = runBlocking {
+        repo().use { repo ->
+            val vm = DirectoryViewModel(repo)
+            vm.refresh()
+            val all = vm.state.value.page!!.total
+            vm.toggleService("interpreter")
+            val interpreters = vm.state.value.page!!.total
+            assertTrue(interpreters in 1uL until all)
+            vm.toggleLanguage("so")
+            assertTrue(vm.state.value.page!!.items.all { item -> "so" in item.contact.languages || item.contact.phones.any { it.language == "so" } })
+            vm.toggleService("interpreter")
+            vm.toggleLanguage("so")
+            assertEquals(all, vm.state.value.page!!.total)
+        }
+    }
+}

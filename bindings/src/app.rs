@@ -1,0 +1,272 @@
+//! `FieldRefApp`: the object a shell holds for the whole session, a thin adapter over
+//! `fieldref_core::FieldRef`. Methods marked "no I/O beyond the index" are fast enough for a UI
+//! thread on the bundled content; everything else belongs on a background dispatcher.
+
+use std::sync::Arc;
+
+use fieldref_core::content::{languages, DocKind as CoreKind};
+use fieldref_core::directory::{DirectoryQuery, GeoFilter};
+use fieldref_core::pack::Envelope;
+use fieldref_core::search::{SearchFilters as CoreFilters, SearchRequest};
+use fieldref_core::sync::{SyncConfig, SyncOutcome as CoreOutcome, UpdatePath};
+use fieldref_core::{FieldRef, OpenOptions};
+
+use crate::error::{FieldRefError, Result};
+use crate::sync::{ForeignTransport, HttpTransport};
+use crate::types::*;
+
+#[derive(uniffi::Object)]
+pub struct FieldRefApp {
+    core: FieldRef,
+    viewer: Viewer,
+}
+
+fn geo(point: Option<GeoPoint>, radius_km: Option<f64>) -> Option<GeoFilter> {
+    point.map(|p| GeoFilter {
+        latitude: p.latitude,
+        longitude: p.longitude,
+        radius_km,
+    })
+}
+
+fn tags(input: Vec<String>) -> Vec<String> {
+    input
+        .into_iter()
+        .map(|l| languages::resolve(&l).unwrap_or(l))
+        .collect()
+}
+
+#[uniffi::export]
+impl FieldRefApp {
+    /// Opens the data directory, installing the bundled content on first run. Disk I/O (and an
+    /// index build on first run): call from a background dispatcher.
+    #[uniffi::constructor]
+    pub fn open(data_dir: String, viewer: Viewer) -> Result<Arc<FieldRefApp>> {
+        let core = FieldRef::open_with(OpenOptions::new(data_dir))?;
+        Ok(Arc::new(FieldRefApp { core, viewer }))
+    }
+
+    /// Like [`FieldRefApp::open`], starting from `trust_root_json` (a signed root from
+    /// `fieldref keygen`) when the device has no trust root yet.
+    #[uniffi::constructor]
+    pub fn open_with_trust_root(
+        data_dir: String,
+        viewer: Viewer,
+        trust_root_json: String,
+    ) -> Result<Arc<FieldRefApp>> {
+        let root: Envelope =
+            serde_json::from_str(&trust_root_json).map_err(|e| FieldRefError::InvalidInput {
+                detail: format!("trust root: {e}"),
+            })?;
+        let mut options = OpenOptions::new(data_dir);
+        options.trust_root = Some(root);
+        Ok(Arc::new(FieldRefApp {
+            core: FieldRef::open_with(options)?,
+            viewer,
+        }))
+    }
+
+    /// Ranked hits for what the user typed. Reads the index only; any text is accepted.
+    pub fn search(&self, query: String, filters: SearchFilters) -> Result<SearchResults> {
+        let request = SearchRequest {
+            query,
+            filters: CoreFilters {
+                kinds: filters.kinds.into_iter().map(CoreKind::from).collect(),
+                categories: filters.categories,
+                service_types: filters.service_types,
+                languages: tags(filters.languages),
+                open_now: filters.open_now,
+                near: geo(filters.near, filters.radius_km),
+            },
+            limit: filters.limit.max(1) as usize,
+            viewer: self.viewer.into(),
+            at: None,
+        };
+        let results = self.core.search(&request)?;
+        Ok(SearchResults {
+            hits: results
+                .hits
+                .into_iter()
+                .map(|h| SearchHit {
+                    id: h.id,
+                    kind: h.kind.into(),
+                    title: h.title,
+                    score: h.score,
+                    snippet: h.snippet.into(),
+                    distance_km: h.distance_km,
+                    open: h.open.map(Into::into),
+                })
+                .collect(),
+            total: results.total,
+            kinds: facets(results.facets.kinds, false),
+            categories: facets(results.facets.categories, false),
+            service_types: facets(results.facets.service_types, false),
+            languages: facets(results.facets.languages, true),
+            open_now_from_query: results.open_now_from_query,
+            took_us: results.took_us,
+        })
+    }
+
+    /// The whole document, typed by kind, as this viewer may see it; records it as recently
+    /// viewed. `near` gives a contact its distance. SQLite read and write.
+    pub fn document(&self, id: String, near: Option<GeoPoint>) -> Result<DocumentDetail> {
+        let doc = self
+            .core
+            .document(&id, self.viewer.into())?
+            .ok_or_else(|| FieldRefError::NotFound {
+                detail: format!("document `{id}`"),
+            })?;
+        self.core.record_view(&id)?;
+        let open = self.core.open_status(&doc, None);
+        let distance = match (
+            near,
+            doc.as_contact()
+                .and_then(|c| c.visible_point(self.viewer.into())),
+        ) {
+            (Some(p), Some((lat, lon))) => Some(fieldref_core::directory::haversine_km(
+                p.latitude,
+                p.longitude,
+                lat,
+                lon,
+            )),
+            _ => None,
+        };
+        let bookmarked = self.core.is_bookmarked(&id)?;
+        Ok(document_detail(doc, bookmarked, open, distance))
+    }
+
+    /// Contacts by service, language, neighborhood, open now and near, with facet counts.
+    /// SQLite read of every contact: background dispatcher.
+    pub fn directory(&self, filters: DirectoryFilters) -> Result<DirectoryPage> {
+        let listing = self.core.directory(&DirectoryQuery {
+            service_types: filters.service_types,
+            languages: tags(filters.languages),
+            neighborhood: filters.neighborhood,
+            open_now: filters.open_now,
+            near: geo(filters.near, filters.radius_km),
+            at: None,
+            viewer: self.viewer.into(),
+            limit: filters.limit.map(|l| l as usize),
+        })?;
+        Ok(DirectoryPage {
+            total: listing.total as u64,
+            service_types: facets(listing.facets.service_types, false),
+            languages: facets(listing.facets.languages, true),
+            neighborhoods: facets(listing.facets.neighborhoods, false),
+            items: listing
+                .entries
+                .into_iter()
+                .filter_map(|entry| {
+                    let doc = entry.contact;
+                    let (id, title, summary) =
+                        (doc.id.clone(), doc.title.clone(), doc.summary.clone());
+                    let contact = doc.as_contact()?.clone();
+                    Some(DirectoryItem {
+                        id,
+                        title,
+                        summary,
+                        contact: contact_detail(contact, entry.open, entry.distance_km),
+                    })
+                })
+                .collect(),
+        })
+    }
+
+    pub fn add_bookmark(&self, id: String) -> Result<()> {
+        Ok(self.core.add_bookmark(&id)?)
+    }
+
+    /// Returns whether a bookmark was removed.
+    pub fn remove_bookmark(&self, id: String) -> Result<bool> {
+        Ok(self.core.remove_bookmark(&id)?)
+    }
+
+    pub fn bookmarks(&self) -> Result<Vec<SavedItem>> {
+        Ok(self.core.bookmarks()?.into_iter().map(Into::into).collect())
+    }
+
+    pub fn recents(&self, limit: u32) -> Result<Vec<SavedItem>> {
+        Ok(self
+            .core
+            .recents(limit as usize)?
+            .into_iter()
+            .map(Into::into)
+            .collect())
+    }
+
+    /// What content is installed. SQLite read.
+    pub fn content_status(&self) -> Result<ContentStatus> {
+        let stats = self.core.stats()?;
+        let state = stats.content.ok_or_else(|| FieldRefError::Storage {
+            detail: "no content installed".to_owned(),
+        })?;
+        let count = |kind: CoreKind| {
+            stats
+                .counts
+                .iter()
+                .find(|c| c.kind == kind)
+                .map(|c| c.count)
+                .unwrap_or(0)
+        };
+        Ok(ContentStatus {
+            pack_id: state.pack_id,
+            title: state.title,
+            channel: state.channel,
+            version: state.version,
+            installed_at: state.installed_at,
+            checklists: count(CoreKind::Checklist),
+            notes: count(CoreKind::Note),
+            contacts: count(CoreKind::Contact),
+        })
+    }
+
+    pub fn sync_status(&self) -> Result<SyncStatus> {
+        Ok(self.core.sync_status()?.into())
+    }
+
+    /// Checks `server` for an update through the shell's transport, verifies and applies it,
+    /// then uploads the outbox. Network and disk: WorkManager / BGAppRefreshTask only.
+    pub fn sync(&self, transport: Arc<dyn HttpTransport>, server: String) -> Result<SyncReport> {
+        let report = self
+            .core
+            .sync(&ForeignTransport(transport), &SyncConfig::new(server))?;
+        let (outcome, from_version, to_version, bytes) = match report.outcome {
+            CoreOutcome::UpToDate { version } => (SyncOutcome::UpToDate, version, version, 0),
+            CoreOutcome::Updated {
+                from,
+                to,
+                path: UpdatePath::Delta,
+                bytes,
+            } => (SyncOutcome::UpdatedByDelta, from, to, bytes),
+            CoreOutcome::Updated {
+                from,
+                to,
+                path: UpdatePath::Snapshot,
+                bytes,
+            } => (SyncOutcome::UpdatedBySnapshot, from, to, bytes),
+            CoreOutcome::Stale { .. } => {
+                let v = report.status.content_version;
+                (SyncOutcome::Stale, v, v, 0)
+            }
+        };
+        Ok(SyncReport {
+            outcome,
+            from_version,
+            to_version,
+            bytes,
+            outbox_sent: report.outbox_sent as u64,
+            outbox_error: report.outbox_error,
+            status: report.status.into(),
+        })
+    }
+
+    /// Queues feedback on a document for the next sync; returns the item's id.
+    pub fn queue_feedback(&self, id: String, text: String) -> Result<String> {
+        Ok(self.core.queue_feedback(&id, &text)?.id)
+    }
+
+    /// Records that the current revision of a document was read; returns the item's id.
+    pub fn acknowledge(&self, id: String) -> Result<String> {
+        Ok(self.core.acknowledge(&id)?.id)
+    }
+}

@@ -1,0 +1,455 @@
+//! Records and enums the shells see, mirroring the core's types field for field. Conversions
+//! only: no decisions are made here.
+
+use fieldref_core::content::{self, languages, Details};
+use fieldref_core::directory::{self, OpenState as CoreOpenState, OpenStatus as CoreOpenStatus};
+use fieldref_core::search;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum DocKind {
+    Checklist,
+    Note,
+    Contact,
+}
+
+impl From<content::DocKind> for DocKind {
+    fn from(kind: content::DocKind) -> Self {
+        match kind {
+            content::DocKind::Checklist => DocKind::Checklist,
+            content::DocKind::Note => DocKind::Note,
+            content::DocKind::Contact => DocKind::Contact,
+        }
+    }
+}
+
+impl From<DocKind> for content::DocKind {
+    fn from(kind: DocKind) -> Self {
+        match kind {
+            DocKind::Checklist => content::DocKind::Checklist,
+            DocKind::Note => content::DocKind::Note,
+            DocKind::Contact => content::DocKind::Contact,
+        }
+    }
+}
+
+/// Who is using the app: officers see everything; the public no officers-only material.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum Viewer {
+    Officer,
+    Public,
+}
+
+impl From<Viewer> for content::Audience {
+    fn from(viewer: Viewer) -> Self {
+        match viewer {
+            Viewer::Officer => content::Audience::Officers,
+            Viewer::Public => content::Audience::Public,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, uniffi::Record)]
+pub struct GeoPoint {
+    pub latitude: f64,
+    pub longitude: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct SearchFilters {
+    pub kinds: Vec<DocKind>,
+    pub categories: Vec<String>,
+    pub service_types: Vec<String>,
+    /// Spoken languages, as BCP 47 tags.
+    pub languages: Vec<String>,
+    pub open_now: bool,
+    /// The user's position: contact hits get distances.
+    pub near: Option<GeoPoint>,
+    /// Only contacts within this many kilometres of `near`.
+    pub radius_km: Option<f64>,
+    pub limit: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Highlight {
+    /// Character offsets into the snippet text, end exclusive.
+    pub start: u32,
+    pub end: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Snippet {
+    pub text: String,
+    pub highlights: Vec<Highlight>,
+}
+
+impl From<search::Snippet> for Snippet {
+    fn from(s: search::Snippet) -> Self {
+        Snippet {
+            text: s.text,
+            highlights: s
+                .highlights
+                .into_iter()
+                .map(|h| Highlight {
+                    start: h.start,
+                    end: h.end,
+                })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum OpenState {
+    Open,
+    Closed,
+    /// No hours known: call first.
+    Unknown,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct OpenStatus {
+    pub state: OpenState,
+    /// "open, closes Wed 17:00", "call first": ready to show.
+    pub description: String,
+    /// Local time of the next change, `YYYY-MM-DDTHH:MM`.
+    pub next_change: Option<String>,
+}
+
+impl From<CoreOpenStatus> for OpenStatus {
+    fn from(s: CoreOpenStatus) -> Self {
+        OpenStatus {
+            description: s.describe(),
+            state: match s.state {
+                CoreOpenState::Open => OpenState::Open,
+                CoreOpenState::Closed => OpenState::Closed,
+                CoreOpenState::Unknown => OpenState::Unknown,
+            },
+            next_change: s.next_change,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct SearchHit {
+    pub id: String,
+    pub kind: DocKind,
+    pub title: String,
+    pub score: f32,
+    pub snippet: Snippet,
+    pub distance_km: Option<f64>,
+    pub open: Option<OpenStatus>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct FacetCount {
+    pub value: String,
+    /// A label to show ("Spanish" for `es`).
+    pub label: String,
+    pub count: u64,
+}
+
+pub fn facets(counts: Vec<directory::FacetCount>, languages: bool) -> Vec<FacetCount> {
+    counts
+        .into_iter()
+        .map(|f| FacetCount {
+            label: if languages {
+                languages::display_name(&f.value)
+            } else {
+                f.value.replace('-', " ")
+            },
+            value: f.value,
+            count: f.count,
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct SearchResults {
+    pub hits: Vec<SearchHit>,
+    pub total: u64,
+    pub kinds: Vec<FacetCount>,
+    pub categories: Vec<FacetCount>,
+    pub service_types: Vec<FacetCount>,
+    pub languages: Vec<FacetCount>,
+    pub open_now_from_query: bool,
+    pub took_us: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ChecklistStep {
+    pub text: String,
+    pub say: Option<String>,
+    pub why: Option<String>,
+    pub warning: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ChecklistSection {
+    pub title: String,
+    pub steps: Vec<ChecklistStep>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct PhoneLine {
+    pub number: String,
+    /// voice, text, tty or hotline.
+    pub kind: String,
+    pub language: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct ContactDetail {
+    pub organization: String,
+    pub services: Vec<String>,
+    pub service_types: Vec<String>,
+    pub phones: Vec<PhoneLine>,
+    pub email: Option<String>,
+    pub url: Option<String>,
+    /// Absent when the location is withheld or not for this viewer.
+    pub address: Option<String>,
+    pub neighborhood: Option<String>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub hours: Option<String>,
+    pub open: OpenStatus,
+    pub distance_km: Option<f64>,
+    /// BCP 47 tags and their display names, in the same order.
+    pub languages: Vec<String>,
+    pub language_names: Vec<String>,
+    pub eligibility: Option<String>,
+    pub service_area: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, uniffi::Enum)]
+pub enum DocumentBody {
+    Checklist {
+        category: String,
+        sections: Vec<ChecklistSection>,
+    },
+    Note {
+        category: String,
+        communities: Vec<String>,
+        dos: Vec<String>,
+        donts: Vec<String>,
+    },
+    Contact {
+        contact: ContactDetail,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct DocumentDetail {
+    pub id: String,
+    pub kind: DocKind,
+    pub title: String,
+    pub summary: String,
+    /// Markdown: a checklist's background, a note's text, a contact's description.
+    pub markdown: String,
+    pub language: String,
+    pub tags: Vec<String>,
+    pub officers_only: bool,
+    pub revision: u32,
+    pub updated_at: String,
+    pub bookmarked: bool,
+    pub body: DocumentBody,
+}
+
+pub fn contact_detail(
+    contact: content::Contact,
+    open: CoreOpenStatus,
+    distance_km: Option<f64>,
+) -> ContactDetail {
+    ContactDetail {
+        language_names: contact
+            .languages
+            .iter()
+            .map(|t| languages::display_name(t))
+            .collect(),
+        organization: contact.organization,
+        services: contact.services,
+        service_types: contact.service_types,
+        phones: contact
+            .phones
+            .into_iter()
+            .map(|p| PhoneLine {
+                number: p.number,
+                kind: p.kind.as_str().to_owned(),
+                language: p.language,
+            })
+            .collect(),
+        email: contact.email,
+        url: contact.url,
+        address: contact.address,
+        neighborhood: contact.neighborhood,
+        latitude: contact.latitude,
+        longitude: contact.longitude,
+        hours: contact.hours,
+        open: open.into(),
+        distance_km,
+        languages: contact.languages,
+        eligibility: contact.eligibility,
+        service_area: contact.service_area,
+    }
+}
+
+pub fn document_detail(
+    doc: content::Document,
+    bookmarked: bool,
+    open: Option<CoreOpenStatus>,
+    distance_km: Option<f64>,
+) -> DocumentDetail {
+    let kind = doc.kind().into();
+    let body = match doc.details {
+        Details::Checklist(c) => DocumentBody::Checklist {
+            category: c.category,
+            sections: c
+                .sections
+                .into_iter()
+                .map(|s| ChecklistSection {
+                    title: s.title,
+                    steps: s
+                        .steps
+                        .into_iter()
+                        .map(|st| ChecklistStep {
+                            text: st.text,
+                            say: st.say,
+                            why: st.why,
+                            warning: st.warning,
+                        })
+                        .collect(),
+                })
+                .collect(),
+        },
+        Details::Note(n) => DocumentBody::Note {
+            category: n.category,
+            communities: n.communities,
+            dos: n.dos,
+            donts: n.donts,
+        },
+        Details::Contact(c) => DocumentBody::Contact {
+            contact: contact_detail(c, open.unwrap_or_else(CoreOpenStatus::unknown), distance_km),
+        },
+    };
+    DocumentDetail {
+        id: doc.id,
+        kind,
+        title: doc.title,
+        summary: doc.summary,
+        markdown: doc.body,
+        language: doc.language,
+        tags: doc.tags,
+        officers_only: doc.audience == content::Audience::Officers,
+        revision: doc.revision,
+        updated_at: doc.updated_at,
+        bookmarked,
+        body,
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct DirectoryFilters {
+    pub service_types: Vec<String>,
+    pub languages: Vec<String>,
+    pub neighborhood: Option<String>,
+    pub open_now: bool,
+    pub near: Option<GeoPoint>,
+    pub radius_km: Option<f64>,
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct DirectoryItem {
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+    pub contact: ContactDetail,
+}
+
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct DirectoryPage {
+    pub items: Vec<DirectoryItem>,
+    /// Contacts matching the filters, before `limit`.
+    pub total: u64,
+    pub service_types: Vec<FacetCount>,
+    pub languages: Vec<FacetCount>,
+    pub neighborhoods: Vec<FacetCount>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct SavedItem {
+    pub id: String,
+    pub kind: DocKind,
+    pub title: String,
+    /// RFC 3339.
+    pub at: String,
+}
+
+impl From<fieldref_core::store::SavedItem> for SavedItem {
+    fn from(s: fieldref_core::store::SavedItem) -> Self {
+        SavedItem {
+            id: s.id,
+            kind: s.kind.into(),
+            title: s.title,
+            at: s.at,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ContentStatus {
+    pub pack_id: String,
+    pub title: String,
+    pub channel: String,
+    /// 0 is the content bundled with the app.
+    pub version: u64,
+    pub installed_at: String,
+    pub checklists: u64,
+    pub notes: u64,
+    pub contacts: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct SyncStatus {
+    pub content_version: u64,
+    pub last_verified_at: Option<String>,
+    pub last_attempt_at: Option<String>,
+    pub last_error: Option<String>,
+    /// Whole days since content was last verified current.
+    pub days_since_verified: Option<i64>,
+    /// The server's manifest had expired: newer content cannot be verified.
+    pub stale: bool,
+    pub outbox_pending: u64,
+}
+
+impl From<fieldref_core::sync::SyncStatus> for SyncStatus {
+    fn from(s: fieldref_core::sync::SyncStatus) -> Self {
+        SyncStatus {
+            content_version: s.content_version,
+            last_verified_at: s.last_verified_at,
+            last_attempt_at: s.last_attempt_at,
+            last_error: s.last_error,
+            days_since_verified: s.days_since_verified,
+            stale: s.stale,
+            outbox_pending: s.outbox_pending as u64,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum SyncOutcome {
+    UpToDate,
+    UpdatedByDelta,
+    UpdatedBySnapshot,
+    Stale,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct SyncReport {
+    pub outcome: SyncOutcome,
+    pub from_version: u64,
+    pub to_version: u64,
+    pub bytes: u64,
+    pub outbox_sent: u64,
+    pub outbox_error: Option<String>,
+    pub status: SyncStatus,
+}
