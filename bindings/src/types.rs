@@ -220,6 +220,8 @@ pub struct ContactDetail {
     pub service_area: Option<String>,
 }
 
+// Crosses the FFI by value; boxing the contact would change nothing on the other side.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, uniffi::Enum)]
 pub enum DocumentBody {
     Checklist {
