@@ -1,0 +1,84 @@
+package org.portalder.fieldref.app.ui
+
+import androidx.compose.foundation.clickable
+import androidx.compose.foundation.layout.Column
+import androidx.compose.foundation.layout.Row
+import androidx.compose.foundation.layout.fillMaxSize
+import androidx.compose.foundation.layout.fillMaxWidth
+import androidx.compose.foundation.layout.padding
+import androidx.compose.foundation.lazy.LazyColumn
+import androidx.compose.foundation.lazy.items
+import androidx.compose.material3.FilterChip
+import androidx.compose.material3.MaterialTheme
+import androidx.compose.material3.OutlinedTextField
+import androidx.compose.material3.Text
+import androidx.compose.runtime.Composable
+import androidx.compose.runtime.collectAsState
+import androidx.compose.runtime.getValue
+import androidx.compose.runtime.remember
+import androidx.compose.runtime.rememberCoroutineScope
+import androidx.compose.ui.Modifier
+import androidx.compose.ui.text.AnnotatedString
+import androidx.compose.ui.text.SpanStyle
+import androidx.compose.ui.text.buildAnnotatedString
+import androidx.compose.ui.text.font.FontWeight
+import androidx.compose.ui.unit.dp
+import org.portalder.fieldref.core.FieldRefRepository
+import org.portalder.fieldref.core.SearchViewModel
+import org.portalder.fieldref.ffi.DocKind
+import org.portalder.fieldref.ffi.SearchHit
+import org.portalder.fieldref.ffi.Snippet
+
+@Composable
+fun SearchScreen(repository: FieldRefRepository, onOpen: (String) -> Unit) {
+    val scope = rememberCoroutineScope()
+    val viewModel = remember { SearchViewModel(repository, scope) }
+    val state by viewModel.state.collectAsState()
+    Column(Modifier.fillMaxSize().padding(12.dp)) {
+        OutlinedTextField(
+            value = state.query,
+            onValueChange = viewModel::onQueryChanged,
+            label = { Text("Search checklists, notes, contacts") },
+            singleLine = true,
+            modifier = Modifier.fillMaxWidth(),
+        )
+        Row(Modifier.padding(vertical = 8.dp)) {
+            listOf<DocKind?>(null, DocKind.CHECKLIST, DocKind.NOTE, DocKind.CONTACT).forEach { kind ->
+                FilterChip(
+                    selected = state.kind == kind,
+                    onClick = { viewModel.onKindSelected(kind) },
+                    label = { Text(kind?.name?.lowercase() ?: "all") },
+                    modifier = Modifier.padding(end = 6.dp),
+                )
+            }
+        }
+        state.error?.let { Text(it, color = MaterialTheme.colorScheme.error) }
+        LazyColumn {
+            items(state.hits, key = { it.id }) { hit -> HitRow(hit) { onOpen(hit.id) } }
+        }
+    }
+}
+
+@Composable
+private fun HitRow(hit: SearchHit, onClick: () -> Unit) {
+    Column(Modifier.fillMaxWidth().clickable(onClick = onClick).padding(vertical = 10.dp)) {
+        Text(hit.title, style = MaterialTheme.typography.titleMedium)
+        val meta = listOfNotNull(
+            hit.kind.name.lowercase(),
+            hit.open?.description,
+            hit.distanceKm?.let { "%.1f km".format(it) },
+        ).joinToString(" · ")
+        Text(meta, style = MaterialTheme.typography.labelMedium)
+        Text(highlighted(hit.snippet), style = MaterialTheme.typography.bodyMedium)
+    }
+}
+
+/** The core gives highlight ranges as character offsets: bold them natively. */
+fun highlighted(snippet: Snippet): AnnotatedString = buildAnnotatedString {
+    append(snippet.text)
+    snippet.highlights.forEach { h ->
+        val start = h.start.toInt().coerceIn(0, snippet.text.length)
+        val end = h.end.toInt().coerceIn(start, snippet.text.length)
+        addStyle(SpanStyle(fontWeight = FontWeight.Bold), start, end)
+    }
+}
