@@ -1,0 +1,7 @@
+//! FieldRef's benchmark: a seeded corpus in the pack source format, a seeded query set, and SQLite
+//! FTS5 as the baseline, all measured in one process run by the `fieldref-bench` binary.
+
+pub mod corpus;
+pub mod fts;
+pub mod queries;
+pub mod rng;
