@@ -38,7 +38,7 @@ val cargoNdk by tasks.registering(Exec::class) {
         "cargo", "ndk",
         "-t", "arm64-v8a", "-t", "armeabi-v7a", "-t", "x86_64",
         "-o", layout.buildDirectory.dir("rustJniLibs").get().asFile.absolutePath,
-        "build", "--release", "-p", "fieldref-ffi",
+        "build", "--profile", "mobile", "-p", "fieldref-ffi",
     )
 }
 tasks.named("preBuild") { dependsOn(cargoNdk) }

@@ -311,7 +311,7 @@ fn run(o: &Options) -> Result<()> {
             .unwrap_or_else(|| "n/a".to_owned())
     );
     println!(
-        "| stripped release libfieldref_ffi.so | {} |",
+        "| stripped libfieldref_ffi.so (profile mobile) | {} |",
         lib.map(mb)
             .unwrap_or_else(|| "n/a (quick mode or not built)".to_owned())
     );
@@ -465,11 +465,19 @@ fn cpu_model() -> String {
         .unwrap_or_else(|| "unknown CPU".to_owned())
 }
 
-/// Builds the release cdylib of `bindings/` if needed, strips a copy, returns its size.
+/// Builds the cdylib of `bindings/` as the apps ship it (`--profile mobile`), strips a copy,
+/// returns its size.
 fn stripped_lib_size() -> Option<u64> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     let status = Command::new("cargo")
-        .args(["build", "--release", "--quiet", "-p", "fieldref-ffi"])
+        .args([
+            "build",
+            "--profile",
+            "mobile",
+            "--quiet",
+            "-p",
+            "fieldref-ffi",
+        ])
         .current_dir(&root)
         .status()
         .ok()?;
@@ -479,7 +487,7 @@ fn stripped_lib_size() -> Option<u64> {
     let target = std::env::var("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|_| root.join("target"));
-    let lib = target.join("release/libfieldref_ffi.so");
+    let lib = target.join("mobile/libfieldref_ffi.so");
     let copy = std::env::temp_dir().join("libfieldref_ffi.stripped.so");
     std::fs::copy(&lib, &copy).ok()?;
     Command::new("strip").arg(&copy).status().ok()?;

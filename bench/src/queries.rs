@@ -147,8 +147,17 @@ pub fn generate(pack: &Pack, per_class: usize, seed: u64) -> Vec<Query> {
                     }
                 }
                 Class::Phrase => {
-                    let at = rng.below(ws.len() - 2);
-                    let phrase = ws[at..at + 2].join(" ");
+                    // Two words that stand next to each other in the text.
+                    let all: Vec<String> = text
+                        .split(|c: char| !c.is_alphabetic())
+                        .filter(|w| !w.is_empty())
+                        .map(str::to_lowercase)
+                        .collect();
+                    let at = rng.below(all.len() - 1);
+                    if all[at].len() < 3 || all[at + 1].len() < 3 {
+                        continue;
+                    }
+                    let phrase = all[at..at + 2].join(" ");
                     Query {
                         class,
                         text: format!("\"{phrase}\""),

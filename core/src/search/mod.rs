@@ -104,6 +104,14 @@ const POST_FILTER_CANDIDATES: usize = 1_000;
 const MAX_LIMIT: usize = 200;
 const FACET_GROUPS: [&str; 4] = ["kind", "category", "service", "language"];
 
+fn facet_collector() -> FacetCollector {
+    let mut collector = FacetCollector::for_field("facets");
+    for group in FACET_GROUPS {
+        collector.add_facet(format!("/{group}").as_str());
+    }
+    collector
+}
+
 /// Runs `request` against `index`. Never fails on what the user typed; errors are storage faults.
 pub fn run(
     index: &SearchIndex,
@@ -156,34 +164,47 @@ pub fn run(
     } else {
         limit
     };
-    let mut facet_collector = FacetCollector::for_field("facets");
-    for group in FACET_GROUPS {
-        facet_collector.add_facet(format!("/{group}").as_str());
-    }
     let statistics = statistics::LanguageStatistics::new(&searcher, fields);
-    let (any_word, facet_counts, total) = searcher.search_with_statistics_provider(
-        &*query,
-        &(
-            TopDocs::with_limit(candidates).order_by_score(),
-            facet_collector,
-            Count,
-        ),
-        &statistics,
-    )?;
-    // Documents with all the words first, then the rest by score.
-    let top = match text.as_ref().and_then(|t| t.all_words.as_ref()) {
-        Some(all_words) => {
-            let strict = plan::combine(Some(all_words.box_clone()), filter_clauses());
-            let mut top = searcher.search_with_statistics_provider(
+    // Documents with all the words first; facets and the total count what the user sees first,
+    // so when every word matched enough documents, the any-word query only fills the gaps.
+    let top_docs = TopDocs::with_limit(candidates).order_by_score();
+    let strict = text
+        .as_ref()
+        .and_then(|t| t.all_words.as_ref())
+        .map(|all| plan::combine(Some(all.box_clone()), filter_clauses()));
+    let (top, facet_counts, total) = match strict {
+        Some(strict) => {
+            let (mut top, facets, total) = searcher.search_with_statistics_provider(
                 &*strict,
-                &TopDocs::with_limit(candidates).order_by_score(),
+                &(
+                    TopDocs::with_limit(candidates).order_by_score(),
+                    facet_collector(),
+                    Count,
+                ),
                 &statistics,
             )?;
-            let seen: std::collections::HashSet<_> = top.iter().map(|(_, a)| *a).collect();
-            top.extend(any_word.into_iter().filter(|(_, a)| !seen.contains(a)));
-            top
+            if top.len() < candidates {
+                let (any_word, any_facets, any_total) = searcher.search_with_statistics_provider(
+                    &*query,
+                    &(top_docs, facet_collector(), Count),
+                    &statistics,
+                )?;
+                let seen: std::collections::HashSet<_> = top.iter().map(|(_, a)| *a).collect();
+                top.extend(any_word.into_iter().filter(|(_, a)| !seen.contains(a)));
+                if total == 0 {
+                    (top, any_facets, any_total)
+                } else {
+                    (top, facets, total)
+                }
+            } else {
+                (top, facets, total)
+            }
         }
-        None => any_word,
+        None => searcher.search_with_statistics_provider(
+            &*query,
+            &(top_docs, facet_collector(), Count),
+            &statistics,
+        )?,
     };
 
     let generators: Vec<(TextLanguage, Option<SnippetGenerator>)> = TextLanguage::ALL

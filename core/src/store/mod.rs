@@ -112,6 +112,7 @@ impl Store {
         version: u64,
         expected_hash: Option<&str>,
     ) -> Result<ContentState> {
+        let full = matches!(change, ContentChange::Full(_));
         let tx = self.conn.transaction()?;
         let info = match change {
             ContentChange::Full(pack) => {
@@ -152,6 +153,11 @@ impl Store {
             set_meta(&tx, key, value)?;
         }
         tx.commit()?;
+        if full {
+            // A whole pack rewrote every page: fold the WAL back so the phone's storage holds the
+            // content once, not twice. Failure only costs space.
+            let _ = self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)");
+        }
         self.content_state()?
             .ok_or_else(|| Error::Corrupt("content state missing after install".to_owned()))
     }
