@@ -183,21 +183,21 @@ pub fn run(
                 ),
                 &statistics,
             )?;
-            if top.len() < candidates {
-                let (any_word, any_facets, any_total) = searcher.search_with_statistics_provider(
+            if top.len() >= candidates {
+                (top, facets, total)
+            } else if total > 0 {
+                // Fill up with any-word matches; facets and total stay those of every word.
+                let any_word =
+                    searcher.search_with_statistics_provider(&*query, &top_docs, &statistics)?;
+                let seen: std::collections::HashSet<_> = top.iter().map(|(_, a)| *a).collect();
+                top.extend(any_word.into_iter().filter(|(_, a)| !seen.contains(a)));
+                (top, facets, total)
+            } else {
+                searcher.search_with_statistics_provider(
                     &*query,
                     &(top_docs, facet_collector(), Count),
                     &statistics,
-                )?;
-                let seen: std::collections::HashSet<_> = top.iter().map(|(_, a)| *a).collect();
-                top.extend(any_word.into_iter().filter(|(_, a)| !seen.contains(a)));
-                if total == 0 {
-                    (top, any_facets, any_total)
-                } else {
-                    (top, facets, total)
-                }
-            } else {
-                (top, facets, total)
+                )?
             }
         }
         None => searcher.search_with_statistics_provider(
