@@ -29,6 +29,12 @@ fn geo(point: Option<GeoPoint>, radius_km: Option<f64>) -> Option<GeoFilter> {
     })
 }
 
+fn trust_root(json: &str) -> Result<Envelope> {
+    serde_json::from_str(json).map_err(|e| FieldRefError::InvalidInput {
+        detail: format!("trust root: {e}"),
+    })
+}
+
 fn tags(input: Vec<String>) -> Vec<String> {
     input
         .into_iter()
@@ -54,19 +60,33 @@ impl FieldRefApp {
         viewer: Viewer,
         trust_root_json: String,
     ) -> Result<Arc<FieldRefApp>> {
-        let root: Envelope =
-            serde_json::from_str(&trust_root_json).map_err(|e| FieldRefError::InvalidInput {
-                detail: format!("trust root: {e}"),
-            })?;
         let mut options = OpenOptions::new(data_dir);
-        options.trust_root = Some(root);
+        options.trust_root = Some(trust_root(&trust_root_json)?);
         Ok(Arc::new(FieldRefApp {
             core: FieldRef::open_with(options)?,
             viewer,
         }))
     }
 
-    /// Ranked hits for what the user typed. Reads the index only; any text is accepted.
+    /// Like [`FieldRefApp::open`] with the choices a shell may need: keep the index in memory
+    /// (rebuilt from the store at each open, for devices where memory-mapped index files fail)
+    /// and a trust root for a device that has none yet. Disk I/O: background dispatcher.
+    #[uniffi::constructor]
+    pub fn open_with_config(data_dir: String, config: OpenConfig) -> Result<Arc<FieldRefApp>> {
+        let mut options = OpenOptions::new(data_dir);
+        options.index_in_memory = config.index_in_memory;
+        if let Some(json) = config.trust_root_json {
+            options.trust_root = Some(trust_root(&json)?);
+        }
+        Ok(Arc::new(FieldRefApp {
+            core: FieldRef::open_with(options)?,
+            viewer: config.viewer,
+        }))
+    }
+
+    /// Ranked hits for what the user typed; any text is accepted. Reads the index only (no SQLite,
+    /// no network); well under a millisecond on the bundled content, so search-as-you-type may
+    /// call it for every keystroke (the shells still debounce and call it off the main thread).
     pub fn search(&self, query: String, filters: SearchFilters) -> Result<SearchResults> {
         let request = SearchRequest {
             query,
@@ -172,19 +192,27 @@ impl FieldRefApp {
         })
     }
 
+    /// Bookmarks a document; `NotFound` if it does not exist. SQLite write: background dispatcher.
     pub fn add_bookmark(&self, id: String) -> Result<()> {
         Ok(self.core.add_bookmark(&id)?)
     }
 
-    /// Returns whether a bookmark was removed.
+    /// Removes a bookmark; returns whether there was one. SQLite write: background dispatcher.
     pub fn remove_bookmark(&self, id: String) -> Result<bool> {
         Ok(self.core.remove_bookmark(&id)?)
     }
 
+    /// Whether `id` is bookmarked (false for unknown ids). SQLite read.
+    pub fn is_bookmarked(&self, id: String) -> Result<bool> {
+        Ok(self.core.is_bookmarked(&id)?)
+    }
+
+    /// Bookmarked documents, newest first. SQLite read.
     pub fn bookmarks(&self) -> Result<Vec<SavedItem>> {
         Ok(self.core.bookmarks()?.into_iter().map(Into::into).collect())
     }
 
+    /// Recently opened documents, newest first, at most `limit`. SQLite read.
     pub fn recents(&self, limit: u32) -> Result<Vec<SavedItem>> {
         Ok(self
             .core
@@ -220,6 +248,19 @@ impl FieldRefApp {
         })
     }
 
+    /// Store and index health, for a diagnostics line on the Updates screen. SQLite read.
+    pub fn stats(&self) -> Result<StoreStats> {
+        let stats = self.core.stats()?;
+        Ok(StoreStats {
+            schema_version: stats.schema_version,
+            index_docs: stats.index_docs,
+            index_in_step: stats.index_in_step,
+            installed_bundled_at_open: stats.opened.installed_bundled,
+            index_rebuilt_at_open: stats.opened.index_rebuilt,
+        })
+    }
+
+    /// Content version, last verified sync, staleness and pending outbox. SQLite read; no network.
     pub fn sync_status(&self) -> Result<SyncStatus> {
         Ok(self.core.sync_status()?.into())
     }
@@ -260,12 +301,14 @@ impl FieldRefApp {
         })
     }
 
-    /// Queues feedback on a document for the next sync; returns the item's id.
+    /// Queues feedback on a document for the next sync; returns the item's id. `InvalidInput` for
+    /// blank text, `NotFound` for an unknown document. SQLite write; no network.
     pub fn queue_feedback(&self, id: String, text: String) -> Result<String> {
         Ok(self.core.queue_feedback(&id, &text)?.id)
     }
 
-    /// Records that the current revision of a document was read; returns the item's id.
+    /// Records that the current revision of a document was read (sent with the next sync);
+    /// returns the item's id. SQLite write; no network.
     pub fn acknowledge(&self, id: String) -> Result<String> {
         Ok(self.core.acknowledge(&id)?.id)
     }

@@ -410,6 +410,31 @@ pub struct ContentStatus {
     pub contacts: u64,
 }
 
+/// How to open a data directory; every field but `viewer` may be left out.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct OpenConfig {
+    pub viewer: Viewer,
+    /// Keep the search index in RAM, rebuilt from the store at each open.
+    #[uniffi(default)]
+    pub index_in_memory: bool,
+    /// A signed trust root (from `fieldref keygen`) for a device that has none yet.
+    #[uniffi(default)]
+    pub trust_root_json: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct StoreStats {
+    pub schema_version: i64,
+    /// Documents in the search index.
+    pub index_docs: u64,
+    /// The index reflects the installed content (false only if something went wrong).
+    pub index_in_step: bool,
+    /// This open installed the bundled content (first run).
+    pub installed_bundled_at_open: bool,
+    /// Why this open rebuilt the index, if it did.
+    pub index_rebuilt_at_open: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct SyncStatus {
     pub content_version: u64,
