@@ -45,7 +45,8 @@ tasks.named("preBuild") { dependsOn(cargoNdk) }
 
 dependencies {
     implementation(project(":core-kt"))
-    implementation("${libs.jna.get()}@aar")
+    // JNA's Android build (with its own libjnidispatch.so for each ABI).
+    implementation("net.java.dev.jna:jna:${libs.versions.jna.get()}@aar")
     implementation(libs.coroutines.android)
     implementation(platform(libs.compose.bom))
     implementation(libs.compose.material3)

@@ -5,7 +5,9 @@ plugins {
 }
 
 val repoRoot = rootDir.parentFile
-val generatedBindings = repoRoot.resolve("target/bindings/kotlin")
+// Where cargo puts its output (and generate.sh the bindings): CARGO_TARGET_DIR when set.
+val cargoTarget = System.getenv("CARGO_TARGET_DIR")?.let { repoRoot.resolve(it) } ?: repoRoot.resolve("target")
+val generatedBindings = cargoTarget.resolve("bindings/kotlin")
 
 val generateBindings by tasks.registering(Exec::class) {
     description = "Builds fieldref-ffi for this host and generates the Kotlin bindings."
@@ -32,5 +34,5 @@ dependencies {
 tasks.test {
     useJUnitPlatform()
     dependsOn(generateBindings)
-    systemProperty("jna.library.path", repoRoot.resolve("target/debug").absolutePath)
+    systemProperty("jna.library.path", cargoTarget.resolve("debug").absolutePath)
 }

@@ -6,6 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 KOTLIN_VERSION=2.4.20
+# Any failure before JUnit reports still ends with the summary line run-all.sh adds up.
+summarized=0
+trap '[ "$summarized" = 1 ] || echo "kotlin: 0 passed, 1 failed"' EXIT
 
 need_apt=()
 [ -f /usr/share/java/jna.jar ] || need_apt+=(libjna-java)
@@ -17,7 +20,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 command -v java >/dev/null || { apt-get update -qq >/dev/null; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jdk-headless >/dev/null; }
 
-kotlin_home="${FIELDREF_CACHE:-$HOME/.cache/fieldref}/kotlin-$KOTLIN_VERSION"
+kotlin_home="${FIELDREF_CACHE:-${HOME:-/root}/.cache/fieldref}/kotlin-$KOTLIN_VERSION"
 kotlinc="$kotlin_home/node_modules/kotlin-compiler/bin/kotlinc"
 if [ ! -x "$kotlinc" ]; then
   echo "installing kotlin-compiler@$KOTLIN_VERSION from npm"
@@ -38,6 +41,7 @@ server_pid=""
 cleanup() {
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
   rm -rf "$work"
+  [ "$summarized" = 1 ] || echo "kotlin: 0 passed, 1 failed"
 }
 trap cleanup EXIT
 
@@ -49,7 +53,8 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); p
 "$target/debug/fieldref-server" --data-dir "$work/server" --listen "127.0.0.1:$port" >"$work/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 50); do
-  curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
+  python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=1)' \
+    "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
   sleep 0.1
 done
 "$target/debug/fieldref" publish content --server "http://127.0.0.1:$port" --token "$token" --key "$work/keys/release.key" >/dev/null
@@ -58,7 +63,7 @@ classpath="/usr/share/java/jna.jar:$klib/kotlinx-coroutines-core-jvm.jar:$klib/k
 echo "compiling bindings + core-kt + tests with kotlinc $KOTLIN_VERSION"
 "$kotlinc" -nowarn -jvm-target 17 -cp "$classpath" -d "$work/tests.jar" \
   "$bindings/kotlin" android/core-kt/src/main/kotlin android/core-kt/src/test/kotlin 2>&1 | grep -v '^warning' || true
-[ -f "$work/tests.jar" ] || { echo "kotlin: 0 passed, 1 failed"; echo "kotlinc failed"; exit 1; }
+[ -f "$work/tests.jar" ] || { echo "kotlinc failed"; exit 1; }
 
 set +e
 java -Djna.library.path="$(dirname "$lib")" \
@@ -72,5 +77,6 @@ set -e
 cat "$work/junit.log"
 passed=$(sed -n 's/.*\[ *\([0-9]*\) tests successful.*/\1/p' "$work/junit.log" | head -1)
 failed=$(sed -n 's/.*\[ *\([0-9]*\) tests failed.*/\1/p' "$work/junit.log" | head -1)
+summarized=1
 echo "kotlin: ${passed:-0} passed, ${failed:-1} failed"
 [ "$status" -eq 0 ] && [ "${failed:-1}" -eq 0 ] && [ "${passed:-0}" -gt 0 ]

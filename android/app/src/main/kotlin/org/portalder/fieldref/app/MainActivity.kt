@@ -24,6 +24,7 @@ import androidx.compose.ui.Modifier
 import androidx.navigation.NavType
 import androidx.navigation.compose.NavHost
 import androidx.navigation.compose.composable
+import androidx.navigation.compose.currentBackStackEntryAsState
 import androidx.navigation.compose.rememberNavController
 import androidx.navigation.navArgument
 import org.portalder.fieldref.app.ui.BookmarksScreen
@@ -51,6 +52,7 @@ class MainActivity : ComponentActivity() {
 @Composable
 private fun FieldRefNavigation(repository: FieldRefRepository, app: FieldRefApplication) {
     val nav = rememberNavController()
+    val current by nav.currentBackStackEntryAsState()
     val tabs = listOf(
         Triple("search", "Search", Icons.Filled.Search),
         Triple("directory", "Directory", Icons.Filled.Contacts),
@@ -62,7 +64,7 @@ private fun FieldRefNavigation(repository: FieldRefRepository, app: FieldRefAppl
             NavigationBar {
                 tabs.forEach { (route, label, icon) ->
                     NavigationBarItem(
-                        selected = nav.currentDestination?.route == route,
+                        selected = current?.destination?.route == route,
                         onClick = { nav.navigate(route) { launchSingleTop = true } },
                         icon = { Icon(icon, contentDescription = label) },
                         label = { Text(label) },

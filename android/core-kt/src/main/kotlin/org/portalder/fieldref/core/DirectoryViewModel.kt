@@ -56,7 +56,7 @@ class DirectoryViewModel(private val repository: FieldRefRepository) {
             )
             _state.update { it.copy(page = page, error = null) }
         } catch (e: FieldRefException) {
-            _state.update { it.copy(error = e.message) }
+            _state.update { it.copy(error = e.detail) }
         }
     }
 

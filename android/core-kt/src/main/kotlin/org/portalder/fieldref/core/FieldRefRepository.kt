@@ -10,9 +10,11 @@ import org.portalder.fieldref.ffi.DocumentDetail
 import org.portalder.fieldref.ffi.FieldRefApp
 import org.portalder.fieldref.ffi.GeoPoint
 import org.portalder.fieldref.ffi.HttpTransport
+import org.portalder.fieldref.ffi.OpenConfig
 import org.portalder.fieldref.ffi.SavedItem
 import org.portalder.fieldref.ffi.SearchFilters
 import org.portalder.fieldref.ffi.SearchResults
+import org.portalder.fieldref.ffi.StoreStats
 import org.portalder.fieldref.ffi.SyncReport
 import org.portalder.fieldref.ffi.SyncStatus
 import org.portalder.fieldref.ffi.ContentStatus
@@ -28,18 +30,18 @@ class FieldRefRepository(
 ) : AutoCloseable {
 
     companion object {
-        /** Opens [dataDir], installing the bundled content on first run. */
+        /**
+         * Opens [dataDir], installing the bundled content on first run. [indexInMemory] keeps the
+         * search index in RAM (rebuilt at each open) for devices where memory-mapped files fail.
+         */
         suspend fun open(
             dataDir: String,
             viewer: Viewer = Viewer.OFFICER,
             trustRootJson: String? = null,
             io: CoroutineDispatcher = Dispatchers.IO,
+            indexInMemory: Boolean = false,
         ): FieldRefRepository = withContext(io) {
-            val app = if (trustRootJson == null) {
-                FieldRefApp.open(dataDir, viewer)
-            } else {
-                FieldRefApp.openWithTrustRoot(dataDir, viewer, trustRootJson)
-            }
+            val app = FieldRefApp.openWithConfig(dataDir, OpenConfig(viewer, indexInMemory, trustRootJson))
             FieldRefRepository(app, io)
         }
     }
@@ -67,6 +69,10 @@ class FieldRefRepository(
             true
         }
     }
+
+    suspend fun isBookmarked(id: String): Boolean = withContext(io) { app.isBookmarked(id) }
+
+    suspend fun stats(): StoreStats = withContext(io) { app.stats() }
 
     suspend fun contentStatus(): ContentStatus = withContext(io) { app.contentStatus() }
 

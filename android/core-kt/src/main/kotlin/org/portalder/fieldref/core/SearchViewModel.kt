@@ -77,7 +77,7 @@ class SearchViewModel(
                 )
             }
         } catch (e: FieldRefException) {
-            _state.update { it.copy(searching = false, error = e.message) }
+            _state.update { it.copy(searching = false, error = e.detail) }
         }
     }
 }

@@ -28,6 +28,8 @@ data class UpdatesState(
     val sync: SyncStatus? = null,
     val syncing: Boolean = false,
     val lastResult: String? = null,
+    /** Why the status could not be read, if it could not. */
+    val error: String? = null,
 )
 
 /** The Updates screen: content version, last verified sync, staleness, and "Sync now". */
@@ -36,7 +38,11 @@ class UpdatesViewModel(private val repository: FieldRefRepository, private val r
     val state: StateFlow<UpdatesState> = _state.asStateFlow()
 
     suspend fun refresh() {
-        _state.value = _state.value.copy(content = repository.contentStatus(), sync = repository.syncStatus())
+        _state.value = try {
+            _state.value.copy(content = repository.contentStatus(), sync = repository.syncStatus(), error = null)
+        } catch (e: FieldRefException) {
+            _state.value.copy(error = e.detail)
+        }
     }
 
     suspend fun syncNow() {
@@ -45,7 +51,7 @@ class UpdatesViewModel(private val repository: FieldRefRepository, private val r
             val report = runner.syncNow()
             "${report.outcome.name.lowercase().replace('_', ' ')}: version ${report.toVersion}"
         } catch (e: FieldRefException) {
-            e.message ?: e.toString()
+            e.detail
         }
         _state.value = _state.value.copy(syncing = false, lastResult = message)
         refresh()

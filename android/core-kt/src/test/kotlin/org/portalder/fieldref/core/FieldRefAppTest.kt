@@ -3,6 +3,8 @@ package org.portalder.fieldref.core
 import java.nio.file.Files
 import java.nio.file.Path
 import kotlin.test.assertEquals
+import kotlin.test.assertFalse
+import kotlin.test.assertNotNull
 import kotlin.test.assertFailsWith
 import kotlin.test.assertIs
 import kotlin.test.assertTrue
@@ -13,6 +15,8 @@ import org.portalder.fieldref.ffi.DocKind
 import org.portalder.fieldref.ffi.DocumentBody
 import org.portalder.fieldref.ffi.FieldRefApp
 import org.portalder.fieldref.ffi.FieldRefException
+import org.portalder.fieldref.ffi.GeoPoint
+import org.portalder.fieldref.ffi.OpenConfig
 import org.portalder.fieldref.ffi.OpenState
 import org.portalder.fieldref.ffi.SyncOutcome
 import org.portalder.fieldref.ffi.Viewer
@@ -97,11 +101,56 @@ class FieldRefAppTest {
     }
 
     @Test
+    fun `a contact opened with the officer's position has a distance`(): Unit = runBlocking {
+        open().use { repo ->
+            val near = GeoPoint(44.02, -92.47)
+            val contact = assertIs<DocumentBody.Contact>(repo.document("contact-harbor-house-family-shelter", near).body).contact
+            val km = assertNotNull(contact.distanceKm)
+            assertTrue(km > 0.0 && km < 2.0, "$km km")
+            assertEquals(contact.languages.size, contact.languageNames.size)
+            val page = repo.directory(directoryFilters(serviceTypes = listOf("shelter"), near = near))
+            val distances = page.items.mapNotNull { it.contact.distanceKm }
+            assertTrue(distances.isNotEmpty())
+        }
+    }
+
+    @Test
+    fun `isBookmarked follows add and remove`(): Unit = runBlocking {
+        open().use { repo ->
+            assertFalse(repo.isBookmarked("checklist-autism"))
+            repo.toggleBookmark("checklist-autism", bookmarked = false)
+            assertTrue(repo.isBookmarked("checklist-autism"))
+            assertTrue(repo.document("checklist-autism").bookmarked)
+            repo.toggleBookmark("checklist-autism", bookmarked = true)
+            assertFalse(repo.isBookmarked("checklist-autism"))
+        }
+    }
+
+    @Test
+    fun `an in-memory index answers like the one on disk and the stats say so`(): Unit = runBlocking {
+        val dir = freshDir()
+        FieldRefRepository.open(dir.toString(), indexInMemory = true).use { repo ->
+            assertEquals("checklist-autism", repo.search("autsim").hits.first().id)
+            val stats = repo.stats()
+            assertTrue(stats.installedBundledAtOpen)
+            assertTrue(stats.indexInStep)
+            val status = repo.contentStatus()
+            assertEquals(status.checklists + status.notes + status.contacts, stats.indexDocs)
+        }
+        assertFalse(Files.exists(dir.resolve("index")))
+    }
+
+    @Test
     fun `errors arrive as the right exceptions`() {
         open().use { repo ->
             assertFailsWith<FieldRefException.NotFound> { runBlocking { repo.document("no-such-document") } }
             assertFailsWith<FieldRefException.NotFound> { runBlocking { repo.toggleBookmark("no-such-document", false) } }
             assertFailsWith<FieldRefException.InvalidInput> { runBlocking { repo.queueFeedback("checklist-autism", "  ") } }
+        }
+        val notFound = assertFailsWith<FieldRefException.NotFound> { open().use { runBlocking { it.acknowledge("no-such-document") } } }
+        assertTrue("no-such-document" in notFound.detail, notFound.detail)
+        assertFailsWith<FieldRefException.InvalidInput> {
+            FieldRefApp.openWithConfig(freshDir().toString(), OpenConfig(Viewer.OFFICER, false, "{not json"))
         }
         val file = Files.createTempFile("not-a-dir", ".txt")
         assertFailsWith<FieldRefException.Storage> { FieldRefApp.open(file.toString(), Viewer.OFFICER) }

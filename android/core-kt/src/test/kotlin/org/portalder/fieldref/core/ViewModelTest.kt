@@ -2,12 +2,16 @@ package org.portalder.fieldref.core
 
 import java.nio.file.Files
 import kotlin.test.assertEquals
+import kotlin.test.assertFalse
 import kotlin.test.assertFailsWith
 import kotlin.test.assertTrue
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.runBlocking
 import org.junit.jupiter.api.Test
 import org.portalder.fieldref.ffi.DocKind
+import org.portalder.fieldref.ffi.FieldRefException
+import org.portalder.fieldref.ffi.SyncOutcome
+import org.portalder.fieldref.ffi.SyncReport
 
 class ViewModelTest {
     private fun repo() = runBlocking { FieldRefRepository.open(Files.createTempDirectory("fieldref-vm").toString()) }
@@ -45,6 +49,23 @@ class ViewModelTest {
             assertEquals(null, checklist.nextStep())
             assertFailsWith<IllegalArgumentException> { checklist.toggle(StepRef(99, 0)) }
             assertFailsWith<IllegalArgumentException> { ChecklistState(repo.document("note-active-listening")) }
+        }
+    }
+
+    @Test
+    fun `sync now shows the outcome, or the error's detail, and refreshes the status`(): Unit = runBlocking {
+        repo().use { repo ->
+            val report = SyncReport(SyncOutcome.UP_TO_DATE, 0uL, 0uL, 0uL, 0uL, null, repo.syncStatus())
+            val ok = UpdatesViewModel(repo) { report }
+            ok.syncNow()
+            assertEquals("up to date: version 0", ok.state.value.lastResult)
+            assertEquals(0uL, ok.state.value.content?.version)
+            assertFalse(ok.state.value.syncing)
+
+            val offline = UpdatesViewModel(repo) { throw FieldRefException.Network("no route to host") }
+            offline.syncNow()
+            assertEquals("no route to host", offline.state.value.lastResult)
+            assertFalse(offline.state.value.syncing)
         }
     }
 

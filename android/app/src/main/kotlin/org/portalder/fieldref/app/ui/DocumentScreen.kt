@@ -1,5 +1,7 @@
 package org.portalder.fieldref.app.ui
 
+import android.content.ActivityNotFoundException
+import android.content.Context
 import android.content.Intent
 import android.net.Uri
 import androidx.compose.foundation.layout.Column
@@ -29,6 +31,7 @@ import kotlinx.coroutines.launch
 import org.portalder.fieldref.core.ChecklistState
 import org.portalder.fieldref.core.FieldRefRepository
 import org.portalder.fieldref.core.StepRef
+import org.portalder.fieldref.core.detail
 import org.portalder.fieldref.ffi.ContactDetail
 import org.portalder.fieldref.ffi.DocumentBody
 import org.portalder.fieldref.ffi.DocumentDetail
@@ -42,7 +45,7 @@ fun DocumentScreen(repository: FieldRefRepository, id: String) {
         try {
             document = repository.document(id)
         } catch (e: FieldRefException) {
-            error = e.message
+            error = e.detail
         }
     }
     error?.let { Text(it, Modifier.padding(16.dp)); return }
@@ -52,7 +55,7 @@ fun DocumentScreen(repository: FieldRefRepository, id: String) {
         Text(doc.summary, style = MaterialTheme.typography.bodyLarge, modifier = Modifier.padding(vertical = 8.dp))
         BookmarkButton(repository, doc)
         when (val body = doc.body) {
-            is DocumentBody.Checklist -> ChecklistSteps(ChecklistState(doc))
+            is DocumentBody.Checklist -> ChecklistSteps(remember(doc.id) { ChecklistState(doc) })
             is DocumentBody.Note -> NoteBody(doc.markdown, body.dos, body.donts)
             is DocumentBody.Contact -> ContactCard(body.contact)
         }
@@ -64,7 +67,12 @@ fun DocumentScreen(repository: FieldRefRepository, id: String) {
 private fun BookmarkButton(repository: FieldRefRepository, doc: DocumentDetail) {
     val scope = rememberCoroutineScope()
     var saved by remember { mutableStateOf(doc.bookmarked) }
-    OutlinedButton(onClick = { scope.launch { saved = repository.toggleBookmark(doc.id, saved) } }) {
+    OutlinedButton(onClick = {
+        scope.launch {
+            // A failed write leaves the button as it was; the store is unchanged.
+            saved = try { repository.toggleBookmark(doc.id, saved) } catch (e: FieldRefException) { saved }
+        }
+    }) {
         Text(if (saved) "Saved" else "Save")
     }
 }
@@ -109,7 +117,7 @@ fun ContactCard(contact: ContactDetail) {
     Text(contact.open.description)
     contact.phones.forEach { phone ->
         Button(
-            onClick = { context.startActivity(Intent(Intent.ACTION_DIAL, Uri.parse("tel:${phone.number}"))) },
+            onClick = { context.launch(Intent(Intent.ACTION_DIAL, Uri.parse("tel:${phone.number}"))) },
             modifier = Modifier.padding(vertical = 4.dp),
         ) { Text("Call ${phone.number} (${phone.kind}${phone.language?.let { ", $it" } ?: ""})") }
     }
@@ -120,12 +128,21 @@ fun ContactCard(contact: ContactDetail) {
             } else {
                 "geo:0,0?q=${Uri.encode(address)}"
             }
-            context.startActivity(Intent(Intent.ACTION_VIEW, Uri.parse(uri)))
+            context.launch(Intent(Intent.ACTION_VIEW, Uri.parse(uri)))
         }) { Text("Open in maps: $address") }
     }
     Text("Languages: ${contact.languageNames.joinToString()}")
     contact.hours?.let { Text("Hours: $it") }
     contact.eligibility?.let { Text("Eligibility: $it") }
+}
+
+/** Starts a dialer or maps app; a device without one (no telephony, no maps) shows nothing. */
+private fun Context.launch(intent: Intent) {
+    try {
+        startActivity(intent)
+    } catch (e: ActivityNotFoundException) {
+        // Nothing to hand the number or address to: the text stays on screen to copy.
+    }
 }
 
 @Composable
@@ -134,7 +151,16 @@ private fun FeedbackButton(repository: FieldRefRepository, id: String) {
     var sent by remember { mutableStateOf(false) }
     OutlinedButton(
         enabled = !sent,
-        onClick = { scope.launch { repository.queueFeedback(id, "Reported from the field: information looks out of date"); sent = true } },
+        onClick = {
+            scope.launch {
+                sent = try {
+                    repository.queueFeedback(id, "Reported from the field: information looks out of date")
+                    true
+                } catch (e: FieldRefException) {
+                    false
+                }
+            }
+        },
         modifier = Modifier.padding(top = 16.dp),
     ) { Text(if (sent) "Thanks: sent with the next sync" else "Report a problem") }
 }

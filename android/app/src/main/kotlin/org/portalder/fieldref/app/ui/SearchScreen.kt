@@ -25,6 +25,7 @@ import androidx.compose.ui.text.font.FontWeight
 import androidx.compose.ui.unit.dp
 import org.portalder.fieldref.core.FieldRefRepository
 import org.portalder.fieldref.core.SearchViewModel
+import org.portalder.fieldref.core.highlightRanges
 import org.portalder.fieldref.ffi.DocKind
 import org.portalder.fieldref.ffi.SearchHit
 import org.portalder.fieldref.ffi.Snippet
@@ -73,12 +74,8 @@ private fun HitRow(hit: SearchHit, onClick: () -> Unit) {
     }
 }
 
-/** The core gives highlight ranges as character offsets: bold them natively. */
+/** The core's highlight ranges (characters, converted to UTF-16 by core-kt), in bold. */
 fun highlighted(snippet: Snippet): AnnotatedString = buildAnnotatedString {
     append(snippet.text)
-    snippet.highlights.forEach { h ->
-        val start = h.start.toInt().coerceIn(0, snippet.text.length)
-        val end = h.end.toInt().coerceIn(start, snippet.text.length)
-        addStyle(SpanStyle(fontWeight = FontWeight.Bold), start, end)
-    }
+    snippet.highlightRanges().forEach { addStyle(SpanStyle(fontWeight = FontWeight.Bold), it.start, it.end) }
 }

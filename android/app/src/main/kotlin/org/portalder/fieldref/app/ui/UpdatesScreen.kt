@@ -40,5 +40,6 @@ fun UpdatesScreen(repository: FieldRefRepository, runner: suspend () -> SyncRunn
             Text(if (state.syncing) "Syncing…" else "Sync now")
         }
         state.lastResult?.let { Text(it) }
+        state.error?.let { Text(it, color = MaterialTheme.colorScheme.error) }
     }
 }
