@@ -7,6 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 generated=$(bash bindings/scripts/generate.sh --release)
 bindings=$(echo "$generated" | sed -n 2p)
+target_dir=$(dirname "$bindings") # cargo's target directory (CARGO_TARGET_DIR when set)
 for target in aarch64-apple-ios aarch64-apple-ios-sim; do
   cargo build --profile mobile -p fieldref-ffi --target "$target"
 done
@@ -16,8 +17,8 @@ cp "$bindings/swift/FieldRefFFIC.h" "$headers/"
 cp "$bindings/swift/FieldRefFFIC.modulemap" "$headers/module.modulemap"
 rm -rf "$kit/FieldRefFFIC.xcframework"
 xcodebuild -create-xcframework \
-  -library target/aarch64-apple-ios/mobile/libfieldref_ffi.a -headers "$headers" \
-  -library target/aarch64-apple-ios-sim/mobile/libfieldref_ffi.a -headers "$headers" \
+  -library "$target_dir/aarch64-apple-ios/mobile/libfieldref_ffi.a" -headers "$headers" \
+  -library "$target_dir/aarch64-apple-ios-sim/mobile/libfieldref_ffi.a" -headers "$headers" \
   -output "$kit/FieldRefFFIC.xcframework"
 cp "$bindings/swift/FieldRefFFI.swift" "$kit/Sources/FieldRefKit/FieldRefFFI.swift"
 echo "built $kit"

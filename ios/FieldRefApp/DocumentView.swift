@@ -60,7 +60,11 @@ struct DocumentView: View {
             .padding()
         }
         .task {
-            do { document = try model.core.document(id: id, near: nil) } catch { self.error = error.localizedDescription }
+            do {
+                document = try model.core.document(id: id, near: nil)
+            } catch {
+                self.error = (error as? FieldRefError)?.detail ?? error.localizedDescription
+            }
         }
     }
 }
@@ -73,7 +77,7 @@ struct ContactCard: View {
         VStack(alignment: .leading, spacing: 8) {
             Text(contact.organization).font(.headline)
             Text(contact.open.description)
-            ForEach(contact.phones, id: \.number) { phone in
+            ForEach(Array(contact.phones.enumerated()), id: \.offset) { _, phone in
                 Button("Call \(phone.number) (\(phone.kind))") {
                     if let url = URL(string: "tel:\(phone.number.filter(\.isNumber))") { openURL(url) }
                 }

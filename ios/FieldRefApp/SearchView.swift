@@ -43,23 +43,27 @@ struct SearchView: View {
                 results = try model.core.search(query: query, filters: filters)
                 error = nil
             } catch {
-                self.error = error.localizedDescription
+                self.error = (error as? FieldRefError)?.detail ?? error.localizedDescription
             }
         }
     }
 }
 
-/// The core gives highlight ranges as character offsets: bold them natively.
+/// The core gives highlight ranges as character offsets, counting Unicode scalars (Rust `char`s),
+/// not Swift `Character`s (grapheme clusters, which differ for combining accents and emoji): so
+/// the offsets are walked on the `unicodeScalars` view, whose indices the attributed string shares.
 func highlighted(_ snippet: Snippet) -> AttributedString {
     var text = AttributedString(snippet.text)
-    let characters = Array(snippet.text)
-    for h in snippet.highlights {
-        let start = min(Int(h.start), characters.count), end = min(Int(h.end), characters.count)
-        guard start < end,
-              let lower = text.characters.index(text.startIndex, offsetBy: start, limitedBy: text.endIndex),
-              let upper = text.characters.index(text.startIndex, offsetBy: end, limitedBy: text.endIndex)
-        else { continue }
-        text[lower..<upper].font = .body.bold()
+    let scalars = text.unicodeScalars
+    let ranges = snippet.highlights.compactMap { h -> Range<AttributedString.Index>? in
+        guard h.start < h.end,
+              let lower = scalars.index(scalars.startIndex, offsetBy: Int(h.start), limitedBy: scalars.endIndex),
+              let upper = scalars.index(scalars.startIndex, offsetBy: Int(h.end), limitedBy: scalars.endIndex)
+        else { return nil }
+        return lower..<upper
+    }
+    for range in ranges {
+        text[range].font = .body.bold()
     }
     return text
 }

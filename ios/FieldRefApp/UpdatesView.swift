@@ -31,7 +31,7 @@ struct UpdatesView: View {
                         let report = try model.syncNow()
                         result = "\(report.outcome): version \(report.toVersion)"
                     } catch {
-                        result = error.localizedDescription
+                        result = (error as? FieldRefError)?.detail ?? error.localizedDescription
                     }
                     await MainActor.run {
                         message = result
