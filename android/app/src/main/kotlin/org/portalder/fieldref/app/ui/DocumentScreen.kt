@@ -117,7 +117,7 @@ fun ContactCard(contact: ContactDetail) {
     Text(contact.open.description)
     contact.phones.forEach { phone ->
         Button(
-            onClick = { context.launch(Intent(Intent.ACTION_DIAL, Uri.parse("tel:${phone.number}"))) },
+            onClick = { context.startIfAvailable(Intent(Intent.ACTION_DIAL, Uri.parse("tel:${phone.number}"))) },
             modifier = Modifier.padding(vertical = 4.dp),
         ) { Text("Call ${phone.number} (${phone.kind}${phone.language?.let { ", $it" } ?: ""})") }
     }
@@ -128,7 +128,7 @@ fun ContactCard(contact: ContactDetail) {
             } else {
                 "geo:0,0?q=${Uri.encode(address)}"
             }
-            context.launch(Intent(Intent.ACTION_VIEW, Uri.parse(uri)))
+            context.startIfAvailable(Intent(Intent.ACTION_VIEW, Uri.parse(uri)))
         }) { Text("Open in maps: $address") }
     }
     Text("Languages: ${contact.languageNames.joinToString()}")
@@ -137,7 +137,7 @@ fun ContactCard(contact: ContactDetail) {
 }
 
 /** Starts a dialer or maps app; a device without one (no telephony, no maps) shows nothing. */
-private fun Context.launch(intent: Intent) {
+private fun Context.startIfAvailable(intent: Intent) {
     try {
         startActivity(intent)
     } catch (e: ActivityNotFoundException) {
