@@ -53,7 +53,7 @@ impl FieldRefApp {
     }
 
     /// Like [`FieldRefApp::open`], starting from `trust_root_json` (a signed root from
-    /// `fieldref keygen`) when the device has no trust root yet.
+    /// `fieldref keygen`) when the device has no trust root yet. Disk I/O: background dispatcher.
     #[uniffi::constructor]
     pub fn open_with_trust_root(
         data_dir: String,
