@@ -192,8 +192,14 @@ impl FieldRefApp {
         })
     }
 
-    /// Bookmarks a document; `NotFound` if it does not exist. SQLite write: background dispatcher.
+    /// Bookmarks a document; `NotFound` if it does not exist or is not for this viewer.
+    /// SQLite write: background dispatcher.
     pub fn add_bookmark(&self, id: String) -> Result<()> {
+        if self.core.document(&id, self.viewer.into())?.is_none() {
+            return Err(FieldRefError::NotFound {
+                detail: format!("document `{id}`"),
+            });
+        }
         Ok(self.core.add_bookmark(&id)?)
     }
 

@@ -169,6 +169,11 @@ fn the_public_viewer_gets_no_officers_only_documents() {
         app.document("checklist-autism".to_owned(), None),
         Err(FieldRefError::NotFound { .. })
     ));
+    assert!(matches!(
+        app.add_bookmark("checklist-autism".to_owned()),
+        Err(FieldRefError::NotFound { .. })
+    ));
+    assert!(app.bookmarks().unwrap().is_empty());
     let mut only_checklists = filters();
     only_checklists.kinds = vec![DocKind::Checklist];
     assert!(app
