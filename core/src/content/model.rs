@@ -121,6 +121,10 @@ impl Audience {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Checklist {
     pub category: String,
+    /// What officers call the scene in their own words ("threatening to jump", "off his meds"):
+    /// indexed with its own weight so a described scene finds its checklist. Never shown.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scene_words: Vec<String>,
     pub sections: Vec<Section>,
 }
 

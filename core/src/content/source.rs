@@ -254,7 +254,7 @@ const COMMON_KEYS: &[&str] = &[
     "tags",
     "audience",
 ];
-const CHECKLIST_KEYS: &[&str] = &["category", "sections"];
+const CHECKLIST_KEYS: &[&str] = &["category", "scene_words", "sections"];
 const NOTE_KEYS: &[&str] = &["category", "communities", "do", "dont"];
 const CONTACT_KEYS: &[&str] = &[
     "organization",

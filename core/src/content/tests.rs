@@ -258,3 +258,17 @@ fn problems_render_as_path_line_field_message() {
     let p = contact_problem("title = \"Harbor House\"\n", "");
     assert_eq!(p.to_string(), "contacts/c.md:1: title: missing");
 }
+
+#[test]
+fn scene_words_are_short_and_distinct() {
+    let text = "+++\nid = \"checklist-b\"\nkind = \"checklist\"\ntitle = \"B\"\nsummary = \"S\"\nupdated_at = \"2026-10-01\"\ncategory = \"autism\"\nscene_words = [\"flapping hands\", \"Flapping hands\", \"he keeps running off toward the water\"]\n\n[[sections]]\ntitle = \"T\"\n[[sections.steps]]\ntext = \"Step\"\n+++\n";
+    let problems = compile_with("checklists/b.md", text).expect_err("bad scene words");
+    let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
+    assert_eq!(
+        fields,
+        vec!["scene_words[1]", "scene_words[2]"],
+        "{problems:?}"
+    );
+    assert!(problems[0].message.contains("twice"), "{problems:?}");
+    assert_eq!(problems[0].line, 8, "the line of scene_words");
+}

@@ -87,6 +87,7 @@ pub(crate) fn document(
     }
     match &doc.details {
         Details::Checklist(checklist) => {
+            scene_words(&checklist.scene_words, at, problems);
             if checklist.sections.is_empty() {
                 problems.push(at.problem(
                     "sections",
@@ -286,4 +287,39 @@ pub(crate) fn is_valid_id(id: &str) -> bool {
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !id.starts_with('-')
+}
+
+/// Most scene words a checklist may list: beyond this the field stops saying what the scene is.
+pub const MAX_SCENE_WORDS: usize = 40;
+const MAX_WORDS_PER_SCENE_ENTRY: usize = 5;
+
+/// Scene words are short, distinct descriptions of the scene, a few dozen at most.
+fn scene_words(entries: &[String], at: &Located<'_>, problems: &mut Vec<Problem>) {
+    if entries.len() > MAX_SCENE_WORDS {
+        problems.push(at.problem(
+            "scene_words",
+            None,
+            &format!(
+                "{} entries; at most {MAX_SCENE_WORDS} (keep the words officers really use)",
+                entries.len()
+            ),
+        ));
+    }
+    let mut seen = std::collections::HashSet::new();
+    for (i, entry) in entries.iter().enumerate() {
+        let field = format!("scene_words[{i}]");
+        let words = entry.split_whitespace().count();
+        if words == 0 {
+            problems.push(at.problem(&field, None, "must not be empty"));
+        } else if words > MAX_WORDS_PER_SCENE_ENTRY {
+            problems.push(at.problem(
+                &field,
+                Some(entry),
+                &format!("`{entry}` has {words} words; at most {MAX_WORDS_PER_SCENE_ENTRY}"),
+            ));
+        }
+        if !seen.insert(entry.trim().to_lowercase()) {
+            problems.push(at.problem(&field, Some(entry), &format!("`{entry}` is listed twice")));
+        }
+    }
 }

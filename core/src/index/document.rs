@@ -13,6 +13,10 @@ pub fn to_index_document(doc: &Document, fields: &Fields) -> TantivyDocument {
     let lang_fields = fields.of(language);
     let body = body_text(doc);
     let extra = extra_text(doc);
+    let scene = match &doc.details {
+        Details::Checklist(checklist) => checklist.scene_words.join("\n"),
+        _ => String::new(),
+    };
 
     out.add_text(fields.id, &doc.id);
     out.add_text(fields.kind, doc.kind().as_str());
@@ -21,7 +25,13 @@ pub fn to_index_document(doc: &Document, fields: &Fields) -> TantivyDocument {
     out.add_text(lang_fields.title, &doc.title);
     out.add_text(lang_fields.body, &body);
     out.add_text(lang_fields.extra, &extra);
-    out.add_text(fields.words, format!("{}\n{body}\n{extra}", doc.title));
+    if !scene.is_empty() {
+        out.add_text(lang_fields.scene, &scene);
+    }
+    out.add_text(
+        fields.words,
+        format!("{}\n{body}\n{extra}\n{scene}", doc.title),
+    );
 
     let mut facet =
         |group: &str, value: &str| out.add_facet(fields.facets, Facet::from_path([group, value]));

@@ -13,7 +13,7 @@ use tantivy::tokenizer::{
 use tantivy::Index;
 
 /// Bumped whenever the schema or the analyzers change: an index of another format is rebuilt.
-pub const INDEX_FORMAT: &str = "fieldref-index-3";
+pub const INDEX_FORMAT: &str = "fieldref-index-4";
 
 pub const EN_ANALYZER: &str = "fieldref_en";
 pub const ES_ANALYZER: &str = "fieldref_es";
@@ -47,6 +47,8 @@ pub struct LanguageFields {
     pub body: Field,
     /// Tags, names, services, languages, communities: matched, never shown.
     pub extra: Field,
+    /// A checklist's scene words: how officers describe the situation it is for. Never shown.
+    pub scene: Field,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -82,6 +84,7 @@ impl Fields {
                 title: get(&format!("title_{suffix}"))?,
                 body: get(&format!("body_{suffix}"))?,
                 extra: get(&format!("extra_{suffix}"))?,
+                scene: get(&format!("scene_{suffix}"))?,
             })
         };
         Ok(Fields {
@@ -122,6 +125,10 @@ pub fn build_schema() -> Schema {
         );
         builder.add_text_field(
             &format!("extra_{suffix}"),
+            TextOptions::default().set_indexing_options(positions.clone()),
+        );
+        builder.add_text_field(
+            &format!("scene_{suffix}"),
             TextOptions::default().set_indexing_options(positions),
         );
     }
