@@ -101,6 +101,8 @@ impl FieldRefApp {
             limit: filters.limit.max(1) as usize,
             viewer: self.viewer.into(),
             at: None,
+            // The shells search on every keystroke: the last word may be unfinished.
+            typing: true,
         };
         let results = self.core.search(&request)?;
         Ok(SearchResults {

@@ -259,6 +259,7 @@ fn run(cli: Cli) -> Result<()> {
                         limit,
                         viewer,
                         at: place.at,
+                        typing: false,
                     };
                     let results = app.search(&request)?;
                     if json {

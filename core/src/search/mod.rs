@@ -1,13 +1,17 @@
 //! Search: one query string from a phone keyboard in, ranked hits out, in milliseconds, offline.
 //! Lenient parsing ([`parse`]), typo and prefix expansion from the index's vocabulary
-//! ([`expand`]), trainers' synonyms ([`synonyms`]), BM25 with boosted titles ([`plan`]), facet
-//! filters and counts, "open now" and "near" as post-filters, and snippets with highlights.
+//! ([`expand`]), trainers' synonyms ([`synonyms`]), stop words ([`stopwords`]), BM25 with boosted
+//! titles and scene words and a coordination factor ([`plan`], [`coord`]), facet filters and
+//! counts, "open now" and "near" as post-filters, and snippets with highlights. Hits always come
+//! back in the order of the score they show.
 
+mod coord;
 pub mod expand;
 pub mod parse;
 mod plan;
 pub mod snippet;
 mod statistics;
+pub mod stopwords;
 pub mod synonyms;
 
 use std::collections::BTreeMap;
@@ -53,6 +57,9 @@ pub struct SearchRequest {
     pub viewer: Audience,
     /// The instant "open now" means; `None` is the current time.
     pub at: Option<DateTime<Utc>>,
+    /// The user is still typing (search as you type): the last word is also completed. A
+    /// submitted query (the CLI, a search button) completes only a last word the index lacks.
+    pub typing: bool,
 }
 
 impl SearchRequest {
@@ -63,6 +70,7 @@ impl SearchRequest {
             limit: 20,
             viewer: Audience::Officers,
             at: None,
+            typing: false,
         }
     }
 }
@@ -147,14 +155,13 @@ pub fn run(
         analyzers: plan::Analyzers::of(index),
         preferred: None,
     };
-    let text = planner.text_query(&parsed, synonyms);
+    let text = planner.text_query(&parsed, synonyms, request.typing);
     if text.is_none() && !parsed.is_empty() {
         return Ok(SearchResults::default());
     }
-    let filter_clauses = || plan::filter_query(fields, &filters, request.viewer);
     let query = plan::combine(
-        text.as_ref().map(|t| t.any_word.box_clone()),
-        filter_clauses(),
+        text.as_ref().map(|t| t.box_clone()),
+        plan::filter_query(fields, &filters, request.viewer),
     );
 
     let limit = request.limit.clamp(1, MAX_LIMIT);
@@ -165,55 +172,22 @@ pub fn run(
         limit
     };
     let statistics = statistics::LanguageStatistics::new(&searcher, fields);
-    // Documents with all the words first; facets and the total count what the user sees first,
-    // so when every word matched enough documents, the any-word query only fills the gaps.
-    let top_docs = TopDocs::with_limit(candidates).order_by_score();
-    let strict = text
-        .as_ref()
-        .and_then(|t| t.all_words.as_ref())
-        .map(|all| plan::combine(Some(all.box_clone()), filter_clauses()));
-    let (top, facet_counts, total) = match strict {
-        Some(strict) => {
-            let (mut top, facets, total) = searcher.search_with_statistics_provider(
-                &*strict,
-                &(
-                    TopDocs::with_limit(candidates).order_by_score(),
-                    facet_collector(),
-                    Count,
-                ),
-                &statistics,
-            )?;
-            if top.len() >= candidates {
-                (top, facets, total)
-            } else if total > 0 {
-                // Fill up with any-word matches; facets and total stay those of every word.
-                let any_word =
-                    searcher.search_with_statistics_provider(&*query, &top_docs, &statistics)?;
-                let seen: std::collections::HashSet<_> = top.iter().map(|(_, a)| *a).collect();
-                top.extend(any_word.into_iter().filter(|(_, a)| !seen.contains(a)));
-                (top, facets, total)
-            } else {
-                searcher.search_with_statistics_provider(
-                    &*query,
-                    &(top_docs, facet_collector(), Count),
-                    &statistics,
-                )?
-            }
-        }
-        None => searcher.search_with_statistics_provider(
-            &*query,
-            &(top_docs, facet_collector(), Count),
-            &statistics,
-        )?,
-    };
+    let (top, facet_counts, total) = searcher.search_with_statistics_provider(
+        &*query,
+        &(
+            TopDocs::with_limit(candidates).order_by_score(),
+            facet_collector(),
+            Count,
+        ),
+        &statistics,
+    )?;
 
     let generators: Vec<(TextLanguage, Option<SnippetGenerator>)> = TextLanguage::ALL
         .into_iter()
         .map(|language| {
             let generator = text.as_ref().and_then(|t| {
                 let mut generator =
-                    SnippetGenerator::create(&searcher, &*t.any_word, fields.of(language).body)
-                        .ok()?;
+                    SnippetGenerator::create(&searcher, &**t, fields.of(language).body).ok()?;
                 generator.set_max_num_chars(snippet::SNIPPET_CHARS);
                 Some(generator)
             });

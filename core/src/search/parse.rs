@@ -2,10 +2,10 @@
 //! quotes, stray operators, emoji and pasted pages all turn into some words, a few phrases, or
 //! nothing, and the input is capped so a 10 KB paste costs no more than a sentence.
 
-/// Longest input looked at; the rest is ignored.
-pub const MAX_INPUT_CHARS: usize = 500;
-/// At most this many words and phrases are searched.
-pub const MAX_TERMS: usize = 10;
+/// Longest input looked at; the rest is ignored (a long question is up to a few paragraphs).
+pub const MAX_INPUT_CHARS: usize = 2_000;
+/// At most this many words are kept (stop words included; the planner searches fewer).
+pub const MAX_TERMS: usize = 96;
 pub const MAX_PHRASES: usize = 3;
 const MAX_PHRASE_WORDS: usize = 8;
 const MAX_WORD_CHARS: usize = 40;

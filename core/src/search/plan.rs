@@ -1,24 +1,42 @@
-//! From a parsed query to a tantivy query: every word becomes BM25 term queries over the stemmed
-//! fields of each language (title boosted), plus lower-weighted typo and completion expansions,
-//! plus the trainers' synonyms; quoted phrases are required; filters are facet terms.
+//! From a parsed query to a tantivy query: every meaningful word becomes BM25 term queries over
+//! the stemmed fields of each language (title and scene words boosted), plus lower-weighted typo
+//! and completion expansions where they are likely; the trainers' synonyms stand for the words
+//! they replace; neighbouring words found close together earn a bonus; and the whole is scored
+//! with a coordination factor ([`super::coord`]) so that covering more of the query ranks higher
+//! without any word being required. Quoted phrases are required; filters are facet terms.
 
 use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{Facet, Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Searcher, Term};
 
+use super::coord::{CoordPart, CoordQuery};
 use super::expand::{self, Expansion};
 use super::parse::ParsedQuery;
-use super::synonyms::Synonyms;
+use super::stopwords::is_stop_word;
+use super::synonyms::{SynonymMatch, Synonyms};
 use super::SearchFilters;
 use crate::content::Audience;
 use crate::index::schema::{self, Fields, TextLanguage};
 use crate::index::SearchIndex;
 
 const TITLE_BOOST: f32 = 3.0;
+const SCENE_BOOST: f32 = 2.0;
 const EXTRA_BOOST: f32 = 1.5;
 const BODY_BOOST: f32 = 1.0;
 const SYNONYM_WEIGHT: f32 = 0.8;
+/// Score × (words covered / words)^this: 2 makes one word of two worth a quarter.
+const COORDINATION_EXPONENT: f32 = 2.0;
+/// Neighbouring query words within this many positions of each other earn the proximity bonus.
+const PROXIMITY_SLOP: u32 = 3;
+const PROXIMITY_WEIGHT: f32 = 0.5;
+/// At most this many meaningful words are searched (a pasted page costs no more than this).
+pub const MAX_WORDS: usize = 32;
+/// Typo expansions across the whole query.
+const MAX_TYPO_EXPANSIONS: usize = 12;
+/// A word in at most `max(RARE_MIN, documents / RARE_PER_DOCUMENTS)` documents may be a typo.
+const RARE_MIN: u64 = 2;
+const RARE_PER_DOCUMENTS: u64 = 1_000;
 
 /// Analyzers cloned from the index (the exact ones its fields were built with).
 pub struct Analyzers {
@@ -59,12 +77,6 @@ impl Analyzers {
     }
 }
 
-/// The text part of a query: documents with any word, and (for several words) with all of them.
-pub struct TextQuery {
-    pub any_word: Box<dyn Query>,
-    pub all_words: Option<Box<dyn Query>>,
-}
-
 pub struct Planner<'a> {
     pub searcher: &'a Searcher,
     pub fields: &'a Fields,
@@ -86,13 +98,29 @@ impl Planner<'_> {
             None => 1.0,
         }
     }
+
+    /// How many documents have `word` (folded) anywhere.
+    fn document_frequency(&self, word: &str) -> u64 {
+        self.searcher
+            .doc_freq(&Term::from_field_text(self.fields.words, word))
+            .unwrap_or(0)
+    }
+
+    /// A word this rare in the index may well be a typo of a more common one.
+    fn is_rare(&self, document_frequency: u64) -> bool {
+        document_frequency <= RARE_MIN.max(self.searcher.num_docs() / RARE_PER_DOCUMENTS)
+    }
 }
 
 impl Planner<'_> {
-    /// The text part of the query, or `None` when nothing searchable was typed.
-    pub fn text_query(&mut self, parsed: &ParsedQuery, synonyms: &Synonyms) -> Option<TextQuery> {
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let mut word_groups = 0;
+    /// The text part of the query, or `None` when nothing searchable was typed. `typing` says the
+    /// user is still typing, so an unfinished last word is completed even when it is a word.
+    pub fn text_query(
+        &mut self,
+        parsed: &ParsedQuery,
+        synonyms: &Synonyms,
+        typing: bool,
+    ) -> Option<Box<dyn Query>> {
         let typed = parsed.terms.iter().chain(parsed.phrases.iter().flatten());
         if typed
             .clone()
@@ -100,66 +128,119 @@ impl Planner<'_> {
         {
             self.preferred = Some(TextLanguage::Spanish);
         }
+        let all_words: Vec<String> = typed.cloned().collect();
+        let found = synonyms.matches(&all_words);
+        let words = meaningful_words(parsed, &found, typing);
+        let bit = |i: usize| words.iter().position(|&w| w == i).map(|k| 1u64 << k);
+
+        let mut parts = Vec::new();
+        let mut budget = MAX_TYPO_EXPANSIONS;
         let last = parsed.terms.len().saturating_sub(1);
-        for (i, term) in parsed.terms.iter().enumerate() {
-            let Some(word) = self.analyzers.folded(term) else {
-                continue;
-            };
-            // Stem what was typed (accents matter to the Spanish stemmer); expand the folded form,
-            // which is how the vocabulary field stores words.
-            let mut group = self.word_clauses(term, 1.0);
-            let mut expansions = expand::typos(self.searcher, self.fields.words, &word);
-            if i == last && parsed.prefix_last {
-                expansions.extend(expand::completions(self.searcher, self.fields.words, &word));
-            }
-            for Expansion {
-                word: other,
-                weight,
-            } in dedup_stems(&mut self.analyzers, &word, expansions)
-            {
-                group.extend(self.word_clauses(&other, weight));
-            }
-            if !group.is_empty() {
-                clauses.push((Occur::Should, Box::new(BooleanQuery::new(group))));
-                word_groups += 1;
+        for &i in &words {
+            let term = &parsed.terms[i];
+            let completing = i == last && parsed.prefix_last;
+            if let Some(query) = self.word_group(term, completing, typing, &mut budget) {
+                parts.push(CoordPart {
+                    query,
+                    covers: bit(i).unwrap_or(0),
+                });
             }
         }
-        let words: Vec<String> = parsed
-            .terms
-            .iter()
-            .chain(parsed.phrases.iter().flatten())
-            .cloned()
-            .collect();
-        for alternative in synonyms.alternatives(&words) {
-            let query = self.words_query(alternative, SYNONYM_WEIGHT);
-            if let Some(query) = query {
-                clauses.push((Occur::Should, query));
+        for synonym in &found {
+            let covers = synonym.words.clone().filter_map(bit).fold(0, |a, b| a | b);
+            for alternative in &synonym.alternatives {
+                if let Some(query) = self.words_query(alternative, SYNONYM_WEIGHT) {
+                    parts.push(CoordPart { query, covers });
+                }
             }
+        }
+        for pair in words.windows(2) {
+            let pair = [parsed.terms[pair[0]].clone(), parsed.terms[pair[1]].clone()];
+            if let Some(query) = self.near_query(&pair) {
+                parts.push(CoordPart { query, covers: 0 });
+            }
+        }
+
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        if !parts.is_empty() {
+            let coord = CoordQuery::new(parts, words.len() as u32, COORDINATION_EXPONENT);
+            clauses.push((Occur::Should, Box::new(coord)));
         }
         for phrase in &parsed.phrases {
             if let Some(query) = self.words_query(phrase, 1.0) {
                 clauses.push((Occur::Must, query));
             }
         }
-        if clauses.is_empty() {
-            return None;
+        match clauses.len() {
+            0 => None,
+            1 if clauses[0].0 == Occur::Should => clauses.pop().map(|(_, q)| q),
+            _ => Some(Box::new(BooleanQuery::new(clauses))),
         }
-        // Documents with every word rank first: the same clauses with each word required.
-        let all_words = (word_groups > 1).then(|| {
-            let strict: Vec<(Occur, Box<dyn Query>)> = clauses
+    }
+
+    /// One query word with the real words it may stand for: typos only of words the index lacks
+    /// or rarely has (a common word is probably spelled as meant), completions only of the last
+    /// word while it is typed (or, when submitted, if the index lacks it as a word).
+    fn word_group(
+        &mut self,
+        term: &str,
+        completing: bool,
+        typing: bool,
+        budget: &mut usize,
+    ) -> Option<Box<dyn Query>> {
+        let word = self.analyzers.folded(term)?;
+        // Stem what was typed (accents matter to the Spanish stemmer); expand the folded form,
+        // which is how the vocabulary field stores words.
+        let mut group = self.word_clauses(term, 1.0);
+        let frequency = self.document_frequency(&word);
+        let mut expansions = Vec::new();
+        if *budget > 0 && self.is_rare(frequency) {
+            let mut typos = expand::typos(self.searcher, self.fields.words, &word);
+            typos.truncate(*budget);
+            *budget -= typos.len();
+            expansions.extend(typos);
+        }
+        if completing && (typing || frequency == 0) {
+            expansions.extend(expand::completions(self.searcher, self.fields.words, &word));
+        }
+        for Expansion {
+            word: other,
+            weight,
+        } in dedup_stems(&mut self.analyzers, &word, expansions)
+        {
+            group.extend(self.word_clauses(&other, weight));
+        }
+        (!group.is_empty()).then(|| Box::new(BooleanQuery::new(group)) as Box<dyn Query>)
+    }
+
+    /// Two neighbouring query words found near each other (within a few words, either order
+    /// excluded): a proximity bonus that covers no word of its own.
+    fn near_query(&mut self, pair: &[String; 2]) -> Option<Box<dyn Query>> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for language in TextLanguage::ALL {
+            let stems: Vec<String> = pair
                 .iter()
-                .enumerate()
-                .map(|(i, (occur, q))| {
-                    let occur = if i < word_groups { Occur::Must } else { *occur };
-                    (occur, q.box_clone())
-                })
+                .filter_map(|w| self.analyzers.stems(language, w).into_iter().next())
                 .collect();
-            Box::new(BooleanQuery::new(strict)) as Box<dyn Query>
-        });
-        Some(TextQuery {
-            any_word: Box::new(BooleanQuery::new(clauses)),
-            all_words,
-        })
+            if stems.len() < 2 || stems[0] == stems[1] {
+                continue;
+            }
+            let lang = *self.fields.of(language);
+            for (field, boost) in [(lang.title, TITLE_BOOST), (lang.body, BODY_BOOST)] {
+                let terms = stems
+                    .iter()
+                    .map(|s| Term::from_field_text(field, s))
+                    .collect();
+                let mut phrase = PhraseQuery::new(terms);
+                phrase.set_slop(PROXIMITY_SLOP);
+                let weight = PROXIMITY_WEIGHT * boost * self.language_boost(language);
+                clauses.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(phrase), weight)),
+                ));
+            }
+        }
+        (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
     }
 
     /// A word (one term) or a phrase (all words, in order) across languages and fields.
@@ -179,6 +260,7 @@ impl Planner<'_> {
             let lang = *self.fields.of(language);
             for (field, boost) in [
                 (lang.title, TITLE_BOOST),
+                (lang.scene, SCENE_BOOST),
                 (lang.body, BODY_BOOST),
                 (lang.extra, EXTRA_BOOST),
             ] {
@@ -208,6 +290,7 @@ impl Planner<'_> {
             for stem in self.analyzers.stems(language, word) {
                 for (field, boost) in [
                     (lang.title, TITLE_BOOST),
+                    (lang.scene, SCENE_BOOST),
                     (lang.extra, EXTRA_BOOST),
                     (lang.body, BODY_BOOST),
                 ] {
@@ -225,6 +308,29 @@ fn boosted_term(field: Field, text: &str, boost: f32) -> Box<dyn Query> {
         IndexRecordOption::WithFreqs,
     ));
     Box::new(BoostQuery::new(query, boost))
+}
+
+/// Indices of the terms that say what the query is about: not stop words, unless a synonym names
+/// them ("SI") or nothing else is left ("the who"); a last word still being typed always counts
+/// ("spanish in" is on its way to "interpreter"). At most [`MAX_WORDS`].
+fn meaningful_words(
+    parsed: &ParsedQuery,
+    synonyms: &[SynonymMatch<'_>],
+    typing: bool,
+) -> Vec<usize> {
+    let terms = &parsed.terms;
+    let last = terms.len().saturating_sub(1);
+    let named = |i: usize| synonyms.iter().any(|s| s.words.contains(&i));
+    let mut words: Vec<usize> = (0..terms.len())
+        .filter(|&i| {
+            !is_stop_word(&terms[i]) || named(i) || (typing && parsed.prefix_last && i == last)
+        })
+        .collect();
+    if words.is_empty() {
+        words = (0..terms.len()).collect();
+    }
+    words.truncate(MAX_WORDS);
+    words
 }
 
 /// Drops expansions that stem to what was typed ("shelters" for "shelter"): they would only

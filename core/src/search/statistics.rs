@@ -1,11 +1,14 @@
 //! BM25 statistics per language. Each language's text lives in its own fields, so tantivy's
 //! default average field length (tokens over *all* documents) makes a field used by a few Spanish
 //! documents look tiny, and punishes those documents' length normalisation several times over.
-//! Here each language's fields are averaged over that language's documents only.
+//! Here each language's fields are averaged over that language's documents only, and the scene
+//! field, which only checklists have, over that language's checklists.
 
 use std::collections::HashMap;
 
-use tantivy::query::Bm25StatisticsProvider;
+use tantivy::collector::Count;
+use tantivy::query::{Bm25StatisticsProvider, BooleanQuery, Occur, Query, TermQuery};
+use tantivy::schema::IndexRecordOption;
 use tantivy::schema::{Facet, Field};
 use tantivy::{Searcher, Term};
 
@@ -20,18 +23,37 @@ pub struct LanguageStatistics<'a> {
 impl<'a> LanguageStatistics<'a> {
     pub fn new(searcher: &'a Searcher, fields: &Fields) -> LanguageStatistics<'a> {
         let total = searcher.num_docs().max(1);
-        let spanish_term = Term::from_facet(fields.facets, &Facet::from_path(["doclang", "es"]));
-        let spanish = searcher.doc_freq(&spanish_term).unwrap_or(0);
+        let facet = |path: [&str; 2]| Term::from_facet(fields.facets, &Facet::from_path(path));
+        let spanish = searcher.doc_freq(&facet(["doclang", "es"])).unwrap_or(0);
+        let checklists = searcher
+            .doc_freq(&facet(["kind", "checklist"]))
+            .unwrap_or(0);
+        let both = |a: Term, b: Term| -> u64 {
+            let term = |t: Term| -> (Occur, Box<dyn Query>) {
+                (
+                    Occur::Must,
+                    Box::new(TermQuery::new(t, IndexRecordOption::Basic)),
+                )
+            };
+            let query = BooleanQuery::new(vec![term(a), term(b)]);
+            searcher.search(&query, &Count).unwrap_or(0) as u64
+        };
+        let spanish_checklists = both(facet(["doclang", "es"]), facet(["kind", "checklist"]));
         let mut scale = HashMap::new();
-        for (language, count) in [
-            (TextLanguage::English, total.saturating_sub(spanish)),
-            (TextLanguage::Spanish, spanish),
+        for (language, count, checklists) in [
+            (
+                TextLanguage::English,
+                total.saturating_sub(spanish),
+                checklists.saturating_sub(spanish_checklists),
+            ),
+            (TextLanguage::Spanish, spanish, spanish_checklists),
         ] {
-            let factor = total as f64 / count.max(1) as f64;
+            let factor = |count: u64| total as f64 / count.max(1) as f64;
             let f = fields.of(language);
             for field in [f.title, f.body, f.extra] {
-                scale.insert(field, factor);
+                scale.insert(field, factor(count));
             }
+            scale.insert(f.scene, factor(checklists));
         }
         LanguageStatistics { searcher, scale }
     }

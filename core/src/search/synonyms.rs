@@ -31,20 +31,51 @@ impl Synonyms {
     /// member found as a run of consecutive words, the group's other members.
     pub fn alternatives(&self, words: &[String]) -> Vec<&[String]> {
         let mut out: Vec<&[String]> = Vec::new();
-        for group in &self.groups {
-            let hit = group
-                .iter()
-                .position(|member| words.windows(member.len()).any(|w| w == member.as_slice()));
-            if let Some(found) = hit {
-                for (i, member) in group.iter().enumerate() {
-                    if i != found && !out.contains(&member.as_slice()) {
-                        out.push(member);
-                    }
+        for found in self.matches(words) {
+            for member in found.alternatives {
+                if !out.contains(&member) {
+                    out.push(member);
                 }
             }
         }
         out
     }
+
+    /// Where in `words` a group's member was found, and the group's other members: the
+    /// alternatives stand for exactly those words of the query.
+    pub fn matches(&self, words: &[String]) -> Vec<SynonymMatch<'_>> {
+        let mut out = Vec::new();
+        for group in &self.groups {
+            let hit = group.iter().enumerate().find_map(|(m, member)| {
+                words
+                    .windows(member.len())
+                    .position(|w| w == member.as_slice())
+                    .map(|start| (m, start, member.len()))
+            });
+            if let Some((found, start, len)) = hit {
+                let alternatives = group
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| *i != found)
+                    .map(|(_, member)| member.as_slice())
+                    .collect();
+                out.push(SynonymMatch {
+                    words: start..start + len,
+                    alternatives,
+                });
+            }
+        }
+        out
+    }
+}
+
+/// A synonym group's member found in the query.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SynonymMatch<'a> {
+    /// The query words the member spans.
+    pub words: std::ops::Range<usize>,
+    /// The group's other members, each a run of lowercased words.
+    pub alternatives: Vec<&'a [String]>,
 }
 
 #[cfg(test)]
@@ -66,6 +97,15 @@ mod tests {
         let from_phrase = s.alternatives(&words("mental health crisis"));
         assert_eq!(from_phrase[0], words("edp").as_slice());
         assert!(s.alternatives(&words("mental")).is_empty());
+    }
+
+    #[test]
+    fn a_match_knows_the_words_it_stands_for() {
+        let s = Synonyms::from_lines(&["OFP = order for protection".to_owned()]);
+        let found = s.matches(&words("violated order for protection today"));
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].words, 1..4);
+        assert_eq!(found[0].alternatives, vec![words("ofp").as_slice()]);
     }
 
     #[test]

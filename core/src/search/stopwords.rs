@@ -1,0 +1,163 @@
+//! Words too common to say what a query is about, in English and Spanish. They are left out of
+//! scoring and out of what a document must cover ("what are the problems of the ..."), never out
+//! of quoted phrases, and never when they are all the query has.
+//!
+//! Our own short lists rather than tantivy's `stopwords` feature: two languages, not eighteen, in
+//! a library that ships on phones. Negations and words officers use for a scene ("off", "out",
+//! "down", "no") are kept: "off his meds" is about the meds being off.
+
+const ENGLISH: &[&str] = &[
+    "a",
+    "about",
+    "above",
+    "after",
+    "again",
+    "all",
+    "am",
+    "an",
+    "and",
+    "any",
+    "are",
+    "as",
+    "at",
+    "be",
+    "because",
+    "been",
+    "before",
+    "being",
+    "below",
+    "between",
+    "both",
+    "but",
+    "by",
+    "can",
+    "could",
+    "did",
+    "do",
+    "does",
+    "doing",
+    "during",
+    "each",
+    "few",
+    "for",
+    "from",
+    "further",
+    "had",
+    "has",
+    "have",
+    "having",
+    "he",
+    "her",
+    "here",
+    "hers",
+    "herself",
+    "him",
+    "himself",
+    "his",
+    "how",
+    "i",
+    "if",
+    "in",
+    "into",
+    "is",
+    "it",
+    "its",
+    "itself",
+    "just",
+    "me",
+    "more",
+    "most",
+    "my",
+    "myself",
+    "of",
+    "on",
+    "once",
+    "only",
+    "or",
+    "other",
+    "our",
+    "ours",
+    "ourselves",
+    "own",
+    "same",
+    "she",
+    "should",
+    "so",
+    "some",
+    "such",
+    "than",
+    "that",
+    "the",
+    "their",
+    "theirs",
+    "them",
+    "themselves",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "through",
+    "to",
+    "too",
+    "under",
+    "until",
+    "very",
+    "was",
+    "we",
+    "were",
+    "what",
+    "when",
+    "where",
+    "which",
+    "while",
+    "who",
+    "whom",
+    "why",
+    "will",
+    "with",
+    "would",
+    "you",
+    "your",
+    "yours",
+    "yourself",
+    "yourselves",
+    "also",
+    "may",
+    "might",
+    "must",
+    "shall",
+    "s",
+    "t",
+];
+
+const SPANISH: &[&str] = &[
+    "a", "al", "algo", "algunos", "ante", "antes", "como", "con", "cual", "cuando", "de", "del",
+    "desde", "donde", "durante", "e", "el", "ella", "ellas", "ellos", "en", "entre", "era", "es",
+    "esa", "esas", "ese", "eso", "esos", "esta", "estaba", "estas", "este", "esto", "estos", "fue",
+    "ha", "han", "hay", "la", "las", "le", "les", "lo", "los", "me", "mi", "mis", "muy", "nos",
+    "o", "para", "pero", "por", "porque", "que", "quien", "se", "sea", "ser", "si", "sin", "sobre",
+    "su", "sus", "también", "tambien", "te", "tiene", "tu", "tus", "u", "un", "una", "uno", "unos",
+    "y", "ya", "yo",
+];
+
+/// Whether a lowercased query word is a stop word in English or Spanish.
+pub fn is_stop_word(word: &str) -> bool {
+    ENGLISH.contains(&word) || SPANISH.contains(&word)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn function_words_are_stop_words_and_scene_words_are_not() {
+        for word in ["the", "of", "what", "de", "los", "para"] {
+            assert!(is_stop_word(word), "{word}");
+        }
+        for word in ["off", "no", "down", "meds", "jump", "sordo", "not"] {
+            assert!(!is_stop_word(word), "{word}");
+        }
+    }
+}
