@@ -49,7 +49,16 @@ fn publishing_needs_a_valid_token() {
         };
         let err =
             publish(&UreqTransport, &pack, &options, &mut |_| {}).expect_err("no valid token");
-        assert!(err.to_string().contains("HTTP 401"), "{err}");
+        assert!(
+            matches!(
+                &err,
+                fieldref_core::Error::Sync(fieldref_core::sync::SyncError::Refused {
+                    status: 401,
+                    ..
+                })
+            ),
+            "{err}"
+        );
     }
     let (status, body) = get(&format!("{}/v1/port-alder/feedback", server.url()), None);
     assert_eq!(status, 401);
@@ -119,7 +128,7 @@ fn a_release_whose_snapshot_does_not_match_is_refused() {
     let pack = bundled_pack();
     // Sign a release for one pack, upload the snapshot of another.
     let (other, _) = edited(&pack, 1, "Marigold");
-    let snapshot = fieldref_core::pack::encode(&other).expect("encode");
+    let (snapshot, decoded_size) = fieldref_core::pack::encode_sized(&other).expect("encode");
     let release = fieldref_core::pack::Release {
         channel: pack.info.channel.clone(),
         version: 1,
@@ -127,6 +136,7 @@ fn a_release_whose_snapshot_does_not_match_is_refused() {
         created: chrono::Utc::now().to_rfc3339(),
         state_sha256: fieldref_core::store::state_hash(&pack).expect("hash"),
         snapshot: fieldref_core::pack::BlobRef::of(&snapshot),
+        decoded_size,
     };
     let envelope = fieldref_core::pack::Envelope::sign(
         fieldref_core::pack::Role::Release,
@@ -190,7 +200,8 @@ fn post(url: &str, token: &str, body: serde_json::Value) -> (u16, serde_json::Va
 fn only_admins_create_tokens_and_new_tokens_work() {
     let server = Server::start();
     let url = format!("{}/v1/tokens", server.url());
-    let request = serde_json::json!({ "name": "bob", "role": "trainer" });
+    let request =
+        serde_json::json!({ "name": "bob", "role": "trainer", "channels": ["port-alder"] });
     assert_eq!(
         post(&url, &server.token, request.clone()).0,
         403,

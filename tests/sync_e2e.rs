@@ -139,12 +139,16 @@ fn the_outbox_is_uploaded_once_and_survives_failed_syncs() {
     let items = device.app.outbox(false).expect("outbox");
     let body = serde_json::json!({ "items": items });
     let url = format!("{}/v1/port-alder/outbox", server.url());
+    let credential = fieldref_tests::enroll(server.url());
     for _ in 0..2 {
         let response = UreqTransport
             .send(&HttpRequest {
                 method: "POST".to_owned(),
                 url: url.clone(),
-                headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
+                headers: vec![
+                    ("Content-Type".to_owned(), "application/json".to_owned()),
+                    ("Authorization".to_owned(), format!("Device {credential}")),
+                ],
                 body: serde_json::to_vec(&body).expect("json"),
                 max_response_bytes: 65536,
                 timeout_ms: 10_000,

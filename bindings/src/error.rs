@@ -35,13 +35,14 @@ impl From<Error> for FieldRefError {
             Error::Sync(
                 SyncError::Transport { .. } | SyncError::Status { .. } | SyncError::Backoff { .. },
             ) => FieldRefError::Network { detail: message },
-            Error::Sync(_) | Error::Signature(_) => {
+            Error::Sync(_) | Error::Signature(_) | Error::TooLarge { .. } => {
                 FieldRefError::UpdateRefused { detail: message }
             }
             Error::Storage(_)
             | Error::SchemaTooNew { .. }
             | Error::Index(_)
             | Error::Io { .. }
+            | Error::HashMismatch { .. }
             | Error::Corrupt(_) => FieldRefError::Storage { detail: message },
         }
     }

@@ -39,6 +39,15 @@ pub enum Error {
     #[error("invalid input: {0}")]
     InvalidInput(String),
 
+    /// Data that would decompress past its signed (or the absolute) size: refused with memory
+    /// bounded by `limit`.
+    #[error("{what} expands past {limit} bytes: refused")]
+    TooLarge { what: String, limit: u64 },
+
+    /// Applying an update produced content whose hash is not the signed one; nothing was applied.
+    #[error("merged content hash {found} does not match the signed {expected}; nothing applied")]
+    HashMismatch { expected: String, found: String },
+
     #[error("corrupt data: {0}")]
     Corrupt(String),
 

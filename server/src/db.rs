@@ -1,5 +1,6 @@
-//! The server's SQLite database: releases, blobs, tokens and field feedback. One file in the data
-//! directory, so the server runs with nothing else installed.
+//! The server's SQLite database: releases, blobs, tokens, device credentials and field feedback.
+//! One file in the data directory, so the server runs with nothing else installed. The schema is
+//! versioned (`PRAGMA user_version`); a database written by a newer server is refused.
 
 use std::path::Path;
 
@@ -7,7 +8,10 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::error::ApiError;
 
-const SCHEMA: &str = "
+/// Each step upgrades the schema by one version; steps run once, in order, in a transaction.
+const MIGRATIONS: &[&str] = &[
+    // 1: the original schema (idempotent, so databases made before versioning upgrade cleanly).
+    "
 CREATE TABLE IF NOT EXISTS releases (
     channel    TEXT NOT NULL,
     version    INTEGER NOT NULL,
@@ -43,37 +47,136 @@ CREATE TABLE IF NOT EXISTS outbox (
     created_at  TEXT NOT NULL,
     received_at TEXT NOT NULL
 );
-";
+",
+    // 2: signed decoded sizes of deltas; scoped, expiring, revocable tokens; device credentials;
+    // feedback tied to the credential that sent it, with an index for retention.
+    "
+ALTER TABLE deltas ADD COLUMN decoded_size INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tokens ADD COLUMN channels TEXT NOT NULL DEFAULT '';
+ALTER TABLE tokens ADD COLUMN created_at TEXT NOT NULL DEFAULT '';
+ALTER TABLE tokens ADD COLUMN expires_at TEXT;
+ALTER TABLE tokens ADD COLUMN revoked_at TEXT;
+CREATE TABLE devices (
+    hash       TEXT PRIMARY KEY,
+    channel    TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+ALTER TABLE outbox ADD COLUMN device TEXT;
+CREATE INDEX outbox_received ON outbox(received_at);
+",
+];
 
+pub fn open(path: &Path) -> Result<Connection, rusqlite::Error> {
+    let mut conn = Connection::open(path)?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    let _: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+    migrate(&mut conn)?;
+    Ok(conn)
+}
+
+fn migrate(conn: &mut Connection) -> Result<(), rusqlite::Error> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let known = MIGRATIONS.len() as i64;
+    if version > known {
+        return Err(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CANTOPEN),
+            Some(format!(
+                "server database schema {version} is newer than this server knows ({known}): \
+                 run a newer fieldref-server; nothing was changed"
+            )),
+        ));
+    }
+    for (i, step) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
+        tx.execute_batch(step)?;
+        tx.pragma_update(None, "user_version", i as i64 + 1)?;
+    }
+    tx.commit()
+}
+
+/// What a token may do. Trainers publish to (and read feedback of) their channels; viewers read
+/// feedback of theirs; admins do everything, including managing tokens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenRole {
-    Trainer,
     Admin,
+    Trainer,
+    Viewer,
 }
 
 impl TokenRole {
     pub fn parse(text: &str) -> Option<TokenRole> {
         match text {
-            "trainer" => Some(TokenRole::Trainer),
             "admin" => Some(TokenRole::Admin),
+            "trainer" => Some(TokenRole::Trainer),
+            "viewer" => Some(TokenRole::Viewer),
             _ => None,
         }
     }
 
     pub fn as_str(self) -> &'static str {
         match self {
-            TokenRole::Trainer => "trainer",
             TokenRole::Admin => "admin",
+            TokenRole::Trainer => "trainer",
+            TokenRole::Viewer => "viewer",
         }
     }
 }
 
-pub fn open(path: &Path) -> Result<Connection, rusqlite::Error> {
-    let conn = Connection::open(path)?;
-    conn.busy_timeout(std::time::Duration::from_secs(10))?;
-    let _: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
-    conn.execute_batch(SCHEMA)?;
-    Ok(conn)
+/// A token to create: who, what role, which channels, until when.
+#[derive(Debug, Clone)]
+pub struct NewToken<'a> {
+    pub name: &'a str,
+    pub role: TokenRole,
+    /// Channels a trainer or viewer is scoped to (admins are not scoped).
+    pub channels: &'a [String],
+    pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// Why a token could not be created (the caller maps it to a status or a CLI message).
+#[derive(Debug, thiserror::Error)]
+pub enum TokenError {
+    #[error("name must not be empty")]
+    EmptyName,
+    #[error("a {0} token must name at least one channel")]
+    NoChannels(&'static str),
+    #[error("channel `{0}`: expected lowercase letters, digits and dashes")]
+    BadChannel(String),
+    #[error("an admin token is not scoped to channels")]
+    ScopedAdmin,
+    #[error("no token named or numbered `{0}`")]
+    Unknown(String),
+    #[error("no randomness: {0}")]
+    Random(String),
+    #[error("storage: {0}")]
+    Storage(#[from] rusqlite::Error),
+}
+
+/// A token as listed (never the secret itself).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TokenInfo {
+    /// Public id: the first 12 hex digits of the token's hash.
+    pub id: String,
+    pub name: String,
+    pub role: String,
+    pub channels: Vec<String>,
+    pub created_at: String,
+    pub expires_at: Option<String>,
+    pub revoked_at: Option<String>,
+}
+
+/// Who a valid bearer token belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    pub name: String,
+    pub role: TokenRole,
+    pub channels: Vec<String>,
+}
+
+impl Principal {
+    /// Whether this principal may act on `channel` at all (admins: every channel).
+    pub fn covers(&self, channel: &str) -> bool {
+        self.role == TokenRole::Admin || self.channels.iter().any(|c| c == channel)
+    }
 }
 
 /// Tokens are stored as SHA-256 hashes: a leaked database does not leak credentials.
@@ -81,27 +184,160 @@ pub fn token_hash(token: &str) -> String {
     fieldref_core::pack::sha256_hex(token.as_bytes())
 }
 
-/// Creates a token for `name` with `role`; returns the token (shown once).
-pub fn add_token(conn: &Connection, name: &str, role: TokenRole) -> anyhow::Result<String> {
-    let mut bytes = [0u8; 24];
-    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
-    let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+/// Channel names become URL path segments and export folders: the pack validator's id rule.
+pub fn valid_channel(channel: &str) -> bool {
+    !channel.is_empty()
+        && channel.len() <= 80
+        && channel
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !channel.starts_with('-')
+}
+
+pub(crate) fn random_hex(bytes: usize) -> Result<String, String> {
+    let mut buf = vec![0u8; bytes];
+    getrandom::fill(&mut buf).map_err(|e| e.to_string())?;
+    Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// Creates a token; returns it (shown once).
+pub fn add_token(conn: &Connection, new: &NewToken<'_>) -> Result<String, TokenError> {
+    let name = new.name.trim();
+    if name.is_empty() {
+        return Err(TokenError::EmptyName);
+    }
+    match new.role {
+        TokenRole::Admin if !new.channels.is_empty() => return Err(TokenError::ScopedAdmin),
+        TokenRole::Trainer | TokenRole::Viewer if new.channels.is_empty() => {
+            return Err(TokenError::NoChannels(new.role.as_str()))
+        }
+        _ => {}
+    }
+    if let Some(bad) = new.channels.iter().find(|c| !valid_channel(c)) {
+        return Err(TokenError::BadChannel(bad.clone()));
+    }
+    let token = random_hex(24).map_err(TokenError::Random)?;
     conn.execute(
-        "INSERT INTO tokens(hash, name, role) VALUES (?1, ?2, ?3)",
-        params![token_hash(&token), name, role.as_str()],
+        "INSERT INTO tokens(hash, name, role, channels, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            token_hash(&token),
+            name,
+            new.role.as_str(),
+            new.channels.join(","),
+            chrono::Utc::now().to_rfc3339(),
+            new.expires_at.map(|t| t.to_rfc3339()),
+        ],
     )?;
     Ok(token)
 }
 
-pub fn token_role(conn: &Connection, token: &str) -> Result<Option<(String, TokenRole)>, ApiError> {
-    let row: Option<(String, String)> = conn
+/// The principal of `token` if it exists, is not revoked and has not expired at `now`.
+pub fn principal(
+    conn: &Connection,
+    token: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Option<Principal>, ApiError> {
+    type Row = (String, String, String, Option<String>, Option<String>);
+    let row: Option<Row> = conn
         .query_row(
-            "SELECT name, role FROM tokens WHERE hash = ?1",
+            "SELECT name, role, channels, expires_at, revoked_at FROM tokens WHERE hash = ?1",
             [token_hash(token)],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
         )
         .optional()?;
-    Ok(row.and_then(|(name, role)| TokenRole::parse(&role).map(|r| (name, r))))
+    let Some((name, role, channels, expires_at, revoked_at)) = row else {
+        return Ok(None);
+    };
+    if revoked_at.is_some() {
+        return Ok(None);
+    }
+    if let Some(expires) = expires_at {
+        // An unreadable expiry counts as expired: fail closed.
+        let live = chrono::DateTime::parse_from_rfc3339(&expires).is_ok_and(|t| t > now);
+        if !live {
+            return Ok(None);
+        }
+    }
+    let Some(role) = TokenRole::parse(&role) else {
+        return Ok(None);
+    };
+    Ok(Some(Principal {
+        name,
+        role,
+        channels: split_channels(&channels),
+    }))
+}
+
+fn split_channels(text: &str) -> Vec<String> {
+    text.split(',')
+        .filter(|c| !c.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+pub fn list_tokens(conn: &Connection) -> Result<Vec<TokenInfo>, TokenError> {
+    let mut stmt = conn.prepare(
+        "SELECT hash, name, role, channels, created_at, expires_at, revoked_at FROM tokens ORDER BY created_at, name",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        let hash: String = r.get(0)?;
+        let channels: String = r.get(3)?;
+        Ok(TokenInfo {
+            id: hash[..12.min(hash.len())].to_owned(),
+            name: r.get(1)?,
+            role: r.get(2)?,
+            channels: split_channels(&channels),
+            created_at: r.get(4)?,
+            expires_at: r.get(5)?,
+            revoked_at: r.get(6)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Revokes every live token whose public id or name is `which`; returns how many.
+pub fn revoke_token(conn: &Connection, which: &str) -> Result<usize, TokenError> {
+    let which = which.trim();
+    let id_pattern = format!("{}%", which.replace(['%', '_'], ""));
+    let changed = conn.execute(
+        "UPDATE tokens SET revoked_at = ?1 WHERE revoked_at IS NULL AND (name = ?2 OR (length(?2) >= 8 AND hash LIKE ?3))",
+        params![chrono::Utc::now().to_rfc3339(), which, id_pattern],
+    )?;
+    if changed == 0 {
+        return Err(TokenError::Unknown(which.to_owned()));
+    }
+    Ok(changed)
+}
+
+/// Issues an anonymous per-install device credential for `channel`; returns it (shown once).
+pub fn add_device(conn: &Connection, channel: &str) -> Result<String, ApiError> {
+    let credential = random_hex(24).map_err(ApiError::Internal)?;
+    conn.execute(
+        "INSERT INTO devices(hash, channel, created_at) VALUES (?1, ?2, ?3)",
+        params![
+            token_hash(&credential),
+            channel,
+            chrono::Utc::now().to_rfc3339()
+        ],
+    )?;
+    Ok(credential)
+}
+
+/// The public id (hash) of a device credential valid for `channel`.
+pub fn device(
+    conn: &Connection,
+    credential: &str,
+    channel: &str,
+) -> Result<Option<String>, ApiError> {
+    let hash = token_hash(credential);
+    let found: Option<String> = conn
+        .query_row(
+            "SELECT channel FROM devices WHERE hash = ?1",
+            [&hash],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(found.filter(|c| c == channel).map(|_| hash))
 }
 
 pub struct LatestRelease {
@@ -134,19 +370,26 @@ pub fn blob(conn: &Connection, sha256: &str) -> Result<Option<Vec<u8>>, ApiError
         .optional()?)
 }
 
+pub fn channels(conn: &Connection) -> Result<Vec<String>, ApiError> {
+    let mut stmt = conn.prepare("SELECT DISTINCT channel FROM releases ORDER BY channel")?;
+    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 pub fn deltas_to(
     conn: &Connection,
     channel: &str,
     to: u64,
 ) -> Result<Vec<fieldref_core::pack::DeltaRef>, ApiError> {
     let mut stmt = conn.prepare(
-        "SELECT from_v, sha256, size FROM deltas WHERE channel = ?1 AND to_v = ?2 ORDER BY from_v DESC",
+        "SELECT from_v, sha256, size, decoded_size FROM deltas WHERE channel = ?1 AND to_v = ?2 ORDER BY from_v DESC",
     )?;
     let rows = stmt.query_map(params![channel, to as i64], |r| {
         Ok(fieldref_core::pack::DeltaRef {
             from: r.get::<_, i64>(0)? as u64,
             sha256: r.get(1)?,
             size: r.get::<_, i64>(2)? as u64,
+            decoded_size: r.get::<_, i64>(3)? as u64,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)

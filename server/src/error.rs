@@ -1,6 +1,6 @@
 //! API errors: a status code and a JSON body `{"error": "...", "code": "..."}` a client can show.
 
-use axum::http::StatusCode;
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
@@ -17,6 +17,8 @@ pub enum ApiError {
     BadRequest(String),
     #[error("{0}")]
     Conflict(String),
+    #[error("too many requests: retry in {retry_after} s")]
+    TooManyRequests { retry_after: u64 },
     #[error("storage: {0}")]
     Storage(#[from] rusqlite::Error),
     #[error("{0}")]
@@ -31,6 +33,7 @@ impl ApiError {
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
             ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            ApiError::TooManyRequests { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
             ApiError::Storage(_) | ApiError::Internal(_) => {
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal")
             }
@@ -46,10 +49,15 @@ impl IntoResponse for ApiError {
         } else {
             tracing::info!(error = %self, code, "request refused");
         }
-        (
-            status,
-            Json(json!({ "error": self.to_string(), "code": code })),
-        )
-            .into_response()
+        let body = Json(json!({ "error": self.to_string(), "code": code }));
+        match self {
+            ApiError::TooManyRequests { retry_after } => (
+                status,
+                [(header::RETRY_AFTER, retry_after.to_string())],
+                body,
+            )
+                .into_response(),
+            _ => (status, body).into_response(),
+        }
     }
 }

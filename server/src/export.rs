@@ -1,39 +1,45 @@
 //! Static export: the manifest, every blob and the root chain written as files under the same
-//! paths the server serves, so any static host, object store or CDN can serve devices.
+//! paths the server serves, so any static host, object store or CDN can serve devices. Channel
+//! names become folder names, so one that is not a plain id (`../x`) is refused, never joined.
 
 use std::path::Path;
 
 use anyhow::Context as _;
 
-use crate::AppState;
+use crate::{db, AppState};
+
+/// Why an export stopped (nothing is written for a refused channel).
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("channel `{0}` is not a plain name (lowercase letters, digits, dashes): not exported")]
+    BadChannel(String),
+}
 
 /// Writes `v1/<channel>/{manifest.json, blobs/<sha>, root/<n>.json}` for every channel under `to`.
 pub fn export(state: &AppState, to: &Path) -> anyhow::Result<Vec<String>> {
-    let channels: Vec<String> = {
-        let conn = state.db();
-        let mut stmt = conn.prepare("SELECT DISTINCT channel FROM releases ORDER BY channel")?;
-        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
-        rows.collect::<Result<_, _>>()?
-    };
+    let channels = state.read(db::channels)?;
+    if let Some(bad) = channels.iter().find(|c| !db::valid_channel(c)) {
+        return Err(ExportError::BadChannel(bad.clone()).into());
+    }
     for channel in &channels {
         let dir = to.join("v1").join(channel);
         std::fs::create_dir_all(dir.join("blobs"))?;
         std::fs::create_dir_all(dir.join("root"))?;
         let manifest = state.manifest(channel)?.context("channel vanished")?;
-        let blobs: Vec<String> = {
-            let conn = state.db();
+        let blobs: Vec<String> = state.read(|conn| {
             let mut stmt = conn.prepare(
                 "SELECT snapshot FROM releases WHERE channel = ?1 UNION SELECT sha256 FROM deltas WHERE channel = ?1",
             )?;
             let rows = stmt.query_map([channel], |r| r.get::<_, String>(0))?;
-            rows.collect::<Result<_, _>>()?
-        };
+            Ok(rows.collect::<Result<_, _>>()?)
+        })?;
         for sha in blobs {
             let path = dir.join("blobs").join(&sha);
             if path.exists() {
                 continue; // content-addressed: an existing file is already right
             }
-            let bytes = crate::db::blob(&state.db(), &sha)?
+            let bytes = state
+                .read(|conn| db::blob(conn, &sha))?
                 .with_context(|| format!("blob {sha} missing"))?;
             write_atomically(&path, &bytes)?;
         }

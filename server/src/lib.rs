@@ -5,21 +5,27 @@
 pub mod db;
 mod error;
 mod export;
+mod feedback;
+mod pool;
 mod publish;
 mod routes;
+mod setup;
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use anyhow::{bail, Context as _};
-use fieldref_core::pack::{Envelope, Manifest, Role, Root, SecretKey};
+use fieldref_core::pack::{Envelope, Manifest, Role, SecretKey};
 use rusqlite::Connection;
 
 pub use error::ApiError;
-pub use export::export;
+pub use export::{export, ExportError};
+pub use feedback::FeedbackPolicy;
 pub use publish::{PublishRequest, PublishResponse};
 pub use routes::router;
+/// The SQLite binding the server's database functions take connections of.
+pub use rusqlite;
+pub use setup::{add_root, init, open_db, SetupError};
 
 /// How long a signed manifest is valid unless configured otherwise.
 pub const DEFAULT_MANIFEST_TTL_HOURS: i64 = 24 * 7;
@@ -27,20 +33,39 @@ pub const DEFAULT_MANIFEST_TTL_HOURS: i64 = 24 * 7;
 pub struct Config {
     pub data_dir: PathBuf,
     pub manifest_ttl: chrono::Duration,
+    pub feedback: FeedbackPolicy,
+}
+
+impl Config {
+    /// The defaults: manifests valid for a week, the default feedback policy.
+    pub fn new(data_dir: impl Into<PathBuf>) -> Config {
+        Config {
+            data_dir: data_dir.into(),
+            manifest_ttl: chrono::Duration::hours(DEFAULT_MANIFEST_TTL_HOURS),
+            feedback: FeedbackPolicy::default(),
+        }
+    }
 }
 
 /// Shared by every request.
 pub struct AppState {
-    pub(crate) db: Mutex<Connection>,
+    pub(crate) db: pool::Db,
     pub(crate) online_key: SecretKey,
     /// The root chain, `roots[0]` is version 1.
     pub(crate) roots: Vec<Envelope>,
-    pub(crate) root: Root,
+    pub(crate) root: fieldref_core::pack::Root,
     pub(crate) manifest_ttl: chrono::Duration,
+    pub(crate) feedback: FeedbackPolicy,
     /// One publish at a time (the database also refuses stale bases).
     pub(crate) publishing: tokio::sync::Mutex<()>,
     pub(crate) manifests: Mutex<HashMap<String, CachedManifest>>,
+    /// Document ids of each channel's latest release (feedback must name one).
+    pub(crate) doc_ids: Mutex<HashMap<String, DocIds>>,
+    pub(crate) limiter: feedback::RateLimiter,
 }
+
+/// A channel's release version and the document ids in it.
+pub(crate) type DocIds = (u64, Arc<HashSet<String>>);
 
 #[derive(Clone)]
 pub(crate) struct CachedManifest {
@@ -50,100 +75,26 @@ pub(crate) struct CachedManifest {
     pub refresh_after: chrono::DateTime<chrono::Utc>,
 }
 
-const ONLINE_KEY_FILE: &str = "online.key";
-const ROOTS_DIR: &str = "roots";
-const DB_FILE: &str = "server.sqlite3";
-
-/// Sets up a data directory: the trust root (from `fieldref keygen`) and the online key.
-pub fn init(data_dir: &Path, root: &Path, online_key: &Path) -> anyhow::Result<()> {
-    std::fs::create_dir_all(data_dir.join(ROOTS_DIR))?;
-    let root_text =
-        std::fs::read_to_string(root).with_context(|| format!("reading {}", root.display()))?;
-    let envelope: Envelope = serde_json::from_str(&root_text)
-        .with_context(|| format!("{} is not a root", root.display()))?;
-    let parsed = Root::from_shipped(&envelope).with_context(|| format!("{}", root.display()))?;
-    let key_text = std::fs::read_to_string(online_key)
-        .with_context(|| format!("reading {}", online_key.display()))?;
-    let key = SecretKey::from_file(&key_text, Role::Online)
-        .map_err(|e| anyhow::anyhow!("{}: {e}", online_key.display()))?;
-    if !parsed.online_keys.contains(&key.public()) {
-        bail!(
-            "{} is not one of the root's online keys",
-            online_key.display()
-        );
-    }
-    std::fs::write(
-        data_dir
-            .join(ROOTS_DIR)
-            .join(format!("{}.json", parsed.version)),
-        root_text,
-    )?;
-    std::fs::write(data_dir.join(ONLINE_KEY_FILE), key_text)?;
-    db::open(&data_dir.join(DB_FILE))?;
-    Ok(())
-}
-
-/// Adds a root rotation (signed by the current and the new root keys) to the chain devices walk.
-pub fn add_root(data_dir: &Path, next: &Path) -> anyhow::Result<Root> {
-    let state = AppState::open(&Config {
-        data_dir: data_dir.to_owned(),
-        manifest_ttl: chrono::Duration::hours(1),
-    })?;
-    let text = std::fs::read_to_string(next)?;
-    let envelope: Envelope = serde_json::from_str(&text)?;
-    let rotated = state.root.rotate(&envelope)?;
-    std::fs::write(
-        data_dir
-            .join(ROOTS_DIR)
-            .join(format!("{}.json", rotated.version)),
-        text,
-    )?;
-    Ok(rotated)
-}
-
-/// Opens the server's database (for token management from the command line).
-pub fn open_db(data_dir: &Path) -> anyhow::Result<Connection> {
-    Ok(db::open(&data_dir.join(DB_FILE))?)
-}
-
 impl AppState {
+    /// Opens a data directory set up by [`init`]. Refuses to start with a release key anywhere
+    /// in it (a server holding the trainers' key could sign content itself).
     pub fn open(config: &Config) -> anyhow::Result<AppState> {
         let dir = &config.data_dir;
-        let key_path = dir.join(ONLINE_KEY_FILE);
-        let key_text = std::fs::read_to_string(&key_path).with_context(|| {
-            format!(
-                "{} missing: set the data dir up with `fieldref-server init --data-dir {} --root ROOT.json --online-key ONLINE.key`",
-                key_path.display(),
-                dir.display()
-            )
-        })?;
-        let online_key = SecretKey::from_file(&key_text, Role::Online)
-            .map_err(|e| anyhow::anyhow!("{}: {e}", key_path.display()))?;
-        let mut roots = Vec::new();
-        let mut root: Option<Root> = None;
-        for version in 1.. {
-            let path = dir.join(ROOTS_DIR).join(format!("{version}.json"));
-            let Ok(text) = std::fs::read_to_string(&path) else {
-                break;
-            };
-            let envelope: Envelope =
-                serde_json::from_str(&text).with_context(|| path.display().to_string())?;
-            root = Some(match &root {
-                None => Root::from_shipped(&envelope)?,
-                Some(current) => current.rotate(&envelope)?,
-            });
-            roots.push(envelope);
-        }
-        let root = root.context("no trust root in the data dir (roots/1.json)")?;
-        let conn = db::open(&dir.join(DB_FILE))?;
+        setup::refuse_release_keys(dir)?;
+        let online_key = setup::read_online_key(dir)?;
+        let (roots, root) = setup::read_roots(dir)?;
+        let db = pool::Db::open(&dir.join(setup::DB_FILE))?;
         Ok(AppState {
-            db: Mutex::new(conn),
+            db,
             online_key,
             roots,
             root,
             manifest_ttl: config.manifest_ttl,
+            feedback: config.feedback.clone(),
             publishing: tokio::sync::Mutex::new(()),
             manifests: Mutex::new(HashMap::new()),
+            doc_ids: Mutex::new(HashMap::new()),
+            limiter: feedback::RateLimiter::default(),
         })
     }
 
@@ -151,23 +102,48 @@ impl AppState {
         self.manifest_ttl
     }
 
-    pub(crate) fn db(&self) -> std::sync::MutexGuard<'_, Connection> {
-        self.db.lock().unwrap_or_else(|p| p.into_inner())
+    /// Runs `f` on a pooled read connection (WAL: readers never wait for a publish).
+    pub(crate) fn read<T>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
+        self.db.read(f)
+    }
+
+    /// Runs `f` on the one write connection.
+    pub(crate) fn write<T, E: From<rusqlite::Error>>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<T, E>,
+    ) -> Result<T, E> {
+        self.db.write(f)
+    }
+
+    /// Runs blocking work (SQLite, signing, compression) on tokio's blocking pool, never on the
+    /// async threads that serve other requests.
+    pub(crate) async fn blocking<T: Send + 'static>(
+        self: &Arc<Self>,
+        f: impl FnOnce(&AppState) -> Result<T, ApiError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let state = Arc::clone(self);
+        tokio::task::spawn_blocking(move || f(&state))
+            .await
+            .map_err(|e| ApiError::Internal(format!("worker: {e}")))?
     }
 
     /// The current signed manifest of `channel`, re-signed when the release changed or half of
     /// its validity has passed (so devices never see one close to expiry).
     pub(crate) fn manifest(&self, channel: &str) -> Result<Option<CachedManifest>, ApiError> {
         let now = chrono::Utc::now();
-        let latest = {
-            let conn = self.db();
-            let Some(latest) = db::latest(&conn, channel)? else {
+        let found = self.read(|conn| {
+            let Some(latest) = db::latest(conn, channel)? else {
                 return Ok(None);
             };
-            let deltas = db::deltas_to(&conn, channel, latest.version)?;
-            (latest, deltas)
+            let deltas = db::deltas_to(conn, channel, latest.version)?;
+            Ok(Some((latest, deltas)))
+        })?;
+        let Some((latest, deltas)) = found else {
+            return Ok(None);
         };
-        let (latest, deltas) = latest;
         let mut cache = self.manifests.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(cached) = cache.get(channel) {
             if cached.version == latest.version && now < cached.refresh_after {

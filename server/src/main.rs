@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
-use fieldref_server::{db::TokenRole, AppState, Config, DEFAULT_MANIFEST_TTL_HOURS};
+use fieldref_server::db::{NewToken, TokenRole};
+use fieldref_server::{AppState, Config, FeedbackPolicy, DEFAULT_MANIFEST_TTL_HOURS};
 
 #[derive(Parser)]
 #[command(
@@ -20,6 +21,12 @@ struct Cli {
     /// Hours a signed manifest stays valid.
     #[arg(long, global = true, default_value_t = DEFAULT_MANIFEST_TTL_HOURS)]
     manifest_ttl_hours: i64,
+    /// Feedback uploads one device may make per minute (more get 429 with Retry-After).
+    #[arg(long, default_value_t = 30)]
+    feedback_per_minute: u32,
+    /// Days field feedback is kept after it arrives.
+    #[arg(long, default_value_t = 180)]
+    feedback_retention_days: u32,
     #[command(subcommand)]
     command: Option<Command>,
     /// Address to listen on (serve).
@@ -38,18 +45,39 @@ enum Command {
     },
     /// Add a root rotation (root/N+1.json signed by the old and new root keys).
     RotateRoot { file: PathBuf },
-    /// Create an API token for a trainer or an admin (printed once).
-    Token {
-        #[arg(long)]
-        name: String,
-        #[arg(long, default_value = "trainer")]
-        role: String,
-    },
+    /// Manage API tokens: create (printed once), list, revoke.
+    #[command(subcommand)]
+    Token(TokenCommand),
     /// Write manifest, blobs and roots as static files for any web server or CDN.
     Export {
         #[arg(long)]
         to: PathBuf,
     },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create a token: admin (everything), trainer (publish to and read feedback of its
+    /// channels) or viewer (read feedback of its channels). Printed once.
+    Create {
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "trainer")]
+        role: String,
+        /// A channel the token may act on (repeat for several); trainers and viewers need one.
+        #[arg(long = "channel")]
+        channels: Vec<String>,
+        /// Days until the token expires (0: never).
+        #[arg(long, default_value_t = 90)]
+        expires_days: u32,
+    },
+    /// List tokens (id, name, role, channels, expiry, revocation; never the secrets).
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke tokens by id (from `token list`) or name.
+    Revoke { which: String },
 }
 
 #[tokio::main]
@@ -64,6 +92,11 @@ async fn main() -> Result<()> {
     let config = Config {
         data_dir: cli.data_dir.clone(),
         manifest_ttl: chrono::Duration::hours(cli.manifest_ttl_hours.max(1)),
+        feedback: FeedbackPolicy {
+            posts_per_minute: cli.feedback_per_minute.max(1),
+            retention: chrono::Duration::days(i64::from(cli.feedback_retention_days.max(1))),
+            ..FeedbackPolicy::default()
+        },
     };
     match cli.command {
         Some(Command::Init { root, online_key }) => {
@@ -74,11 +107,7 @@ async fn main() -> Result<()> {
             let root = fieldref_server::add_root(&cli.data_dir, &file)?;
             println!("root is now version {}", root.version);
         }
-        Some(Command::Token { name, role }) => {
-            let role = TokenRole::parse(&role).context("--role must be trainer or admin")?;
-            let conn = fieldref_server::open_db(&cli.data_dir)?;
-            println!("{}", fieldref_server::db::add_token(&conn, &name, role)?);
-        }
+        Some(Command::Token(command)) => token(&cli.data_dir, command)?,
         Some(Command::Export { to }) => {
             let state = AppState::open(&config)?;
             let channels = fieldref_server::export(&state, &to)?;
@@ -95,6 +124,59 @@ async fn main() -> Result<()> {
                     let _ = tokio::signal::ctrl_c().await;
                 })
                 .await?;
+        }
+    }
+    Ok(())
+}
+
+fn token(data_dir: &std::path::Path, command: TokenCommand) -> Result<()> {
+    let conn = fieldref_server::open_db(data_dir)?;
+    match command {
+        TokenCommand::Create {
+            name,
+            role,
+            channels,
+            expires_days,
+        } => {
+            let role =
+                TokenRole::parse(&role).context("--role must be admin, trainer or viewer")?;
+            let expires_at = (expires_days > 0)
+                .then(|| chrono::Utc::now() + chrono::Duration::days(i64::from(expires_days)));
+            let new = NewToken {
+                name: &name,
+                role,
+                channels: &channels,
+                expires_at,
+            };
+            println!("{}", fieldref_server::db::add_token(&conn, &new)?);
+        }
+        TokenCommand::List { json } => {
+            let tokens = fieldref_server::db::list_tokens(&conn)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&tokens)?);
+            } else {
+                for t in tokens {
+                    println!(
+                        "{}  {:<20} {:<8} {:<24} expires {:<26} {}",
+                        t.id,
+                        t.name,
+                        t.role,
+                        if t.channels.is_empty() {
+                            "*".to_owned()
+                        } else {
+                            t.channels.join(",")
+                        },
+                        t.expires_at.as_deref().unwrap_or("never"),
+                        t.revoked_at
+                            .map(|r| format!("revoked {r}"))
+                            .unwrap_or_default()
+                    );
+                }
+            }
+        }
+        TokenCommand::Revoke { which } => {
+            let n = fieldref_server::db::revoke_token(&conn, &which)?;
+            println!("revoked {n} token(s)");
         }
     }
     Ok(())

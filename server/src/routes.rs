@@ -1,25 +1,25 @@
-//! HTTP routes. Device reads are public and cacheable; publishing and reading feedback need a
-//! bearer token; every body has a size limit.
+//! HTTP routes. Device reads are public and cacheable; feedback needs a device credential;
+//! publishing, reading feedback and managing tokens need a bearer token whose role and channels
+//! cover the request; every body has a size limit; blocking work runs off the async threads.
 
 use std::sync::Arc;
 
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use fieldref_core::store::OutboxItem;
 use fieldref_core::sync::OutboxAccepted;
-use rusqlite::params;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::db::{self, TokenRole};
+use crate::db::{self, NewToken, Principal, TokenError, TokenRole};
 use crate::error::ApiError;
 use crate::publish::{self, PublishRequest};
-use crate::AppState;
+use crate::{feedback, AppState};
 
 const MAX_PUBLISH_BYTES: usize = 256 * 1024 * 1024;
 const MAX_OUTBOX_BYTES: usize = 1024 * 1024;
@@ -35,15 +35,59 @@ pub fn router(state: Arc<AppState>) -> Router {
             "/v1/{channel}/publish",
             post(publish_release).layer(DefaultBodyLimit::max(MAX_PUBLISH_BYTES)),
         )
+        .route("/v1/{channel}/devices", post(enroll_device))
         .route(
             "/v1/{channel}/outbox",
             post(outbox).layer(DefaultBodyLimit::max(MAX_OUTBOX_BYTES)),
         )
         .route("/v1/{channel}/feedback", get(feedback))
-        .route("/v1/tokens", post(create_token))
+        .route("/v1/tokens", post(create_token).get(list_tokens))
+        .route("/v1/tokens/{which}", delete(revoke_token))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Refuses channel names that are not the pack validator's ids (they become folder names).
+fn channel_name(channel: &str) -> Result<(), ApiError> {
+    if db::valid_channel(channel) {
+        Ok(())
+    } else {
+        Err(ApiError::BadRequest(format!(
+            "channel `{}`: expected lowercase letters, digits and dashes",
+            channel.chars().take(80).collect::<String>()
+        )))
+    }
+}
+
+fn authorization(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+/// The principal of the bearer token: 401 when missing, unknown, expired or revoked.
+async fn principal(state: &Arc<AppState>, headers: &HeaderMap) -> Result<Principal, ApiError> {
+    let token = authorization(headers)
+        .and_then(|v| v.strip_prefix("Bearer ").map(|t| t.trim().to_owned()))
+        .filter(|t| !t.is_empty())
+        .ok_or(ApiError::Unauthorized)?;
+    state
+        .blocking(move |state| state.read(|conn| db::principal(conn, &token, chrono::Utc::now())))
+        .await?
+        .ok_or(ApiError::Unauthorized)
+}
+
+/// 403 unless the principal has one of `roles` (admins always do) and covers `channel`.
+fn require(who: &Principal, roles: &[TokenRole], channel: Option<&str>) -> Result<(), ApiError> {
+    let role_ok = who.role == TokenRole::Admin || roles.contains(&who.role);
+    let channel_ok = channel.is_none_or(|c| who.covers(c));
+    if role_ok && channel_ok {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden)
+    }
 }
 
 async fn healthz() -> Json<serde_json::Value> {
@@ -55,9 +99,14 @@ async fn manifest(
     Path(channel): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
+    channel_name(&channel)?;
     let manifest = state
-        .manifest(&channel)?
-        .ok_or_else(|| ApiError::NotFound(format!("channel `{channel}` has no release")))?;
+        .blocking(move |state| {
+            state
+                .manifest(&channel)?
+                .ok_or_else(|| ApiError::NotFound(format!("channel `{channel}` has no release")))
+        })
+        .await?;
     let etag =
         HeaderValue::from_str(&manifest.etag).map_err(|e| ApiError::Internal(e.to_string()))?;
     let cache = HeaderValue::from_static("public, max-age=60");
@@ -92,8 +141,13 @@ async fn blob(
     if sha.len() != 64 || !sha.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(ApiError::BadRequest(format!("`{sha}` is not a SHA-256")));
     }
-    let bytes =
-        db::blob(&state.db(), &sha)?.ok_or_else(|| ApiError::NotFound(format!("blob {sha}")))?;
+    let bytes = state
+        .blocking(move |state| {
+            state
+                .read(|conn| db::blob(conn, &sha))?
+                .ok_or_else(|| ApiError::NotFound(format!("blob {sha}")))
+        })
+        .await?;
     Ok((
         [
             (
@@ -125,35 +179,46 @@ async fn root(
     Ok(Json(envelope.clone()).into_response())
 }
 
-fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(String, TokenRole), ApiError> {
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .ok_or(ApiError::Unauthorized)?;
-    db::token_role(&state.db(), token.trim())?.ok_or(ApiError::Unauthorized)
-}
-
 async fn publish_release(
     State(state): State<Arc<AppState>>,
     Path(channel): Path<String>,
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
-    let (who, _role) = authorize(&state, &headers)?;
-    let request: PublishRequest = serde_json::from_slice(&body)
-        .map_err(|e| ApiError::BadRequest(format!("publish body: {e}")))?;
+    channel_name(&channel)?;
+    let who = principal(&state, &headers).await?;
+    require(&who, &[TokenRole::Trainer], Some(&channel))?;
     let _one_at_a_time = state.publishing.lock().await;
-    let worker = Arc::clone(&state);
-    let response = tokio::task::spawn_blocking(move || {
-        let root = worker.root.clone();
-        let mut conn = worker.db();
-        publish::publish(&mut conn, &root, &channel, &request)
-    })
-    .await
-    .map_err(|e| ApiError::Internal(e.to_string()))??;
-    tracing::info!(by = who, version = response.version, "release accepted");
+    let response = state
+        .blocking(move |state| {
+            let request: PublishRequest = serde_json::from_slice(&body)
+                .map_err(|e| ApiError::BadRequest(format!("publish body: {e}")))?;
+            let prepared = publish::prepare(state, &channel, &request)?;
+            publish::commit(state, &channel, prepared)
+        })
+        .await?;
+    tracing::info!(
+        by = who.name,
+        version = response.version,
+        "release accepted"
+    );
     Ok((StatusCode::CREATED, Json(response)).into_response())
+}
+
+/// A new install asks for its anonymous device credential (returned once).
+async fn enroll_device(
+    State(state): State<Arc<AppState>>,
+    Path(channel): Path<String>,
+) -> Result<Response, ApiError> {
+    channel_name(&channel)?;
+    let credential = state
+        .blocking(move |state| feedback::enroll(state, &channel))
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "credential": credential })),
+    )
+        .into_response())
 }
 
 #[derive(Deserialize)]
@@ -164,35 +229,24 @@ struct OutboxBody {
 async fn outbox(
     State(state): State<Arc<AppState>>,
     Path(channel): Path<String>,
+    headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<Json<OutboxAccepted>, ApiError> {
-    let body: OutboxBody = serde_json::from_slice(&body)
-        .map_err(|e| ApiError::BadRequest(format!("outbox body: {e}")))?;
-    if body.items.len() > MAX_OUTBOX_ITEMS {
-        return Err(ApiError::BadRequest(format!(
-            "at most {MAX_OUTBOX_ITEMS} items per upload"
-        )));
-    }
-    let now = chrono::Utc::now().to_rfc3339();
-    let mut conn = state.db();
-    let tx = conn.transaction()?;
-    let mut accepted = Vec::with_capacity(body.items.len());
-    for item in body.items {
-        if item.id.is_empty() || item.id.len() > 64 || item.payload.len() > 8 * 1024 {
-            return Err(ApiError::BadRequest(format!(
-                "outbox item `{}` is malformed",
-                item.id
-            )));
-        }
-        // Idempotent: an item seen before is acknowledged again, never stored twice.
-        tx.execute(
-            "INSERT OR IGNORE INTO outbox(id, channel, kind, doc_id, payload, created_at, received_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![item.id, channel, item.kind.as_str(), item.doc_id, item.payload, item.created_at, now],
-        )?;
-        accepted.push(item.id);
-    }
-    tx.commit()?;
+    channel_name(&channel)?;
+    let authorization = authorization(&headers);
+    let accepted = state
+        .blocking(move |state| {
+            let device = feedback::device_of(state, authorization.as_deref(), &channel)?;
+            let body: OutboxBody = serde_json::from_slice(&body)
+                .map_err(|e| ApiError::BadRequest(format!("outbox body: {e}")))?;
+            if body.items.len() > MAX_OUTBOX_ITEMS {
+                return Err(ApiError::BadRequest(format!(
+                    "at most {MAX_OUTBOX_ITEMS} items per upload"
+                )));
+            }
+            feedback::accept(state, &device, &channel, &body.items)
+        })
+        .await?;
     Ok(Json(OutboxAccepted { accepted }))
 }
 
@@ -211,63 +265,131 @@ async fn feedback(
     Path(channel): Path<String>,
     headers: HeaderMap,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    authorize(&state, &headers)?;
-    let conn = state.db();
-    let mut stmt = conn.prepare(
-        "SELECT id, kind, doc_id, payload, created_at, received_at FROM outbox WHERE channel = ?1 ORDER BY received_at, id",
+    channel_name(&channel)?;
+    let who = principal(&state, &headers).await?;
+    require(
+        &who,
+        &[TokenRole::Trainer, TokenRole::Viewer],
+        Some(&channel),
     )?;
-    let rows = stmt.query_map([&channel], |r| {
-        Ok(FeedbackRow {
-            id: r.get(0)?,
-            kind: r.get(1)?,
-            doc_id: r.get(2)?,
-            payload: r.get(3)?,
-            created_at: r.get(4)?,
-            received_at: r.get(5)?,
+    let items = state
+        .blocking(move |state| {
+            state.read(|conn| {
+                let mut stmt = conn.prepare(
+                    "SELECT id, kind, doc_id, payload, created_at, received_at FROM outbox WHERE channel = ?1 ORDER BY received_at, id",
+                )?;
+                let rows = stmt.query_map([&channel], |r| {
+                    Ok(FeedbackRow {
+                        id: r.get(0)?,
+                        kind: r.get(1)?,
+                        doc_id: r.get(2)?,
+                        payload: r.get(3)?,
+                        created_at: r.get(4)?,
+                        received_at: r.get(5)?,
+                    })
+                })?;
+                Ok(rows.collect::<Result<Vec<_>, _>>()?)
+            })
         })
-    })?;
-    let items: Vec<FeedbackRow> = rows.collect::<Result<_, _>>()?;
+        .await?;
     Ok(Json(json!({ "items": items })))
 }
 
 #[derive(Deserialize)]
-struct NewToken {
+struct NewTokenBody {
     name: String,
     role: String,
+    #[serde(default)]
+    channels: Vec<String>,
+    /// Days until the token expires; none: it does not.
+    #[serde(default)]
+    expires_in_days: Option<u32>,
 }
 
-/// Admins create tokens for trainers (and other admins); the token is returned once.
+fn token_error(e: TokenError) -> ApiError {
+    match e {
+        TokenError::Storage(e) => ApiError::Storage(e),
+        TokenError::Random(e) => ApiError::Internal(e),
+        TokenError::Unknown(which) => ApiError::NotFound(format!("token `{which}`")),
+        other => ApiError::BadRequest(other.to_string()),
+    }
+}
+
+/// Admins create tokens for trainers, viewers and other admins; the token is returned once.
 async fn create_token(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
-    let (who, role) = authorize(&state, &headers)?;
-    if role != TokenRole::Admin {
-        return Err(ApiError::Forbidden);
-    }
-    let request: NewToken = serde_json::from_slice(&body)
+    let who = principal(&state, &headers).await?;
+    require(&who, &[], None)?;
+    let request: NewTokenBody = serde_json::from_slice(&body)
         .map_err(|e| ApiError::BadRequest(format!("token body: {e}")))?;
-    let new_role = TokenRole::parse(&request.role).ok_or_else(|| {
+    let role = TokenRole::parse(&request.role).ok_or_else(|| {
         ApiError::BadRequest(format!(
-            "role `{}`: expected trainer or admin",
+            "role `{}`: expected admin, trainer or viewer",
             request.role
         ))
     })?;
-    if request.name.trim().is_empty() {
-        return Err(ApiError::BadRequest("name is empty".to_owned()));
-    }
-    let token = db::add_token(&state.db(), request.name.trim(), new_role)
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let expires_at = request
+        .expires_in_days
+        .map(|d| chrono::Utc::now() + chrono::Duration::days(i64::from(d)));
+    let (name, channels) = (request.name.trim().to_owned(), request.channels.clone());
+    let token = state
+        .blocking(move |state| {
+            let new = NewToken {
+                name: &name,
+                role,
+                channels: &channels,
+                expires_at,
+            };
+            state.write(|conn| db::add_token(conn, &new).map_err(token_error))
+        })
+        .await?;
     tracing::info!(
-        by = who,
+        by = who.name,
         name = request.name,
-        role = new_role.as_str(),
+        role = role.as_str(),
         "token created"
     );
     Ok((
         StatusCode::CREATED,
-        Json(json!({ "name": request.name, "role": new_role.as_str(), "token": token })),
+        Json(json!({
+            "name": request.name.trim(),
+            "role": role.as_str(),
+            "channels": request.channels,
+            "expires_at": expires_at.map(|t| t.to_rfc3339()),
+            "token": token,
+        })),
     )
         .into_response())
+}
+
+async fn list_tokens(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let who = principal(&state, &headers).await?;
+    require(&who, &[], None)?;
+    let tokens = state
+        .blocking(|state| state.read(|conn| db::list_tokens(conn).map_err(token_error)))
+        .await?;
+    Ok(Json(json!({ "tokens": tokens })))
+}
+
+/// Revokes tokens by public id or name; they are refused (401) from the next request on.
+async fn revoke_token(
+    State(state): State<Arc<AppState>>,
+    Path(which): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let who = principal(&state, &headers).await?;
+    require(&who, &[], None)?;
+    let revoked = state
+        .blocking(move |state| {
+            state.write(|conn| db::revoke_token(conn, &which).map_err(token_error))
+        })
+        .await?;
+    tracing::info!(by = who.name, revoked, "tokens revoked");
+    Ok(Json(json!({ "revoked": revoked })))
 }

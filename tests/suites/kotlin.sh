@@ -48,7 +48,7 @@ trap cleanup EXIT
 # A real server with the bundled content published as version 1.
 "$target/debug/fieldref" keygen --out "$work/keys" >/dev/null
 "$target/debug/fieldref-server" --data-dir "$work/server" init --root "$work/keys/root.json" --online-key "$work/keys/online.key" >/dev/null
-token=$("$target/debug/fieldref-server" --data-dir "$work/server" token --name kotlin-tests --role trainer)
+token=$("$target/debug/fieldref-server" --data-dir "$work/server" token create --name kotlin-tests --role trainer --channel port-alder)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
 "$target/debug/fieldref-server" --data-dir "$work/server" --listen "127.0.0.1:$port" >"$work/server.log" 2>&1 &
 server_pid=$!

@@ -9,7 +9,7 @@ pub use model::{
     Audience, Checklist, Contact, Details, DocKind, Document, LocationVisibility, Note, Pack,
     PackInfo, Phone, PhoneKind, Section, Step,
 };
-pub use source::{Problem, SourceFile, SourceTree};
+pub use source::{check_documents, Problem, SourceFile, SourceTree};
 pub use validate::check_phone_number;
 
 #[cfg(test)]

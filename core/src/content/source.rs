@@ -135,6 +135,28 @@ impl SourceTree {
     }
 }
 
+/// Checks content that did not come from source files (a release snapshot, the documents of a
+/// delta) against the same rules as [`SourceTree::compile`], so a server and a device refuse what
+/// a trainer's `pack validate` would have. Problems name the document id as their path.
+pub fn check_documents(info: &PackInfo, documents: &[Document]) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let at = |path| Located {
+        path,
+        front_matter: "",
+        first_line: 1,
+    };
+    validate::pack_info(info, &at(PACK_FILE), &mut problems);
+    let mut seen: BTreeSet<&str> = BTreeSet::new();
+    for document in documents {
+        let located = at(&document.id);
+        validate::document(document, &located, info, &mut problems);
+        if !seen.insert(&document.id) {
+            problems.push(located.problem("id", None, &format!("duplicate id `{}`", document.id)));
+        }
+    }
+    problems
+}
+
 fn collect_markdown(dir: &Path, out: &mut Vec<std::path::PathBuf>, problems: &mut Vec<Problem>) {
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,

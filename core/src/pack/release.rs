@@ -38,6 +38,9 @@ pub struct Release {
     /// [`crate::store::state_hash`] of the whole content at this version.
     pub state_sha256: String,
     pub snapshot: BlobRef,
+    /// Bytes the snapshot decompresses to. Signed with the release, so every decoder (device,
+    /// server, trainer's client) stops there: a small blob cannot expand to fill memory.
+    pub decoded_size: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,6 +48,8 @@ pub struct DeltaRef {
     pub from: u64,
     pub sha256: String,
     pub size: u64,
+    /// Bytes the delta decompresses to (signed with the manifest by the server that made it).
+    pub decoded_size: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -103,36 +108,73 @@ impl Delta {
     }
 }
 
-/// A decompressed blob may be at most this large (a small blob must not expand to fill memory).
+/// The most any blob may decompress to, whatever size is claimed for it: the ceiling for pack
+/// files read from disk and for signed sizes a server accepts.
 pub const MAX_DECODED_BYTES: u64 = 512 * 1024 * 1024;
+/// zstd window: the encoder's level 19 uses at most 2^23; a frame asking for more is refused
+/// instead of allocating its window.
+const WINDOW_LOG_MAX: u32 = 24;
 const DELTA_MAGIC: &[u8] = b"FIELDREF-DELTA-1\n";
 
 pub fn encode_delta(delta: &Delta) -> Result<Vec<u8>> {
-    let json = serde_json::to_vec(delta)?;
-    let compressed = zstd::encode_all(json.as_slice(), 19).map_err(|e| Error::io("<delta>", e))?;
-    Ok([DELTA_MAGIC, compressed.as_slice()].concat())
+    Ok(encode_delta_sized(delta)?.0)
 }
 
+/// Encodes a delta and returns its decoded size too (for the manifest's [`DeltaRef`]).
+pub fn encode_delta_sized(delta: &Delta) -> Result<(Vec<u8>, u64)> {
+    let json = serde_json::to_vec(delta)?;
+    let compressed = zstd::encode_all(json.as_slice(), 19).map_err(|e| Error::io("<delta>", e))?;
+    Ok((
+        [DELTA_MAGIC, compressed.as_slice()].concat(),
+        json.len() as u64,
+    ))
+}
+
+/// Decodes a delta with no signed size (at most [`MAX_DECODED_BYTES`]).
 pub fn decode_delta(bytes: &[u8]) -> Result<Delta> {
+    decode_delta_with(bytes, MAX_DECODED_BYTES, false)
+}
+
+/// Decodes a delta that must decompress to exactly its signed `decoded_size` bytes.
+pub fn decode_delta_signed(bytes: &[u8], decoded_size: u64) -> Result<Delta> {
+    decode_delta_with(bytes, decoded_size, true)
+}
+
+fn decode_delta_with(bytes: &[u8], limit: u64, exact: bool) -> Result<Delta> {
     let body = bytes
         .strip_prefix(DELTA_MAGIC)
         .ok_or_else(|| Error::InvalidInput("not a FieldRef delta (bad header)".to_owned()))?;
-    let json = bounded_unzstd(body)?;
+    let json = bounded_unzstd(body, "delta", limit, exact)?;
     serde_json::from_slice(&json).map_err(|e| Error::InvalidInput(format!("delta is damaged: {e}")))
 }
 
-/// zstd-decodes at most [`MAX_DECODED_BYTES`].
-pub(crate) fn bounded_unzstd(body: &[u8]) -> Result<Vec<u8>> {
-    let decoder = zstd::stream::read::Decoder::new(body)
-        .map_err(|e| Error::InvalidInput(format!("damaged: {e}")))?;
+/// zstd-decodes at most `limit` bytes (never more than [`MAX_DECODED_BYTES`]); memory stays
+/// within the limit plus the bounded window. With `exact`, fewer bytes are refused too.
+pub(crate) fn bounded_unzstd(body: &[u8], what: &str, limit: u64, exact: bool) -> Result<Vec<u8>> {
+    if limit > MAX_DECODED_BYTES {
+        return Err(Error::TooLarge {
+            what: what.to_owned(),
+            limit: MAX_DECODED_BYTES,
+        });
+    }
+    let damaged = |e: std::io::Error| Error::InvalidInput(format!("{what} is damaged: {e}"));
+    let mut decoder = zstd::stream::read::Decoder::new(body).map_err(damaged)?;
+    decoder.window_log_max(WINDOW_LOG_MAX).map_err(damaged)?;
     let mut out = Vec::new();
     decoder
-        .take(MAX_DECODED_BYTES + 1)
+        .take(limit + 1)
         .read_to_end(&mut out)
-        .map_err(|e| Error::InvalidInput(format!("damaged: {e}")))?;
-    if out.len() as u64 > MAX_DECODED_BYTES {
+        .map_err(damaged)?;
+    if out.len() as u64 > limit {
+        return Err(Error::TooLarge {
+            what: what.to_owned(),
+            limit,
+        });
+    }
+    if exact && out.len() as u64 != limit {
         return Err(Error::InvalidInput(format!(
-            "expands past {MAX_DECODED_BYTES} bytes"
+            "{what} decompresses to {} bytes, {limit} were signed",
+            out.len()
         )));
     }
     Ok(out)

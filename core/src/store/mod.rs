@@ -138,9 +138,10 @@ impl Store {
         let hash = hash_stored(&tx, &info_json)?;
         if let Some(expected) = expected_hash {
             if expected != hash {
-                return Err(Error::Corrupt(format!(
-                    "merged content hash {hash} does not match the signed {expected}; nothing applied"
-                )));
+                return Err(Error::HashMismatch {
+                    expected: expected.to_owned(),
+                    found: hash,
+                });
             }
         }
         let installed_at = chrono::Utc::now().to_rfc3339();

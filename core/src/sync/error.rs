@@ -14,6 +14,15 @@ pub enum SyncError {
     },
     #[error("{url}: HTTP {status}")]
     Status { url: String, status: u16 },
+    /// The server refused a request and said why (`code` is its machine-readable kind, e.g.
+    /// `unauthorized`, `forbidden`, `bad_request`, `conflict`, `rate_limited`).
+    #[error("{url}: refused (HTTP {status} {code}): {reason}")]
+    Refused {
+        url: String,
+        status: u16,
+        code: String,
+        reason: String,
+    },
     #[error("server asks to retry in {seconds} s")]
     Backoff { seconds: u64 },
     #[error("{what}: {source}")]
@@ -36,6 +45,17 @@ pub enum SyncError {
     },
     #[error("no trust root installed: this device cannot verify updates")]
     NoTrustRoot,
+    #[error("the manifest hints root version {hinted}, more rotations than one sync walks from {from}: nothing trusted")]
+    TooManyRotations { from: u64, hinted: u64 },
+    /// No delta from the installed version is offered (the snapshot is fetched instead).
+    #[error("no delta from version {from}")]
+    NoDelta { from: u64 },
+    #[error("{what} fails the content rules ({count} problem(s)), first: {first}")]
+    InvalidContent {
+        what: String,
+        count: usize,
+        first: String,
+    },
     #[error("malformed {what}: {message}")]
     Malformed { what: String, message: String },
 }

@@ -105,6 +105,7 @@ mod meta {
     pub const ATTEMPT_AT: &str = "sync_attempt_at";
     pub const ERROR: &str = "sync_error";
     pub const STALE: &str = "sync_stale";
+    pub const DEVICE_CREDENTIAL: &str = "device_credential";
 }
 
 impl FieldRef {
@@ -241,22 +242,36 @@ impl FieldRef {
             .unverified::<Manifest>()
             .map(|m| m.root_version)
             .unwrap_or(root.version);
+        // The hint is unverified: walk one signed step at a time, at most MAX_ROTATIONS steps,
+        // and stop at the first root the server cannot produce.
         let mut rotated = false;
-        while root.version < hinted
-            && (root.version as usize) < pack::MAX_ROTATIONS + hinted as usize
-        {
-            let url = format!("{base}/root/{}.json", root.version + 1);
+        let mut steps = 0usize;
+        let start = root.version;
+        while root.version < hinted {
+            if steps == pack::MAX_ROTATIONS {
+                return Err(SyncError::TooManyRotations {
+                    from: start,
+                    hinted,
+                }
+                .into());
+            }
+            steps += 1;
+            let next_version = root.version.checked_add(1).ok_or(SyncError::Malformed {
+                what: "root version".to_owned(),
+                message: "at its maximum".to_owned(),
+            })?;
+            let url = format!("{base}/root/{next_version}.json");
             let response = get(transport, config, &url, Vec::new(), MAX_ROOT_BYTES)?;
             if response.status != 200 {
                 return Err(status_error(&url, &response, response.status).into());
             }
             let next: Envelope =
                 serde_json::from_slice(&response.body).map_err(|e| SyncError::Malformed {
-                    what: format!("root {}", root.version + 1),
+                    what: format!("root {next_version}"),
                     message: e.to_string(),
                 })?;
             root = root.rotate(&next).map_err(|source| SyncError::Signature {
-                what: format!("root {}", root.version + 1),
+                what: format!("root {next_version}"),
                 source,
             })?;
             rotated = true;
@@ -343,7 +358,9 @@ impl FieldRef {
                 .find(|d| d.from == state.version && state.version > 0);
             let applied = match delta {
                 Some(d) => self.apply_delta(transport, config, &base, d, &release, state.version),
-                None => Err(Error::NotFound("no delta".to_owned())),
+                None => Err(Error::Sync(SyncError::NoDelta {
+                    from: state.version,
+                })),
             };
             match applied {
                 Ok(bytes) => SyncOutcome::Updated {
@@ -352,14 +369,13 @@ impl FieldRef {
                     path: UpdatePath::Delta,
                     bytes,
                 },
-                // A delta whose bytes or merged result do not match (a damaged base, a bad
-                // mirror) falls back to the full snapshot; anything else is refused as is.
-                Err(Error::Sync(e))
-                    if delta.is_some() && !matches!(e, SyncError::Mismatch { .. }) =>
-                {
-                    return Err(Error::Sync(e));
-                }
-                Err(_) => {
+                // No delta, or one whose bytes or merged result do not match (a damaged base, a
+                // bad mirror): fetch the full snapshot. Anything else is refused as is.
+                Err(
+                    Error::Sync(SyncError::NoDelta { .. } | SyncError::Mismatch { .. })
+                    | Error::TooLarge { .. }
+                    | Error::InvalidInput(_),
+                ) => {
                     let bytes = self.apply_snapshot(transport, config, &base, &release)?;
                     SyncOutcome::Updated {
                         from: state.version,
@@ -368,6 +384,7 @@ impl FieldRef {
                         bytes,
                     }
                 }
+                Err(other) => return Err(other),
             }
         };
 
@@ -398,7 +415,7 @@ impl FieldRef {
             size: delta_ref.size,
         };
         let bytes = fetch_blob(transport, config, base, &blob, "delta")?;
-        let delta = pack::decode_delta(&bytes)?;
+        let delta = pack::decode_delta_signed(&bytes, delta_ref.decoded_size)?;
         if delta.from != installed
             || delta.to != release.version
             || delta.channel != release.channel
@@ -409,6 +426,7 @@ impl FieldRef {
             ))
             .into());
         }
+        check_content("delta", &delta.info, &delta.upserts)?;
         let change = ContentChange::Delta {
             info: &delta.info,
             upserts: &delta.upserts,
@@ -426,7 +444,7 @@ impl FieldRef {
         release: &Release,
     ) -> Result<u64> {
         let bytes = fetch_blob(transport, config, base, &release.snapshot, "snapshot")?;
-        let pack: Pack = pack::decode(&bytes)?;
+        let pack: Pack = pack::decode_signed(&bytes, release.decoded_size)?;
         if pack.info.channel != release.channel {
             return Err(SyncError::WrongChannel {
                 expected: release.channel.clone(),
@@ -434,55 +452,51 @@ impl FieldRef {
             }
             .into());
         }
+        check_content("snapshot", &pack.info, &pack.documents)?;
         self.install_checked(ContentChange::Full(&pack), release)?;
         Ok(bytes.len() as u64)
     }
 
     fn install_checked(&self, change: ContentChange<'_>, release: &Release) -> Result<()> {
         match self.install(change, release.version, Some(&release.state_sha256)) {
-            Err(Error::Corrupt(message)) if message.contains("does not match") => {
-                Err(SyncError::Mismatch {
-                    what: format!("content hash of version {}", release.version),
-                    expected: release.state_sha256.clone(),
-                    found: message,
-                }
-                .into())
+            Err(Error::HashMismatch { expected, found }) => Err(SyncError::Mismatch {
+                what: format!("content hash of version {}", release.version),
+                expected,
+                found,
             }
+            .into()),
             other => other.map(|_| ()),
         }
     }
 
     fn upload_outbox(&self, transport: &dyn Transport, config: &SyncConfig) -> Result<usize> {
-        let (items, channel) = {
+        let (items, channel, credential) = {
             let store = self.store()?;
             let channel = store
                 .content_state()?
                 .map(|s| s.channel)
                 .unwrap_or_default();
-            (store.outbox(true)?, channel)
+            let credential = store
+                .meta(meta::DEVICE_CREDENTIAL)?
+                .filter(|c| !c.is_empty());
+            (store.outbox(true)?, channel, credential)
         };
         if items.is_empty() {
             return Ok(0);
         }
-        let url = format!(
-            "{}/v1/{channel}/outbox",
-            config.server.trim_end_matches('/')
-        );
+        let base = format!("{}/v1/{channel}", config.server.trim_end_matches('/'));
         let body = serde_json::to_vec(&OutboxUpload { items: &items })?;
-        let request = HttpRequest {
-            method: "POST".to_owned(),
-            url: url.clone(),
-            headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
-            body,
-            max_response_bytes: MAX_MANIFEST_BYTES,
-            timeout_ms: config.timeout_ms,
+        let credential = match credential {
+            Some(credential) => credential,
+            None => self.enroll(transport, config, &base)?,
         };
-        let response = transport
-            .send(&request)
-            .map_err(|source| SyncError::Transport {
-                url: url.clone(),
-                source,
-            })?;
+        let mut response = self.post_outbox(transport, config, &base, &credential, &body)?;
+        if response.status == 401 {
+            // The server no longer knows this install (its database was reset): enroll again.
+            let credential = self.enroll(transport, config, &base)?;
+            response = self.post_outbox(transport, config, &base, &credential, &body)?;
+        }
+        let url = format!("{base}/outbox");
         if !(200..300).contains(&response.status) {
             return Err(status_error(&url, &response, response.status).into());
         }
@@ -493,6 +507,95 @@ impl FieldRef {
             })?;
         self.store()?.mark_sent(&accepted.accepted)?;
         Ok(accepted.accepted.len())
+    }
+
+    /// Asks the server for this install's anonymous device credential and keeps it.
+    fn enroll(&self, transport: &dyn Transport, config: &SyncConfig, base: &str) -> Result<String> {
+        let url = format!("{base}/devices");
+        let response = send(transport, config, "POST", &url, Vec::new(), Vec::new())?;
+        if response.status != 201 && response.status != 200 {
+            return Err(status_error(&url, &response, response.status).into());
+        }
+        let enrolled: Enrolled =
+            serde_json::from_slice(&response.body).map_err(|e| SyncError::Malformed {
+                what: "device credential".to_owned(),
+                message: e.to_string(),
+            })?;
+        self.store()?
+            .set_meta(meta::DEVICE_CREDENTIAL, &enrolled.credential)?;
+        Ok(enrolled.credential)
+    }
+
+    fn post_outbox(
+        &self,
+        transport: &dyn Transport,
+        config: &SyncConfig,
+        base: &str,
+        credential: &str,
+        body: &[u8],
+    ) -> Result<HttpResponse> {
+        let headers = vec![
+            ("Content-Type".to_owned(), "application/json".to_owned()),
+            ("Authorization".to_owned(), format!("Device {credential}")),
+        ];
+        send(
+            transport,
+            config,
+            "POST",
+            &format!("{base}/outbox"),
+            headers,
+            body.to_vec(),
+        )
+    }
+}
+
+/// The server's answer to an enrollment: the install's device credential.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Enrolled {
+    pub credential: String,
+}
+
+fn send(
+    transport: &dyn Transport,
+    config: &SyncConfig,
+    method: &str,
+    url: &str,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+) -> Result<HttpResponse> {
+    let request = HttpRequest {
+        method: method.to_owned(),
+        url: url.to_owned(),
+        headers,
+        body,
+        max_response_bytes: MAX_MANIFEST_BYTES,
+        timeout_ms: config.timeout_ms,
+    };
+    transport.send(&request).map_err(|source| {
+        SyncError::Transport {
+            url: url.to_owned(),
+            source,
+        }
+        .into()
+    })
+}
+
+/// Runs the content validator on what an update would install: signed content that breaks the
+/// rules (a trainer's key used outside `fieldref publish`) is refused before it is applied.
+fn check_content(
+    what: &str,
+    info: &crate::content::PackInfo,
+    documents: &[crate::content::Document],
+) -> Result<()> {
+    let problems = crate::content::check_documents(info, documents);
+    match problems.first() {
+        None => Ok(()),
+        Some(first) => Err(SyncError::InvalidContent {
+            what: what.to_owned(),
+            count: problems.len(),
+            first: first.to_string(),
+        }
+        .into()),
     }
 }
 
@@ -537,6 +640,24 @@ fn get(
         .into());
     }
     Ok(response)
+}
+
+/// A 4xx/5xx answer as a typed refusal: the server's `{"error", "code"}` body when it sent one.
+pub(crate) fn refusal(url: &str, response: &HttpResponse) -> SyncError {
+    let body = serde_json::from_slice::<serde_json::Value>(&response.body).ok();
+    let field = |name: &str| {
+        body.as_ref()
+            .and_then(|v| v.get(name))
+            .and_then(|e| e.as_str())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    SyncError::Refused {
+        url: url.to_owned(),
+        status: response.status,
+        code: field("code"),
+        reason: field("error"),
+    }
 }
 
 fn status_error(url: &str, response: &HttpResponse, status: u16) -> SyncError {

@@ -50,8 +50,12 @@ pub fn publish(
 ) -> Result<PublishOutcome> {
     let channel = &pack.info.channel;
     let base = format!("{}/v1/{channel}", options.server.trim_end_matches('/'));
+    let problems = crate::content::check_documents(&pack.info, &pack.documents);
+    if !problems.is_empty() {
+        return Err(Error::InvalidContent(problems));
+    }
     progress("compressing snapshot");
-    let snapshot = pack::encode(pack)?;
+    let (snapshot, decoded_size) = pack::encode_sized(pack)?;
     let state_sha256 = state_hash(pack)?;
     for _attempt in 0..MAX_ATTEMPTS {
         progress("reading the server's latest version");
@@ -75,6 +79,7 @@ pub fn publish(
             created: chrono::Utc::now().to_rfc3339(),
             state_sha256: state_sha256.clone(),
             snapshot: BlobRef::of(&snapshot),
+            decoded_size,
         };
         let envelope = Envelope::sign(Role::Release, &release, &[options.key])?;
         let body = serde_json::to_vec(
@@ -103,15 +108,7 @@ pub fn publish(
         match response.status {
             200..=299 => return Ok(outcome),
             409 => continue, // another publish landed first: re-sign on top of it
-            status => {
-                let message = serde_json::from_slice::<serde_json::Value>(&response.body)
-                    .ok()
-                    .and_then(|v| v.get("error").and_then(|e| e.as_str()).map(str::to_owned))
-                    .unwrap_or_default();
-                return Err(Error::InvalidInput(format!(
-                    "publish refused (HTTP {status}): {message}"
-                )));
-            }
+            _ => return Err(super::refusal(&url, &response).into()),
         }
     }
     Err(Error::InvalidInput(format!(
@@ -167,7 +164,8 @@ fn current_release(
         release.snapshot.size,
     )?;
     let current = if blob.status == 200 {
-        pack::decode(&blob.body).ok()
+        // Unverified, so only shown; still bounded by the size the release claims.
+        pack::decode_signed(&blob.body, release.decoded_size).ok()
     } else {
         None
     };

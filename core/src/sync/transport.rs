@@ -71,6 +71,13 @@ mod ureq_transport {
                     }
                     builder.call()
                 }
+                "DELETE" => {
+                    let mut builder = agent.delete(&request.url);
+                    for (k, v) in &request.headers {
+                        builder = builder.header(k, v);
+                    }
+                    builder.call()
+                }
                 _ => {
                     let mut builder = agent.post(&request.url);
                     for (k, v) in &request.headers {
