@@ -4,7 +4,7 @@
 
 use fieldref_server::db::{NewToken, TokenRole};
 use fieldref_server::FeedbackPolicy;
-use fieldref_tests::{add_token, bundled_pack, call, enroll, Device, Keys, Server, CHANNEL};
+use fieldref_tests::{add_token, bundled_pack, call, enroll, Server, CHANNEL};
 
 fn bearer(token: &str) -> [(&'static str, String); 1] {
     [("Authorization", format!("Bearer {token}"))]
@@ -338,35 +338,6 @@ fn a_hundred_quick_posts_get_429_with_retry_after() {
         .0,
         200
     );
-}
-
-#[test]
-fn a_device_backs_off_when_its_uploads_are_rate_limited() {
-    let policy = FeedbackPolicy {
-        posts_per_minute: 1,
-        ..FeedbackPolicy::default()
-    };
-    let server = Server::start_configured(Keys::generate(), chrono::Duration::days(7), policy);
-    let pack = bundled_pack();
-    server.publish(&pack);
-    let device = Device::new(&server.keys);
-    let doc = &pack.documents[0].id;
-    device.app.queue_feedback(doc, "first").expect("queue");
-    let report = device.sync(server.url()).expect("sync");
-    assert_eq!(report.outbox_sent, 1);
-    device.app.queue_feedback(doc, "second").expect("queue");
-    let report = device
-        .sync(server.url())
-        .expect("content sync still succeeds");
-    assert_eq!(report.outbox_sent, 0);
-    assert!(
-        report
-            .outbox_error
-            .as_deref()
-            .is_some_and(|e| e.contains("retry in")),
-        "{report:?}"
-    );
-    assert_eq!(report.status.outbox_pending, 1, "kept for the next sync");
 }
 
 #[test]

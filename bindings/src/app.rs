@@ -8,7 +8,7 @@ use fieldref_core::content::{languages, DocKind as CoreKind};
 use fieldref_core::directory::{DirectoryQuery, GeoFilter};
 use fieldref_core::pack::Envelope;
 use fieldref_core::search::{SearchFilters as CoreFilters, SearchRequest};
-use fieldref_core::sync::{SyncConfig, SyncOutcome as CoreOutcome, UpdatePath};
+use fieldref_core::sync::{SyncConfig, SyncError, SyncOutcome as CoreOutcome, UpdatePath};
 use fieldref_core::{FieldRef, OpenOptions};
 
 use crate::error::{FieldRefError, Result};
@@ -305,6 +305,14 @@ impl FieldRefApp {
             bytes,
             outbox_sent: report.outbox_sent as u64,
             outbox_error: report.outbox_error,
+            outbox_retry_after_seconds: match report.outbox_failure {
+                Some(SyncError::Backoff { seconds }) => Some(seconds),
+                _ => None,
+            },
+            outbox_not_enrolled: matches!(
+                report.outbox_failure,
+                Some(SyncError::NotEnrolled { .. })
+            ),
             status: report.status.into(),
         })
     }

@@ -15,13 +15,67 @@ pub enum FieldRefError {
     /// The device's storage failed or was written by a newer app: content is unchanged.
     #[error("storage: {detail}")]
     Storage { detail: String },
-    /// No connection, a timeout, or the server asked to retry later: try again when connected.
+    /// No connection, a timeout, or a server error: try again when connected.
     #[error("network: {detail}")]
     Network { detail: String },
+    /// The server asked to be left alone for `retry_after_seconds` (429/503 with Retry-After):
+    /// schedule the next sync no sooner.
+    #[error("retry in {retry_after_seconds} s: {detail}")]
+    RetryLater {
+        retry_after_seconds: u64,
+        detail: String,
+    },
+    /// The server refused the request: `status` and `code` say why (`unauthorized`,
+    /// `forbidden`, `bad_request`, ...). Retrying unchanged will not help.
+    #[error("refused by the server (HTTP {status} {code}): {detail}")]
+    Refused {
+        status: u16,
+        code: String,
+        detail: String,
+    },
     /// An update was refused (not authentic, not current, or damaged): the device keeps its
-    /// last good content.
+    /// last good content. `reason` says which check failed.
     #[error("update refused: {detail}")]
-    UpdateRefused { detail: String },
+    UpdateRefused {
+        reason: UpdateRefusal,
+        detail: String,
+    },
+}
+
+/// Which of the update channel's checks refused an update.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum UpdateRefusal {
+    /// A signature did not verify against the trusted keys.
+    NotAuthentic,
+    /// Older than what the device has seen.
+    Rollback,
+    /// For another channel, or objects from different releases.
+    WrongRelease,
+    /// Bytes or merged content do not match their signed hashes.
+    HashMismatch,
+    /// The device has no trust root to verify with.
+    NoTrustRoot,
+    /// The key-rotation chain is longer than one sync walks.
+    TooManyRotations,
+    /// Signed content that breaks the content rules.
+    InvalidContent,
+    /// Data that expands past its signed size.
+    TooLarge,
+    /// Unreadable metadata.
+    Malformed,
+}
+
+fn refusal(error: &SyncError) -> UpdateRefusal {
+    match error {
+        SyncError::Signature { .. } => UpdateRefusal::NotAuthentic,
+        SyncError::Rollback { .. } => UpdateRefusal::Rollback,
+        SyncError::WrongChannel { .. } | SyncError::MixAndMatch(_) => UpdateRefusal::WrongRelease,
+        SyncError::Mismatch { .. } => UpdateRefusal::HashMismatch,
+        SyncError::NoTrustRoot => UpdateRefusal::NoTrustRoot,
+        SyncError::TooManyRotations { .. } => UpdateRefusal::TooManyRotations,
+        SyncError::InvalidContent { .. } => UpdateRefusal::InvalidContent,
+        _ => UpdateRefusal::Malformed,
+    }
 }
 
 impl From<Error> for FieldRefError {
@@ -32,12 +86,35 @@ impl From<Error> for FieldRefError {
             Error::InvalidInput(_) | Error::InvalidContent(_) => {
                 FieldRefError::InvalidInput { detail: message }
             }
+            Error::Sync(SyncError::Backoff { seconds }) => FieldRefError::RetryLater {
+                retry_after_seconds: seconds,
+                detail: message,
+            },
+            Error::Sync(SyncError::Refused { status, code, .. }) => FieldRefError::Refused {
+                status,
+                code,
+                detail: message,
+            },
+            Error::Sync(SyncError::NotEnrolled { .. }) => FieldRefError::Refused {
+                status: 401,
+                code: "not_enrolled".to_owned(),
+                detail: message,
+            },
             Error::Sync(
-                SyncError::Transport { .. } | SyncError::Status { .. } | SyncError::Backoff { .. },
+                SyncError::Transport { .. } | SyncError::Status { .. } | SyncError::NoDelta { .. },
             ) => FieldRefError::Network { detail: message },
-            Error::Sync(_) | Error::Signature(_) | Error::TooLarge { .. } => {
-                FieldRefError::UpdateRefused { detail: message }
-            }
+            Error::Sync(e) => FieldRefError::UpdateRefused {
+                reason: refusal(&e),
+                detail: message,
+            },
+            Error::Signature(_) => FieldRefError::UpdateRefused {
+                reason: UpdateRefusal::NotAuthentic,
+                detail: message,
+            },
+            Error::TooLarge { .. } => FieldRefError::UpdateRefused {
+                reason: UpdateRefusal::TooLarge,
+                detail: message,
+            },
             Error::Storage(_)
             | Error::SchemaTooNew { .. }
             | Error::Index(_)
@@ -49,3 +126,84 @@ impl From<Error> for FieldRefError {
 }
 
 pub type Result<T> = std::result::Result<T, FieldRefError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_backoff_carries_its_seconds_to_the_shell() {
+        let e: FieldRefError = Error::Sync(SyncError::Backoff { seconds: 300 }).into();
+        assert!(
+            matches!(
+                e,
+                FieldRefError::RetryLater {
+                    retry_after_seconds: 300,
+                    ..
+                }
+            ),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_server_refusal_says_which_and_why() {
+        let e: FieldRefError = Error::Sync(SyncError::Refused {
+            url: "https://u/v1/c/outbox".to_owned(),
+            status: 403,
+            code: "forbidden".to_owned(),
+            reason: "this token's role may not do that".to_owned(),
+        })
+        .into();
+        assert!(
+            matches!(&e, FieldRefError::Refused { status: 403, code, .. } if code == "forbidden"),
+            "{e}"
+        );
+        let e: FieldRefError = Error::Sync(SyncError::NotEnrolled {
+            url: "u".to_owned(),
+        })
+        .into();
+        assert!(
+            matches!(&e, FieldRefError::Refused { status: 401, code, .. } if code == "not_enrolled"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn refused_updates_name_the_check_that_failed() {
+        let cases = [
+            (
+                Error::Sync(SyncError::Rollback {
+                    installed: 3,
+                    offered: 2,
+                }),
+                UpdateRefusal::Rollback,
+            ),
+            (
+                Error::Sync(SyncError::TooManyRotations {
+                    from: 1,
+                    hinted: 99,
+                }),
+                UpdateRefusal::TooManyRotations,
+            ),
+            (
+                Error::TooLarge {
+                    what: "pack file".to_owned(),
+                    limit: 10,
+                },
+                UpdateRefusal::TooLarge,
+            ),
+            (
+                Error::Sync(SyncError::NoTrustRoot),
+                UpdateRefusal::NoTrustRoot,
+            ),
+        ];
+        for (error, expected) in cases {
+            let e: FieldRefError = error.into();
+            assert!(
+                matches!(&e, FieldRefError::UpdateRefused { reason, .. } if *reason == expected),
+                "{e}"
+            );
+        }
+    }
+}

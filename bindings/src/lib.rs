@@ -8,7 +8,7 @@ mod sync;
 mod types;
 
 pub use app::FieldRefApp;
-pub use error::FieldRefError;
+pub use error::{FieldRefError, UpdateRefusal};
 pub use sync::{HttpHeader, HttpTransport, TransportFailure, TransportRequest, TransportResponse};
 pub use types::*;
 

@@ -478,5 +478,9 @@ pub struct SyncReport {
     pub bytes: u64,
     pub outbox_sent: u64,
     pub outbox_error: Option<String>,
+    /// The server asked to wait this long before the next upload (429 with Retry-After).
+    pub outbox_retry_after_seconds: Option<u64>,
+    /// The server does not accept this install's device credential.
+    pub outbox_not_enrolled: bool,
     pub status: SyncStatus,
 }

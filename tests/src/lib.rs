@@ -222,6 +222,8 @@ pub enum Misbehaviour {
     Endless,
     /// Send one byte every `interval`.
     Dribble(Duration),
+    /// Answer with this status and, if given, `Retry-After: seconds` (an overloaded CDN).
+    Status(u16, Option<u64>),
 }
 
 #[derive(Clone)]
@@ -286,6 +288,15 @@ async fn static_file(State(state): State<HostState>, uri: Uri) -> Response {
         .unwrap_or(Misbehaviour::None);
     match rule {
         Misbehaviour::None => bytes.into_response(),
+        Misbehaviour::Status(status, retry_after) => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            match retry_after {
+                Some(seconds) => {
+                    (status, [(header::RETRY_AFTER, seconds.to_string())]).into_response()
+                }
+                None => status.into_response(),
+            }
+        }
         Misbehaviour::Endless => {
             let chunks = byte_stream(bytes, None);
             (

@@ -23,6 +23,9 @@ pub enum SyncError {
         code: String,
         reason: String,
     },
+    /// The server does not accept this install's device credential, even a freshly issued one.
+    #[error("{url}: this install is not enrolled with the server")]
+    NotEnrolled { url: String },
     #[error("server asks to retry in {seconds} s")]
     Backoff { seconds: u64 },
     #[error("{what}: {source}")]

@@ -75,6 +75,9 @@ pub struct SyncReport {
     pub outbox_sent: usize,
     /// Why the outbox could not be uploaded, if it could not (a static host takes no uploads).
     pub outbox_error: Option<String>,
+    /// The same, typed, for callers that act on it (back off, re-enroll).
+    #[serde(skip)]
+    pub outbox_failure: Option<SyncError>,
     pub status: SyncStatus,
 }
 
@@ -124,14 +127,22 @@ impl FieldRef {
             }
         }
         let outcome = result?;
-        let (outbox_sent, outbox_error) = match self.upload_outbox(transport, config) {
-            Ok(n) => (n, None),
-            Err(e) => (0, Some(e.to_string())),
-        };
+        let (outbox_sent, outbox_error, outbox_failure) =
+            match self.upload_outbox(transport, config) {
+                Ok(n) => (n, None, None),
+                Err(e) => {
+                    let typed = match &e {
+                        Error::Sync(s) => Some(s.clone()),
+                        _ => None,
+                    };
+                    (0, Some(e.to_string()), typed)
+                }
+            };
         Ok(SyncReport {
             outcome,
             outbox_sent,
             outbox_error,
+            outbox_failure,
             status: self.sync_status_at(now)?,
         })
     }
@@ -495,6 +506,12 @@ impl FieldRef {
             // The server no longer knows this install (its database was reset): enroll again.
             let credential = self.enroll(transport, config, &base)?;
             response = self.post_outbox(transport, config, &base, &credential, &body)?;
+            if response.status == 401 {
+                return Err(SyncError::NotEnrolled {
+                    url: format!("{base}/outbox"),
+                }
+                .into());
+            }
         }
         let url = format!("{base}/outbox");
         if !(200..300).contains(&response.status) {

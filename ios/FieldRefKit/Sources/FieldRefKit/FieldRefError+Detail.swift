@@ -6,7 +6,11 @@ extension FieldRefError {
     public var detail: String {
         switch self {
         case let .NotFound(detail), let .InvalidInput(detail), let .Storage(detail),
-             let .Network(detail), let .UpdateRefused(detail):
+             let .Network(detail):
+            return detail
+        case let .RetryLater(_, detail), let .UpdateRefused(_, detail):
+            return detail
+        case let .Refused(_, _, detail):
             return detail
         }
     }

@@ -29,5 +29,7 @@ val FieldRefException.detail: String
         is FieldRefException.InvalidInput -> detail
         is FieldRefException.Storage -> detail
         is FieldRefException.Network -> detail
+        is FieldRefException.RetryLater -> detail
+        is FieldRefException.Refused -> detail
         is FieldRefException.UpdateRefused -> detail
     }

@@ -55,7 +55,7 @@ class ViewModelTest {
     @Test
     fun `sync now shows the outcome, or the error's detail, and refreshes the status`(): Unit = runBlocking {
         repo().use { repo ->
-            val report = SyncReport(SyncOutcome.UP_TO_DATE, 0uL, 0uL, 0uL, 0uL, null, repo.syncStatus())
+            val report = SyncReport(SyncOutcome.UP_TO_DATE, 0uL, 0uL, 0uL, 0uL, null, null, false, repo.syncStatus())
             val ok = UpdatesViewModel(repo) { report }
             ok.syncNow()
             assertEquals("up to date: version 0", ok.state.value.lastResult)
