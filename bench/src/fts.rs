@@ -11,7 +11,9 @@ pub struct Fts {
     conn: Connection,
 }
 
-fn body(doc: &Document) -> String {
+/// The body text FTS5 gets for a document (the relevance baseline reuses it, so both FTS5 runs
+/// index the same words).
+pub fn body(doc: &Document) -> String {
     let mut parts = vec![doc.summary.clone(), doc.body.clone(), doc.tags.join(" ")];
     match &doc.details {
         Details::Checklist(c) => {

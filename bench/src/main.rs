@@ -30,6 +30,13 @@ fn main() -> Result<()> {
     match args.first().map(String::as_str) {
         Some("cold") => return cold(Path::new(&args[1]), &args[2]),
         Some("cold-fts") => return cold_fts(Path::new(&args[1]), &args[2]),
+        // Ranking quality, not speed: exits non-zero when the run fails its checks.
+        Some("relevance") => {
+            if !fieldref_bench::relevance::run(&args[1..])? {
+                std::process::exit(1);
+            }
+            return Ok(());
+        }
         _ => {}
     }
     let quick = args.iter().any(|a| a == "--quick");
@@ -161,8 +168,12 @@ fn run(o: &Options) -> Result<()> {
         slot.queries += 1;
         let mut answered = false;
         for _ in 0..o.reps {
+            let request = SearchRequest {
+                typing: q.class.typing(),
+                ..SearchRequest::new(q.text.as_str())
+            };
             let t = Instant::now();
-            let r = app.search(&SearchRequest::new(q.text.as_str()))?;
+            let r = app.search(&request)?;
             slot.fieldref.push(t.elapsed());
             answered = answers(
                 q,
@@ -352,6 +363,10 @@ fn sanity(
         (
             "FieldRef answers every single-term query",
             get(Class::Single).fieldref_answered == get(Class::Single).queries,
+        ),
+        (
+            "FieldRef answers every natural-language query",
+            get(Class::Natural).fieldref_answered == get(Class::Natural).queries,
         ),
         (
             "FTS5 answers single-term queries",

@@ -1,4 +1,4 @@
-//! A seeded query set in five classes, drawn from the corpus's own words, as officers type them.
+//! A seeded query set in six classes, drawn from the corpus's own words, as officers type them.
 
 use std::collections::BTreeSet;
 
@@ -13,15 +13,18 @@ pub enum Class {
     Typo,
     Prefix,
     Phrase,
+    /// A sentence of 10–20 words, as someone describes what they need.
+    Natural,
 }
 
 impl Class {
-    pub const ALL: [Class; 5] = [
+    pub const ALL: [Class; 6] = [
         Class::Single,
         Class::Multi,
         Class::Typo,
         Class::Prefix,
         Class::Phrase,
+        Class::Natural,
     ];
 
     pub fn name(self) -> &'static str {
@@ -31,7 +34,13 @@ impl Class {
             Class::Typo => "typo (1-2 edits)",
             Class::Prefix => "prefix (as you type)",
             Class::Phrase => "quoted phrase",
+            Class::Natural => "natural language (10-20 words)",
         }
+    }
+
+    /// Whether the user is still typing the last word (search as you type).
+    pub fn typing(self) -> bool {
+        self == Class::Prefix
     }
 }
 
@@ -162,6 +171,30 @@ pub fn generate(pack: &Pack, per_class: usize, seed: u64) -> Vec<Query> {
                         class,
                         text: format!("\"{phrase}\""),
                         fts: format!("\"{phrase}\""),
+                        meant: None,
+                    }
+                }
+                Class::Natural => {
+                    // A run of 10-20 words in the text's order, stop words and all.
+                    let all: Vec<String> = text
+                        .split(|c: char| !c.is_alphanumeric())
+                        .filter(|w| !w.is_empty())
+                        .map(str::to_lowercase)
+                        .collect();
+                    let len = 10 + rng.below(11);
+                    if all.len() < len {
+                        continue;
+                    }
+                    let at = rng.below(all.len() - len + 1);
+                    let sentence = &all[at..at + len];
+                    Query {
+                        class,
+                        text: sentence.join(" "),
+                        fts: sentence
+                            .iter()
+                            .map(|w| format!("\"{w}\""))
+                            .collect::<Vec<_>>()
+                            .join(" OR "),
                         meant: None,
                     }
                 }

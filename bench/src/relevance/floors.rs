@@ -1,0 +1,85 @@
+//! The floors `relevance --quick` enforces (the test suite runs it), all in one place so a ranking
+//! change that loses relevance fails CI instead of shipping. Raise them as the ranking improves;
+//! keep them a little under the measured release figures (debug builds rank identically, but the
+//! judged file grows).
+
+use super::eval::{Evaluation, SceneSummary};
+
+/// FieldRef's mean nDCG@10 on CISI (76 judged queries).
+pub const CISI_NDCG10: f64 = 0.0; // set from measured numbers
+/// FieldRef's MAP@100 on CISI.
+pub const CISI_MAP100: f64 = 0.0; // set from measured numbers
+/// FieldRef's mean nDCG@10 on the in-domain judged set (`bench/relevance/port-alder.toml`).
+pub const IN_DOMAIN_NDCG10: f64 = 0.0; // set from measured numbers
+/// Share of in-domain `scene` queries whose grade-3 checklist FieldRef ranks in its top 3. The
+/// target is 1.0: every described scene finds its checklist on the first screen.
+pub const SCENE_TOP3_SHARE: f64 = 0.0; // set from measured numbers
+
+/// One pass/fail line of the quick run.
+#[derive(Debug, Clone)]
+pub struct Check {
+    pub name: String,
+    pub passed: bool,
+}
+
+fn floor(name: &str, value: Option<f64>, floor: f64, missing: &str) -> Check {
+    match value {
+        Some(v) => Check {
+            name: format!("{name} {v:.3} >= floor {floor:.3}"),
+            passed: v >= floor,
+        },
+        None => Check {
+            name: format!("{name}: not measured ({missing})"),
+            passed: false,
+        },
+    }
+}
+
+/// The quick run's checks: each floor, and no score-order violation. A collection that could not
+/// be loaded (`None`) fails its checks, so a CI machine without `../shared` cannot pass silently.
+pub fn checks(
+    cisi: Option<&Evaluation>,
+    in_domain: Option<&Evaluation>,
+    scenes: Option<&SceneSummary>,
+    violations: usize,
+) -> Vec<Check> {
+    let cisi_missing = "CISI not loaded";
+    let judged_missing = "in-domain judged set not loaded";
+    let share = scenes.map(|s| {
+        if s.queries == 0 {
+            1.0
+        } else {
+            s.in_top3 as f64 / s.queries as f64
+        }
+    });
+    vec![
+        floor(
+            "FieldRef CISI nDCG@10",
+            cisi.map(|e| e.fieldref_mean().ndcg10),
+            CISI_NDCG10,
+            cisi_missing,
+        ),
+        floor(
+            "FieldRef CISI MAP@100",
+            cisi.map(|e| e.fieldref_mean().ap100),
+            CISI_MAP100,
+            cisi_missing,
+        ),
+        floor(
+            "FieldRef in-domain nDCG@10",
+            in_domain.map(|e| e.fieldref_mean().ndcg10),
+            IN_DOMAIN_NDCG10,
+            judged_missing,
+        ),
+        floor(
+            "FieldRef scene queries with the checklist in the top 3 (share)",
+            share,
+            SCENE_TOP3_SHARE,
+            judged_missing,
+        ),
+        Check {
+            name: format!("FieldRef hits in non-increasing score order ({violations} violations)"),
+            passed: violations == 0,
+        },
+    ]
+}

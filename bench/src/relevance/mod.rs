@@ -1,0 +1,199 @@
+//! `fieldref-bench relevance`: how good FieldRef's ranking is, not how fast — nDCG@10, MAP@100
+//! and P@10 for FieldRef and an SQLite FTS5 `bm25()` baseline, side by side in one run, on CISI
+//! (out-of-domain, 76 judged queries) and on the in-domain judged set for the bundled Port Alder
+//! pack. The speed benchmark cannot catch a ranking change that returns the wrong checklist
+//! quickly; this can. `--quick` (run by the test suite) adds the floors of [`floors`] and fails
+//! below them; `--verbose` prints every query's nDCG for tuning.
+
+pub mod cisi;
+pub mod eval;
+pub mod floors;
+pub mod fts_baseline;
+pub mod judged;
+pub mod metrics;
+pub mod report;
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use anyhow::{anyhow, bail, Context, Result};
+use fieldref_core::content::{DocKind, Pack, SourceTree};
+
+use eval::Evaluation;
+use fts_baseline::Baseline;
+
+/// The in-domain judged set, maintained beside the benchmark.
+pub const JUDGED_FILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/relevance/port-alder.toml");
+/// The bundled pack's sources, which the judged set refers to.
+pub const CONTENT_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../content");
+
+struct Options {
+    quick: bool,
+    verbose: bool,
+    /// Keep the data directories here (to search them with `fieldref --data-dir`).
+    keep: Option<PathBuf>,
+}
+
+fn options(args: &[String]) -> Result<Options> {
+    let mut o = Options {
+        quick: false,
+        verbose: false,
+        keep: None,
+    };
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--quick" => o.quick = true,
+            "--verbose" => o.verbose = true,
+            "--keep" => match args.next() {
+                Some(dir) => o.keep = Some(PathBuf::from(dir)),
+                None => bail!("relevance: --keep needs a directory"),
+            },
+            other => bail!(
+                "relevance: unknown option `{other}` (expected --quick, --verbose, --keep DIR)"
+            ),
+        }
+    }
+    Ok(o)
+}
+
+/// Runs the relevance benchmark with `args` (after `relevance`). Returns whether the run passed:
+/// in quick mode every check of [`floors::checks`]; otherwise both collections measured and no
+/// score-order violation. Load and parse errors are errors.
+pub fn run(args: &[String]) -> Result<bool> {
+    let o = options(args)?;
+    let temporary = tempfile::tempdir()?;
+    let work = match &o.keep {
+        Some(dir) => {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+            dir.clone()
+        }
+        None => temporary.path().to_owned(),
+    };
+    let mut missing: Vec<String> = Vec::new();
+
+    let cisi = run_cisi(&work, &mut missing)?;
+    let (in_domain, checklists) = match run_in_domain(&work, &mut missing)? {
+        Some((e, c)) => (Some(e), c),
+        None => (None, HashSet::new()),
+    };
+    let evaluations: Vec<&Evaluation> = cisi.iter().chain(in_domain.iter()).collect();
+
+    report::table(&evaluations);
+    let scenes = in_domain.as_ref().map(|e| {
+        report::classes(e);
+        let s = eval::scenes(e, &checklists);
+        report::scenes(&e.name, &s);
+        s
+    });
+    if o.verbose {
+        evaluations.iter().for_each(|e| report::verbose(e));
+    }
+    let violations = report::violations(&evaluations);
+    for reason in &missing {
+        println!("missing: {reason}");
+    }
+
+    if !o.quick {
+        return Ok(missing.is_empty() && violations == 0);
+    }
+    let checks = floors::checks(
+        cisi.as_ref(),
+        in_domain.as_ref(),
+        scenes.as_ref(),
+        violations,
+    );
+    println!();
+    for c in &checks {
+        println!("{} {}", if c.passed { "ok  " } else { "FAIL" }, c.name);
+    }
+    let failed = checks.iter().filter(|c| !c.passed).count();
+    // The suite scripts sum this line (tests/run-all.sh); it is the last thing printed.
+    println!(
+        "relevance: {} passed, {failed} failed",
+        checks.len() - failed
+    );
+    Ok(failed == 0)
+}
+
+/// CISI from [`cisi::default_dir`], measured; `None` (with the reason in `missing`) when its
+/// files are not there.
+fn run_cisi(work: &Path, missing: &mut Vec<String>) -> Result<Option<Evaluation>> {
+    let dir = cisi::default_dir();
+    if !cisi::present(&dir) {
+        let reason = format!(
+            "CISI: CISI.ALL, CISI.QRY and CISI.REL not found in {} (set FIELDREF_CISI_DIR or \
+             check out ../shared beside the workspace)",
+            dir.display()
+        );
+        println!("{reason}");
+        missing.push(reason);
+        return Ok(None);
+    }
+    let collection = cisi::load(&dir)?;
+    println!(
+        "CISI: {} documents, {} judged queries, from {}",
+        collection.documents.len(),
+        collection.queries.len(),
+        dir.display()
+    );
+    let pack = cisi::pack(&collection.documents);
+    let app = eval::open_fieldref(&work.join("cisi-fieldref"), &pack)?;
+    let fts = Baseline::build(
+        &work.join("cisi-fts.sqlite3"),
+        cisi::rows(&collection.documents),
+    )?;
+    eval::evaluate("CISI", &app, &fts, collection.queries).map(Some)
+}
+
+/// The bundled pack's sources, parsed and validated the way the CLI does.
+pub fn content_pack(dir: &Path) -> Result<Pack> {
+    SourceTree::read_dir(dir)
+        .and_then(|t| t.compile())
+        .map_err(|problems| {
+            let shown: Vec<String> = problems.iter().take(5).map(ToString::to_string).collect();
+            anyhow!(
+                "{}: {} problem(s) in the content sources:\n{}",
+                dir.display(),
+                problems.len(),
+                shown.join("\n")
+            )
+        })
+}
+
+/// The in-domain set against the bundled pack, measured, with the pack's checklist ids (for the
+/// scene summary); `None` (with the reason in `missing`) when the judged file is not there yet.
+fn run_in_domain(
+    work: &Path,
+    missing: &mut Vec<String>,
+) -> Result<Option<(Evaluation, HashSet<String>)>> {
+    let judged_path = PathBuf::from(JUDGED_FILE);
+    if !judged_path.is_file() {
+        let reason = format!(
+            "port-alder: judged queries {} not found",
+            judged_path.display()
+        );
+        println!("{reason}");
+        missing.push(reason);
+        return Ok(None);
+    }
+    let pack = content_pack(Path::new(CONTENT_DIR))?;
+    let queries = judged::load(&judged_path, &pack)?;
+    println!(
+        "port-alder: {} documents, {} judged queries, from {}",
+        pack.documents.len(),
+        queries.len(),
+        judged_path.display()
+    );
+    let checklists: HashSet<String> = pack
+        .documents
+        .iter()
+        .filter(|d| d.kind() == DocKind::Checklist)
+        .map(|d| d.id.clone())
+        .collect();
+    let app = eval::open_fieldref(&work.join("port-alder-fieldref"), &pack)?;
+    let fts = Baseline::for_pack(&work.join("port-alder-fts.sqlite3"), &pack)?;
+    let evaluation = eval::evaluate("port-alder", &app, &fts, queries)?;
+    Ok(Some((evaluation, checklists)))
+}

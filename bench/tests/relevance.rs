@@ -1,0 +1,253 @@
+//! The relevance benchmark's loaders on small files written to a temporary directory: the CISI
+//! parser (multi-line fields, authors, citations, unjudged queries) and the judged-file checks
+//! that keep `bench/relevance/port-alder.toml` honest against the pack.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use fieldref_bench::relevance::cisi::{self, CisiDoc};
+use fieldref_bench::relevance::eval;
+use fieldref_bench::relevance::fts_baseline::Baseline;
+use fieldref_bench::relevance::judged::{self, Invalid};
+use fieldref_core::content::{Details, Pack};
+
+const ALL: &str = "\
+.I 1
+.T
+18 Editions of the Dewey Decimal
+Classifications
+.A
+Comaromi, J.P.
+.W
+   The present study is a history of the DEWEY Decimal
+Classification.  The first edition of the DDC was published
+in 1876.
+.X
+1\t5\t1
+92\t1\t1
+.I 2
+.T 
+Use Made of Technical Libraries
+.A 
+Slater, M.
+.A
+Second, A.
+.B
+1970
+.W
+This report is an analysis of 6300 acts of use
+in 104 technical libraries in the United Kingdom.
+.X
+2\t1\t2
+.I 3
+.T
+Cataloguing rules for rare books
+.W
+Rules for describing rare books in a catalogue.
+";
+
+const QRY: &str = "\
+.I 1
+.W
+What is the history of the Dewey
+Decimal Classification?
+.I 2
+.T
+Library use
+.A
+Someone, X.
+.B
+1980
+.W
+How are technical libraries used?
+.I 3
+.W
+A query nobody judged.
+";
+
+const REL: &str = "     1     1\t0\t0.000000
+     2     2\t0\t0.000000
+
+     2     3\t0\t0.000000
+";
+
+fn write_cisi(dir: &Path, all: &str, qry: &str, rel: &str) -> Result<()> {
+    std::fs::write(dir.join("CISI.ALL"), all)?;
+    std::fs::write(dir.join("CISI.QRY"), qry)?;
+    std::fs::write(dir.join("CISI.REL"), rel)?;
+    Ok(())
+}
+
+#[test]
+fn cisi_documents_keep_title_and_abstract_across_lines() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    write_cisi(dir.path(), ALL, QRY, REL)?;
+    let docs = cisi::read_documents(&dir.path().join("CISI.ALL"))?;
+    assert_eq!(docs.len(), 3);
+    assert_eq!(
+        docs[0],
+        CisiDoc {
+            number: 1,
+            title: "18 Editions of the Dewey Decimal Classifications".to_owned(),
+            text: "The present study is a history of the DEWEY Decimal Classification. The first \
+                   edition of the DDC was published in 1876."
+                .to_owned(),
+        }
+    );
+    // Authors (two `.A` fields), `.B` and the `.X` citations never leak into title or text.
+    assert_eq!(docs[1].title, "Use Made of Technical Libraries");
+    assert!(!docs[1].text.contains("Slater") && !docs[1].text.contains("1970"));
+    assert!(docs[1].text.ends_with("United Kingdom."));
+    Ok(())
+}
+
+#[test]
+fn cisi_keeps_only_judged_queries_with_title_and_text() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    write_cisi(dir.path(), ALL, QRY, REL)?;
+    let collection = cisi::load(dir.path())?;
+    let labels: Vec<&str> = collection
+        .queries
+        .iter()
+        .map(|q| q.label.as_str())
+        .collect();
+    assert_eq!(labels, vec!["q1", "q2"]);
+    let q2 = &collection.queries[1];
+    assert_eq!(q2.text, "Library use How are technical libraries used?");
+    assert_eq!(q2.relevant(), 2);
+    assert_eq!(q2.grades.get("cisi-3"), Some(&1));
+    assert_eq!(
+        collection.queries[0].text,
+        "What is the history of the Dewey Decimal Classification?"
+    );
+
+    let pack = cisi::pack(&collection.documents);
+    assert_eq!(pack.documents.len(), 3);
+    for doc in &pack.documents {
+        assert!(doc.id.starts_with("cisi-"));
+        let Details::Note(note) = &doc.details else {
+            panic!("{} is not a note", doc.id);
+        };
+        assert!(pack.info.categories.contains(&note.category));
+    }
+    Ok(())
+}
+
+#[test]
+fn cisi_errors_name_the_file_and_line() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    write_cisi(dir.path(), ".I 1\n.T\nA\n.I two\n.W\nx\n", QRY, REL)?;
+    let err = format!("{:#}", cisi::load(dir.path()).unwrap_err());
+    assert!(err.contains("CISI.ALL:4:"), "{err}");
+
+    write_cisi(dir.path(), "stray text\n.I 1\n", QRY, REL)?;
+    let err = format!("{:#}", cisi::load(dir.path()).unwrap_err());
+    assert!(err.contains("CISI.ALL:1:"), "{err}");
+
+    write_cisi(dir.path(), ALL, QRY, "1 1 0 0.0\n1 x 0 0.0\n")?;
+    let err = format!("{:#}", cisi::load(dir.path()).unwrap_err());
+    assert!(err.contains("CISI.REL:2:") && err.contains("`x`"), "{err}");
+
+    write_cisi(dir.path(), ALL, QRY, "1 44 0 0.0\n")?;
+    let err = format!("{:#}", cisi::load(dir.path()).unwrap_err());
+    assert!(err.contains("document 44"), "{err}");
+    Ok(())
+}
+
+#[test]
+fn both_engines_rank_a_small_cisi_collection() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    write_cisi(dir.path(), ALL, QRY, REL)?;
+    let collection = cisi::load(dir.path())?;
+    let pack = cisi::pack(&collection.documents);
+    let app = eval::open_fieldref(&dir.path().join("fieldref"), &pack)?;
+    let fts = Baseline::build(&dir.path().join("fts"), cisi::rows(&collection.documents))?;
+    let result = eval::evaluate("tiny", &app, &fts, collection.queries)?;
+    let dewey = &result.outcomes[0];
+    assert_eq!(dewey.fieldref.first().map(|h| h.0.as_str()), Some("cisi-1"));
+    assert_eq!(dewey.fts.first().map(String::as_str), Some("cisi-1"));
+    assert!((dewey.fieldref_scores.ndcg10 - 1.0).abs() < 1e-9);
+    assert!(result.violations.is_empty(), "{:?}", result.violations);
+    Ok(())
+}
+
+/// A one-note pack (`cisi-1`) to judge against.
+fn tiny_pack() -> Pack {
+    cisi::pack(&[CisiDoc {
+        number: 1,
+        title: "Dewey".to_owned(),
+        text: "Decimal classification".to_owned(),
+    }])
+}
+
+fn judged_file(dir: &Path, text: &str) -> Result<PathBuf> {
+    let path = dir.join("judged.toml");
+    std::fs::write(&path, text)?;
+    Ok(path)
+}
+
+#[test]
+fn judged_file_loads_with_defaults_and_line_labels() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let path = judged_file(
+        dir.path(),
+        "# comment\n[[query]]\ntext = \"dewey\"\nclass = \"short\"\njudgments = { \"cisi-1\" = 3 }\n\n\
+         [[query]]\ntext = \"dew\"\nclass = \"prefix\"\ntyping = true\njudgments = { \"cisi-1\" = 3 }\n",
+    )?;
+    let queries = judged::load(&path, &tiny_pack())?;
+    assert_eq!(queries.len(), 2);
+    assert_eq!(queries[0].label, "judged.toml:3");
+    assert!(!queries[0].typing && queries[1].typing);
+    assert_eq!(queries[1].class, "prefix");
+    assert_eq!(queries[1].grades.get("cisi-1"), Some(&3));
+    Ok(())
+}
+
+#[test]
+fn judged_file_rejects_an_unknown_id() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let path = judged_file(
+        dir.path(),
+        "[[query]]\ntext = \"dewey\"\nclass = \"short\"\njudgments = { \"cisi-1\" = 3 }\n\n\
+         [[query]]\ntext = \"autsim\"\nclass = \"typo\"\n\
+         judgments = { \"cisi-1\" = 3, \"checklist-autsim\" = 2 }\n",
+    )?;
+    let err = judged::load(&path, &tiny_pack()).unwrap_err();
+    let message = err.to_string();
+    assert!(message.contains("checklist-autsim"), "{message}");
+    assert!(message.contains("judged.toml:7:"), "{message}");
+    match err.downcast_ref::<Invalid>() {
+        Some(Invalid::UnknownId {
+            id, query, line, ..
+        }) => {
+            assert_eq!(
+                (id.as_str(), query.as_str(), *line),
+                ("checklist-autsim", "autsim", 7)
+            );
+        }
+        other => panic!("expected UnknownId, got {other:?}"),
+    }
+    Ok(())
+}
+
+#[test]
+fn judged_file_needs_a_grade_three_and_valid_toml() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let path = judged_file(
+        dir.path(),
+        "[[query]]\ntext = \"dewey\"\nclass = \"short\"\njudgments = { \"cisi-1\" = 2 }\n",
+    )?;
+    let err = judged::load(&path, &tiny_pack()).unwrap_err();
+    assert!(
+        matches!(err.downcast_ref::<Invalid>(), Some(Invalid::NoGradeThree { query, .. }) if query == "dewey"),
+        "{err}"
+    );
+
+    let path = judged_file(
+        dir.path(),
+        "[[query]]\ntext = \"dewey\"\nclass = \"short\"\njudgmnts = { \"cisi-1\" = 3 }\n",
+    )?;
+    let err = judged::load(&path, &tiny_pack()).unwrap_err().to_string();
+    assert!(err.contains("judged.toml:4:"), "{err}");
+    Ok(())
+}
