@@ -95,6 +95,9 @@ impl From<Error> for FieldRefError {
                 code,
                 detail: message,
             },
+            Error::Sync(SyncError::InsecureUrl { .. }) => {
+                FieldRefError::InvalidInput { detail: message }
+            }
             Error::Sync(SyncError::NotEnrolled { .. }) => FieldRefError::Refused {
                 status: 401,
                 code: "not_enrolled".to_owned(),

@@ -13,7 +13,7 @@ use fieldref_core::directory::{DirectoryQuery, GeoFilter};
 use fieldref_core::pack::{Envelope, Role, Root, SecretKey};
 use fieldref_core::search::{SearchFilters, SearchRequest};
 use fieldref_core::sync::publish::PublishOptions;
-use fieldref_core::sync::{SyncConfig, UreqTransport};
+use fieldref_core::sync::{SyncConfig, Transport, UreqTransport, UreqTransportTrusting};
 use fieldref_core::{pack, FieldRef, OpenOptions};
 use serde_json::json;
 
@@ -33,6 +33,10 @@ struct Cli {
     /// Who is looking: `officers` see everything, `public` (community partners) no officers-only material.
     #[arg(long, global = true, default_value = "officers", value_parser = parse_audience)]
     audience: Audience,
+    /// For sync and publish: trust only this PEM certificate (a department's own CA or the
+    /// server's self-signed certificate) instead of the public web roots.
+    #[arg(long, global = true, env = "FIELDREF_CA_CERT")]
+    ca_cert: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -233,7 +237,18 @@ fn run(cli: Cli) -> Result<()> {
             key,
             dry_run,
             json,
-        } => return publish(&dir, &server, &token, &key, dry_run, json),
+        } => {
+            let transport = transport(cli.ca_cert.as_deref())?;
+            return publish(
+                transport.as_ref(),
+                &dir,
+                &server,
+                &token,
+                &key,
+                dry_run,
+                json,
+            );
+        }
         command => {
             let app = open(cli.data_dir, cli.trust_root)?;
             match command {
@@ -343,7 +358,7 @@ fn run(cli: Cli) -> Result<()> {
                 } => {
                     let mut config = SyncConfig::new(server);
                     config.timeout_ms = timeout_secs.saturating_mul(1000);
-                    let report = app.sync(&UreqTransport, &config)?;
+                    let report = app.sync(transport(cli.ca_cert.as_deref())?.as_ref(), &config)?;
                     if json {
                         print_json(&report)?;
                     } else {
@@ -430,7 +445,22 @@ fn write_private(path: &std::path::Path, text: &str) -> Result<()> {
     Ok(())
 }
 
+/// The HTTP client for sync and publish: the public web roots, or only `ca_cert`.
+fn transport(ca_cert: Option<&std::path::Path>) -> Result<Box<dyn Transport>> {
+    Ok(match ca_cert {
+        None => Box::new(UreqTransport),
+        Some(path) => {
+            let pem = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+            Box::new(
+                UreqTransportTrusting::from_pem(&pem)
+                    .with_context(|| format!("{}", path.display()))?,
+            )
+        }
+    })
+}
+
 fn publish(
+    transport: &dyn Transport,
     dir: &std::path::Path,
     server: &str,
     token: &str,
@@ -451,11 +481,10 @@ fn publish(
         dry_run,
         timeout_ms: 120_000,
     };
-    let outcome =
-        fieldref_core::sync::publish::publish(&UreqTransport, &pack, &options, &mut |step| {
-            progress.set_message(step.to_owned());
-            progress.tick();
-        })?;
+    let outcome = fieldref_core::sync::publish::publish(transport, &pack, &options, &mut |step| {
+        progress.set_message(step.to_owned());
+        progress.tick();
+    })?;
     progress.finish_and_clear();
     if json {
         return print_json(&outcome);

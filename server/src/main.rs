@@ -32,6 +32,14 @@ struct Cli {
     /// Address to listen on (serve).
     #[arg(long, default_value = "127.0.0.1:8750")]
     listen: SocketAddr,
+    /// Serve HTTPS with this PEM certificate chain (with --tls-key). Devices refuse plain
+    /// http:// to anything but loopback, so a server they reach over a network needs it (or a
+    /// TLS proxy in front).
+    #[arg(long, requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The PEM private key of --tls-cert.
+    #[arg(long, requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -115,15 +123,31 @@ async fn main() -> Result<()> {
         }
         None => {
             let state = Arc::new(AppState::open(&config)?);
-            let listener = tokio::net::TcpListener::bind(cli.listen)
-                .await
-                .with_context(|| format!("listening on {}", cli.listen))?;
-            tracing::info!(address = %cli.listen, data_dir = %cli.data_dir.display(), "serving");
-            axum::serve(listener, fieldref_server::router(state))
-                .with_graceful_shutdown(async {
-                    let _ = tokio::signal::ctrl_c().await;
-                })
-                .await?;
+            let router = fieldref_server::router(state);
+            if let (Some(cert), Some(key)) = (&cli.tls_cert, &cli.tls_key) {
+                let read = |p: &PathBuf| {
+                    std::fs::read(p).with_context(|| format!("reading {}", p.display()))
+                };
+                let tls = fieldref_server::tls_config(&read(cert)?, &read(key)?)
+                    .with_context(|| format!("{} / {}", cert.display(), key.display()))?;
+                let listener = std::net::TcpListener::bind(cli.listen)
+                    .with_context(|| format!("listening on {}", cli.listen))?;
+                tracing::info!(address = %cli.listen, data_dir = %cli.data_dir.display(), "serving https");
+                tokio::select! {
+                    served = fieldref_server::serve_tls(listener, router, tls) => served?,
+                    _ = tokio::signal::ctrl_c() => {}
+                }
+            } else {
+                let listener = tokio::net::TcpListener::bind(cli.listen)
+                    .await
+                    .with_context(|| format!("listening on {}", cli.listen))?;
+                tracing::info!(address = %cli.listen, data_dir = %cli.data_dir.display(), "serving http");
+                axum::serve(listener, router)
+                    .with_graceful_shutdown(async {
+                        let _ = tokio::signal::ctrl_c().await;
+                    })
+                    .await?;
+            }
         }
     }
     Ok(())

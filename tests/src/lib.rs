@@ -97,6 +97,34 @@ fn serve(router: axum::Router) -> Served {
     }
 }
 
+/// Serves `router` over HTTPS on 127.0.0.1 with the given PEM certificate and key.
+pub fn serve_tls(router: axum::Router, cert_pem: &str, key_pem: &str) -> Served {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let config =
+        fieldref_server::tls_config(cert_pem.as_bytes(), key_pem.as_bytes()).expect("tls config");
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+    let address = listener.local_addr().expect("address");
+    runtime.spawn(async move {
+        let _ = fieldref_server::serve_tls(listener, router, config).await;
+    });
+    Served {
+        url: format!("https://{address}"),
+        _runtime: runtime,
+    }
+}
+
+/// A self-signed certificate for 127.0.0.1 and localhost: (certificate PEM, key PEM).
+pub fn loopback_certificate() -> (String, String) {
+    let certified =
+        rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned(), "localhost".to_owned()])
+            .expect("certificate");
+    (certified.cert.pem(), certified.signing_key.serialize_pem())
+}
+
 /// The real publishing server on a loopback port, with a trainer token.
 pub struct Server {
     pub dir: tempfile::TempDir,

@@ -26,6 +26,9 @@ pub enum SyncError {
     /// The server does not accept this install's device credential, even a freshly issued one.
     #[error("{url}: this install is not enrolled with the server")]
     NotEnrolled { url: String },
+    /// Plain `http://` to another machine (or another scheme): use `https://`.
+    #[error("{url}: only https:// is accepted (plain http:// only to this machine)")]
+    InsecureUrl { url: String },
     #[error("server asks to retry in {seconds} s")]
     Backoff { seconds: u64 },
     #[error("{what}: {source}")]

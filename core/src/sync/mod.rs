@@ -21,7 +21,9 @@ use crate::FieldRef;
 pub use error::SyncError;
 #[cfg(feature = "http-client")]
 pub use transport::UreqTransport;
-pub use transport::{HttpRequest, HttpResponse, Transport, TransportError};
+#[cfg(feature = "http-client")]
+pub use transport::UreqTransportTrusting;
+pub use transport::{check_server_url, HttpRequest, HttpResponse, Transport, TransportError};
 
 /// Largest manifest and root documents accepted.
 const MAX_MANIFEST_BYTES: u64 = 1024 * 1024;
@@ -115,6 +117,7 @@ impl FieldRef {
     /// Checks for and applies an update, then uploads the outbox. Network and disk I/O: run it
     /// off the UI thread (WorkManager, BGAppRefreshTask, the CLI).
     pub fn sync(&self, transport: &dyn Transport, config: &SyncConfig) -> Result<SyncReport> {
+        check_server_url(&config.server)?;
         let now = config.now.unwrap_or_else(Utc::now);
         self.store()?
             .set_meta(meta::ATTEMPT_AT, &now.to_rfc3339())?;

@@ -48,6 +48,7 @@ pub fn publish(
     options: &PublishOptions<'_>,
     progress: &mut dyn FnMut(&str),
 ) -> Result<PublishOutcome> {
+    super::check_server_url(options.server)?;
     let channel = &pack.info.channel;
     let base = format!("{}/v1/{channel}", options.server.trim_end_matches('/'));
     let problems = crate::content::check_documents(&pack.info, &pack.documents);
