@@ -365,3 +365,51 @@ fn a_chain_longer_than_the_rotation_bound_is_walked_only_to_the_bound() {
         Some(1)
     );
 }
+
+#[test]
+fn the_trainers_client_reads_the_servers_snapshot_within_its_signed_size() {
+    // A hostile (or broken) server offers a bomb as the current release: the trainer's dry run
+    // still works, comparing against nothing, with memory bounded by the claimed size.
+    let server = Server::start();
+    server.publish(&bundled_pack());
+    let export = server.export();
+    let bomb = pack_bomb(BOMB_DECODED);
+    let release = sign_release(
+        &server.keys.release_key,
+        CHANNEL,
+        2,
+        &bomb,
+        SIGNED_DECODED,
+        "0000",
+    );
+    offer(&server, export.path(), release, &bomb);
+    let host = StaticHost::serve(export.path());
+    let options = fieldref_core::sync::publish::PublishOptions {
+        server: host.url(),
+        token: &server.token,
+        key: &server.keys.release_key,
+        dry_run: true,
+        timeout_ms: 30_000,
+    };
+    let started = Instant::now();
+    let outcome = fieldref_core::sync::publish::publish(
+        &fieldref_core::sync::UreqTransport,
+        &bundled_pack(),
+        &options,
+        &mut |_| {},
+    )
+    .expect("dry run");
+    assert_eq!(outcome.version, 3);
+    let added: usize = outcome.changes.iter().map(|c| c.added).sum();
+    assert_eq!(
+        added,
+        bundled_pack().documents.len(),
+        "compared against nothing"
+    );
+    assert!(started.elapsed() < Duration::from_secs(20));
+    assert!(
+        peak_rss_bytes() < MEMORY_CEILING,
+        "peak memory {} bytes",
+        peak_rss_bytes()
+    );
+}

@@ -115,7 +115,7 @@ pub(crate) fn accept(
         check_item(item, &docs, now, &state.feedback)?;
     }
     let received = now.to_rfc3339_opts(SecondsFormat::Micros, true);
-    let cutoff = (now - state.feedback.retention).to_rfc3339_opts(SecondsFormat::Micros, true);
+    let cutoff = retention_cutoff(state, now);
     state.write(|conn| {
         let tx = conn.transaction()?;
         for item in items {
@@ -131,6 +131,16 @@ pub(crate) fn accept(
         Ok::<_, ApiError>(())
     })?;
     Ok(items.iter().map(|i| i.id.clone()).collect())
+}
+
+fn retention_cutoff(state: &AppState, now: DateTime<Utc>) -> String {
+    (now - state.feedback.retention).to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+/// Deletes feedback past its retention (also done with every upload); returns how many rows.
+pub(crate) fn purge_expired(state: &AppState) -> Result<usize, ApiError> {
+    let cutoff = retention_cutoff(state, Utc::now());
+    state.write(|conn| Ok(conn.execute("DELETE FROM outbox WHERE received_at < ?1", [&cutoff])?))
 }
 
 fn check_item(

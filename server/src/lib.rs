@@ -86,7 +86,7 @@ impl AppState {
         let online_key = setup::read_online_key(dir)?;
         let (roots, root) = setup::read_roots(dir)?;
         let db = pool::Db::open(&dir.join(setup::DB_FILE))?;
-        Ok(AppState {
+        let state = AppState {
             db,
             online_key,
             roots,
@@ -97,7 +97,12 @@ impl AppState {
             manifests: Mutex::new(HashMap::new()),
             doc_ids: Mutex::new(HashMap::new()),
             limiter: feedback::RateLimiter::default(),
-        })
+        };
+        let purged = feedback::purge_expired(&state)?;
+        if purged > 0 {
+            tracing::info!(purged, "feedback past its retention deleted");
+        }
+        Ok(state)
     }
 
     pub fn manifest_ttl(&self) -> chrono::Duration {

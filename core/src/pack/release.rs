@@ -183,3 +183,45 @@ pub(crate) fn bounded_unzstd(body: &[u8], what: &str, limit: u64, exact: bool) -
 pub fn sha256_hex(bytes: &[u8]) -> String {
     crate::store::hex(&Sha256::digest(bytes))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A zstd frame header asking for a 32 MiB window (zstd itself allows up to 128 MiB by
+    /// default), then one raw byte.
+    fn huge_window_frame() -> Vec<u8> {
+        let mut frame = vec![0x28, 0xB5, 0x2F, 0xFD, 0x00, 15 << 3];
+        let header: u32 = 1 | (1 << 3); // last block, raw, 1 byte
+        frame.extend_from_slice(&header.to_le_bytes()[..3]);
+        frame.push(b'x');
+        frame
+    }
+
+    #[test]
+    fn a_frame_asking_for_a_huge_window_is_refused_before_allocating_it() {
+        let err = bounded_unzstd(&huge_window_frame(), "delta", 10, false).expect_err("refused");
+        assert!(matches!(err, Error::InvalidInput(_)), "{err}");
+    }
+
+    #[test]
+    fn decoding_stops_one_byte_past_the_limit_and_checks_exact_sizes() {
+        let body = zstd::encode_all(&[b'a'; 1000][..], 3).expect("encode");
+        assert_eq!(
+            bounded_unzstd(&body, "x", 1000, true).expect("exact").len(),
+            1000
+        );
+        assert!(matches!(
+            bounded_unzstd(&body, "x", 999, false),
+            Err(Error::TooLarge { limit: 999, .. })
+        ));
+        assert!(matches!(
+            bounded_unzstd(&body, "x", 1001, true),
+            Err(Error::InvalidInput(_))
+        ));
+        assert!(matches!(
+            bounded_unzstd(&body, "x", MAX_DECODED_BYTES + 1, false),
+            Err(Error::TooLarge { .. })
+        ));
+    }
+}
