@@ -16,6 +16,12 @@ use fieldref_core::pack::{Envelope, Role, Root, SecretKey};
 use fieldref_core::sync::publish::{publish, PublishOptions, PublishOutcome};
 use fieldref_core::sync::{SyncConfig, UreqTransport};
 use fieldref_core::{FieldRef, OpenOptions};
+mod hostile;
+mod probe;
+
+pub use hostile::{pack_bomb, sign_release, zstd_bomb};
+pub use probe::{call, enroll, peak_rss_bytes, Counting};
+
 use fieldref_server::db::{NewToken, TokenRole};
 use fieldref_server::{AppState, Config, FeedbackPolicy};
 
@@ -490,136 +496,4 @@ pub fn edited(pack: &Pack, n: usize, marker: &str) -> (Pack, Vec<String>) {
         ids.push(doc.id.clone());
     }
     (next, ids)
-}
-
-/// Asks `server` for a new anonymous device credential (what a device's first sync does).
-pub fn enroll(server: &str) -> String {
-    use fieldref_core::sync::{HttpRequest, Transport};
-    let response = UreqTransport
-        .send(&HttpRequest {
-            method: "POST".to_owned(),
-            url: format!("{server}/v1/{CHANNEL}/devices"),
-            headers: Vec::new(),
-            body: Vec::new(),
-            max_response_bytes: 65536,
-            timeout_ms: 10_000,
-        })
-        .expect("enroll");
-    assert_eq!(response.status, 201, "enrollment");
-    let body: serde_json::Value = serde_json::from_slice(&response.body).expect("json");
-    body["credential"].as_str().expect("credential").to_owned()
-}
-
-/// A zstd frame that decompresses to `decoded` bytes of spaces from a few bytes per 128 KiB
-/// (RLE blocks): a decompression bomb, built by hand so a test needs no time to compress it.
-pub fn zstd_bomb(decoded: u64) -> Vec<u8> {
-    const BLOCK: u64 = 128 * 1024;
-    let mut out = vec![0x28, 0xB5, 0x2F, 0xFD]; // magic number, little-endian
-    out.push(0x00); // frame header: no content size, no checksum, no dictionary
-    out.push(7 << 3); // window descriptor: 2^(10 + 7) = 128 KiB
-    let mut left = decoded;
-    while left > 0 {
-        let size = left.min(BLOCK);
-        left -= size;
-        let last = u32::from(left == 0);
-        let header = last | (1 << 1) | ((size as u32) << 3); // RLE block of `size` bytes
-        out.extend_from_slice(&header.to_le_bytes()[..3]);
-        out.push(b' ');
-    }
-    out
-}
-
-/// A pack file (`pack::encode` layout) whose body is [`zstd_bomb`].
-pub fn pack_bomb(decoded: u64) -> Vec<u8> {
-    [b"FIELDREF-PACK-1\n".as_slice(), &zstd_bomb(decoded)].concat()
-}
-
-/// Signs a release of `snapshot` as the trainers would (with the given claimed sizes and hash).
-pub fn sign_release(
-    key: &SecretKey,
-    channel: &str,
-    version: u64,
-    snapshot: &[u8],
-    decoded_size: u64,
-    state_sha256: &str,
-) -> Envelope {
-    let release = fieldref_core::pack::Release {
-        channel: channel.to_owned(),
-        version,
-        previous: version - 1,
-        created: chrono::Utc::now().to_rfc3339(),
-        state_sha256: state_sha256.to_owned(),
-        snapshot: fieldref_core::pack::BlobRef::of(snapshot),
-        decoded_size,
-    };
-    Envelope::sign(Role::Release, &release, &[key]).expect("sign release")
-}
-
-/// The peak resident memory of this test process so far (Linux `VmHWM`), in bytes.
-pub fn peak_rss_bytes() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-        .map(|kb| kb * 1024)
-        .unwrap_or(0)
-}
-
-/// A transport that counts the requests whose URL contains a marker (e.g. `/root/`).
-pub struct Counting {
-    pub marker: &'static str,
-    pub count: std::sync::atomic::AtomicUsize,
-}
-
-impl Counting {
-    pub fn new(marker: &'static str) -> Counting {
-        Counting {
-            marker,
-            count: std::sync::atomic::AtomicUsize::new(0),
-        }
-    }
-
-    pub fn count(&self) -> usize {
-        self.count.load(std::sync::atomic::Ordering::SeqCst)
-    }
-}
-
-impl fieldref_core::sync::Transport for Counting {
-    fn send(
-        &self,
-        request: &fieldref_core::sync::HttpRequest,
-    ) -> Result<fieldref_core::sync::HttpResponse, fieldref_core::sync::TransportError> {
-        if request.url.contains(self.marker) {
-            self.count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        }
-        fieldref_core::sync::Transport::send(&UreqTransport, request)
-    }
-}
-
-/// One HTTP request with the real client; the status and the body as JSON (Null if not JSON).
-pub fn call(
-    method: &str,
-    url: &str,
-    headers: &[(&str, String)],
-    body: Option<&serde_json::Value>,
-) -> (u16, Vec<(String, String)>, serde_json::Value) {
-    use fieldref_core::sync::{HttpRequest, Transport};
-    let response = UreqTransport
-        .send(&HttpRequest {
-            method: method.to_owned(),
-            url: url.to_owned(),
-            headers: headers
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), v.clone()))
-                .collect(),
-            body: body
-                .map(|b| serde_json::to_vec(b).expect("json"))
-                .unwrap_or_default(),
-            max_response_bytes: 1 << 20,
-            timeout_ms: 30_000,
-        })
-        .expect("request");
-    let json = serde_json::from_slice(&response.body).unwrap_or(serde_json::Value::Null);
-    (response.status, response.headers, json)
 }

@@ -6,7 +6,9 @@
 //! Then the field outbox is uploaded.
 
 mod error;
+mod outbox;
 pub mod publish;
+mod roots;
 pub mod transport;
 
 use chrono::{DateTime, Utc};
@@ -15,10 +17,11 @@ use serde::{Deserialize, Serialize};
 use crate::content::Pack;
 use crate::error::{Error, Result};
 use crate::pack::{self, BlobRef, Envelope, Manifest, Release, Role, Root};
-use crate::store::{ContentChange, OutboxItem};
+use crate::store::ContentChange;
 use crate::FieldRef;
 
 pub use error::SyncError;
+pub use outbox::{Enrolled, OutboxAccepted, OutboxUpload};
 #[cfg(feature = "http-client")]
 pub use transport::UreqTransport;
 #[cfg(feature = "http-client")]
@@ -220,7 +223,7 @@ impl FieldRef {
         };
         let state = state
             .ok_or_else(|| Error::InvalidInput("no content installed to update".to_owned()))?;
-        let mut root = self.trust_root()?.ok_or(SyncError::NoTrustRoot)?;
+        let root = self.trust_root()?.ok_or(SyncError::NoTrustRoot)?;
         let base = format!(
             "{}/v1/{}",
             config.server.trim_end_matches('/'),
@@ -256,40 +259,7 @@ impl FieldRef {
             .unverified::<Manifest>()
             .map(|m| m.root_version)
             .unwrap_or(root.version);
-        // The hint is unverified: walk one signed step at a time, at most MAX_ROTATIONS steps,
-        // and stop at the first root the server cannot produce.
-        let mut rotated = false;
-        let mut steps = 0usize;
-        let start = root.version;
-        while root.version < hinted {
-            if steps == pack::MAX_ROTATIONS {
-                return Err(SyncError::TooManyRotations {
-                    from: start,
-                    hinted,
-                }
-                .into());
-            }
-            steps += 1;
-            let next_version = root.version.checked_add(1).ok_or(SyncError::Malformed {
-                what: "root version".to_owned(),
-                message: "at its maximum".to_owned(),
-            })?;
-            let url = format!("{base}/root/{next_version}.json");
-            let response = get(transport, config, &url, Vec::new(), MAX_ROOT_BYTES)?;
-            if response.status != 200 {
-                return Err(status_error(&url, &response, response.status).into());
-            }
-            let next: Envelope =
-                serde_json::from_slice(&response.body).map_err(|e| SyncError::Malformed {
-                    what: format!("root {next_version}"),
-                    message: e.to_string(),
-                })?;
-            root = root.rotate(&next).map_err(|source| SyncError::Signature {
-                what: format!("root {next_version}"),
-                source,
-            })?;
-            rotated = true;
-        }
+        let (root, rotated) = roots::walk(transport, config, &base, root, hinted)?;
 
         // 3. Verify the manifest, then its release.
         let manifest: Manifest = envelope
@@ -482,122 +452,6 @@ impl FieldRef {
             other => other.map(|_| ()),
         }
     }
-
-    fn upload_outbox(&self, transport: &dyn Transport, config: &SyncConfig) -> Result<usize> {
-        let (items, channel, credential) = {
-            let store = self.store()?;
-            let channel = store
-                .content_state()?
-                .map(|s| s.channel)
-                .unwrap_or_default();
-            let credential = store
-                .meta(meta::DEVICE_CREDENTIAL)?
-                .filter(|c| !c.is_empty());
-            (store.outbox(true)?, channel, credential)
-        };
-        if items.is_empty() {
-            return Ok(0);
-        }
-        let base = format!("{}/v1/{channel}", config.server.trim_end_matches('/'));
-        let body = serde_json::to_vec(&OutboxUpload { items: &items })?;
-        let credential = match credential {
-            Some(credential) => credential,
-            None => self.enroll(transport, config, &base)?,
-        };
-        let mut response = self.post_outbox(transport, config, &base, &credential, &body)?;
-        if response.status == 401 {
-            // The server no longer knows this install (its database was reset): enroll again.
-            let credential = self.enroll(transport, config, &base)?;
-            response = self.post_outbox(transport, config, &base, &credential, &body)?;
-            if response.status == 401 {
-                return Err(SyncError::NotEnrolled {
-                    url: format!("{base}/outbox"),
-                }
-                .into());
-            }
-        }
-        let url = format!("{base}/outbox");
-        if !(200..300).contains(&response.status) {
-            return Err(status_error(&url, &response, response.status).into());
-        }
-        let accepted: OutboxAccepted =
-            serde_json::from_slice(&response.body).map_err(|e| SyncError::Malformed {
-                what: "outbox response".to_owned(),
-                message: e.to_string(),
-            })?;
-        self.store()?.mark_sent(&accepted.accepted)?;
-        Ok(accepted.accepted.len())
-    }
-
-    /// Asks the server for this install's anonymous device credential and keeps it.
-    fn enroll(&self, transport: &dyn Transport, config: &SyncConfig, base: &str) -> Result<String> {
-        let url = format!("{base}/devices");
-        let response = send(transport, config, "POST", &url, Vec::new(), Vec::new())?;
-        if response.status != 201 && response.status != 200 {
-            return Err(status_error(&url, &response, response.status).into());
-        }
-        let enrolled: Enrolled =
-            serde_json::from_slice(&response.body).map_err(|e| SyncError::Malformed {
-                what: "device credential".to_owned(),
-                message: e.to_string(),
-            })?;
-        self.store()?
-            .set_meta(meta::DEVICE_CREDENTIAL, &enrolled.credential)?;
-        Ok(enrolled.credential)
-    }
-
-    fn post_outbox(
-        &self,
-        transport: &dyn Transport,
-        config: &SyncConfig,
-        base: &str,
-        credential: &str,
-        body: &[u8],
-    ) -> Result<HttpResponse> {
-        let headers = vec![
-            ("Content-Type".to_owned(), "application/json".to_owned()),
-            ("Authorization".to_owned(), format!("Device {credential}")),
-        ];
-        send(
-            transport,
-            config,
-            "POST",
-            &format!("{base}/outbox"),
-            headers,
-            body.to_vec(),
-        )
-    }
-}
-
-/// The server's answer to an enrollment: the install's device credential.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct Enrolled {
-    pub credential: String,
-}
-
-fn send(
-    transport: &dyn Transport,
-    config: &SyncConfig,
-    method: &str,
-    url: &str,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-) -> Result<HttpResponse> {
-    let request = HttpRequest {
-        method: method.to_owned(),
-        url: url.to_owned(),
-        headers,
-        body,
-        max_response_bytes: MAX_MANIFEST_BYTES,
-        timeout_ms: config.timeout_ms,
-    };
-    transport.send(&request).map_err(|source| {
-        SyncError::Transport {
-            url: url.to_owned(),
-            source,
-        }
-        .into()
-    })
 }
 
 /// Runs the content validator on what an update would install: signed content that breaks the
@@ -617,18 +471,6 @@ fn check_content(
         }
         .into()),
     }
-}
-
-/// The body of an outbox upload (`POST /v1/<channel>/outbox`).
-#[derive(Serialize)]
-pub struct OutboxUpload<'a> {
-    pub items: &'a [OutboxItem],
-}
-
-/// The server's answer: the ids it has stored (new or already known).
-#[derive(Debug, Serialize, Deserialize)]
-pub struct OutboxAccepted {
-    pub accepted: Vec<String>,
 }
 
 fn get(
