@@ -182,6 +182,11 @@ fn a_signed_release_for_channel_dot_dot_is_refused_and_export_writes_nothing_out
     let url = format!("{}/v1/..%2F..%2Fescaped/publish", server.url());
     let (status, _, answer) = call("POST", &url, &auth, Some(&body));
     assert_eq!(status, 400, "{answer}");
+    for path in ["manifest.json", "root/1.json", "devices"] {
+        let method = if path == "devices" { "POST" } else { "GET" };
+        let url = format!("{}/v1/..%2F..%2Fescaped/{path}", server.url());
+        assert_eq!(call(method, &url, &[], None).0, 400, "{path}");
+    }
 
     // A database written before the rule (or by hand) still cannot make export escape `--to`.
     let conn = fieldref_server::open_db(&server.data_dir()).expect("db");

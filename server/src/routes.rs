@@ -135,8 +135,9 @@ async fn manifest(
 
 async fn blob(
     State(state): State<Arc<AppState>>,
-    Path((_channel, sha)): Path<(String, String)>,
+    Path((channel, sha)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
+    channel_name(&channel)?;
     let sha = sha.trim_end_matches(".zst").to_owned();
     if sha.len() != 64 || !sha.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(ApiError::BadRequest(format!("`{sha}` is not a SHA-256")));
@@ -166,8 +167,9 @@ async fn blob(
 
 async fn root(
     State(state): State<Arc<AppState>>,
-    Path((_channel, file)): Path<(String, String)>,
+    Path((channel, file)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
+    channel_name(&channel)?;
     let version: usize = file
         .strip_suffix(".json")
         .and_then(|v| v.parse().ok())
