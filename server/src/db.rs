@@ -69,14 +69,16 @@ CREATE INDEX outbox_received ON outbox(received_at);
 pub fn open(path: &Path) -> Result<Connection, rusqlite::Error> {
     let mut conn = Connection::open(path)?;
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    refuse_newer(&conn)?;
     let _: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
     migrate(&mut conn)?;
     Ok(conn)
 }
 
-fn migrate(conn: &mut Connection) -> Result<(), rusqlite::Error> {
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+/// A database written by a newer server is refused before anything (even the journal mode) is
+/// changed in it.
+fn refuse_newer(conn: &Connection) -> Result<(), rusqlite::Error> {
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     let known = MIGRATIONS.len() as i64;
     if version > known {
         return Err(rusqlite::Error::SqliteFailure(
@@ -87,6 +89,13 @@ fn migrate(conn: &mut Connection) -> Result<(), rusqlite::Error> {
             )),
         ));
     }
+    Ok(())
+}
+
+fn migrate(conn: &mut Connection) -> Result<(), rusqlite::Error> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    refuse_newer(&tx)?;
+    let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     for (i, step) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
         tx.execute_batch(step)?;
         tx.pragma_update(None, "user_version", i as i64 + 1)?;
@@ -393,4 +402,64 @@ pub fn deltas_to(
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_database_from_before_versioning_is_upgraded_and_its_admin_tokens_still_work() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("server.sqlite3");
+        {
+            // What the first server wrote: the original tables, user_version 0.
+            let conn = Connection::open(&path).expect("open");
+            conn.execute_batch(MIGRATIONS[0]).expect("old schema");
+            conn.execute(
+                "INSERT INTO tokens(hash, name, role) VALUES (?1, 'ops', 'admin'), (?2, 'ana', 'trainer')",
+                params![token_hash("old-admin"), token_hash("old-trainer")],
+            )
+            .expect("old tokens");
+        }
+        let conn = open(&path).expect("upgrade");
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .expect("version");
+        assert_eq!(version, MIGRATIONS.len() as i64);
+        let now = chrono::Utc::now();
+        let admin = principal(&conn, "old-admin", now)
+            .expect("query")
+            .expect("still valid");
+        assert_eq!(admin.role, TokenRole::Admin);
+        assert!(admin.covers("port-alder"));
+        // A trainer token from before scoping names no channel, so it covers none: reissue it.
+        let trainer = principal(&conn, "old-trainer", now)
+            .expect("query")
+            .expect("valid");
+        assert!(!trainer.covers("port-alder"));
+        drop(conn);
+        open(&path).expect("opening again changes nothing");
+    }
+
+    #[test]
+    fn a_database_from_a_newer_server_is_refused_and_left_alone() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("server.sqlite3");
+        {
+            let conn = Connection::open(&path).expect("open");
+            conn.pragma_update(None, "user_version", 99)
+                .expect("version");
+        }
+        assert!(open(&path).is_err());
+        let conn = Connection::open(&path).expect("open");
+        let tables: i64 = conn
+            .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+            .expect("count");
+        assert_eq!(tables, 0, "nothing created");
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .expect("mode");
+        assert_eq!(mode, "delete", "journal mode untouched");
+    }
 }
