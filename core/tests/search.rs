@@ -305,3 +305,88 @@ fn a_query_typed_with_spanish_letters_prefers_spanish_documents() {
         ids(&plain)
     );
 }
+
+#[test]
+fn a_scene_described_in_an_officers_words_finds_its_checklist() {
+    let (_dir, app) = open_fixture();
+    // None of these words is in the checklist's title, summary or steps: only its scene words.
+    let results = search(
+        &app,
+        "brother says he is off his meds and keeps hearing voices",
+    );
+    assert_eq!(
+        ids(&results).first(),
+        Some(&"checklist-mental-health"),
+        "{:?}",
+        ids(&results)
+    );
+}
+
+#[test]
+fn hits_come_back_in_the_order_of_their_scores() {
+    let (_dir, app) = open_fixture();
+    for query in [
+        "shelter",
+        "autsim",
+        "families shelter any hour with meals and interpreters tonight please",
+        "EDP",
+        "the listening to families of the community",
+        "shel",
+    ] {
+        let results = search(&app, query);
+        assert!(!results.hits.is_empty(), "{query}");
+        for pair in results.hits.windows(2) {
+            assert!(
+                pair[0].score >= pair[1].score,
+                "{query}: {} ({}) above {} ({})",
+                pair[0].id,
+                pair[0].score,
+                pair[1].id,
+                pair[1].score
+            );
+        }
+    }
+}
+
+#[test]
+fn a_long_description_needs_no_word_to_be_everywhere() {
+    let (_dir, app) = open_fixture();
+    // No document has all of these words; the one covering most of them comes first.
+    let results = search(
+        &app,
+        "shelter for families with small kids open any hour tonight",
+    );
+    assert_eq!(
+        ids(&results).first(),
+        Some(&"contact-harbor-house"),
+        "{:?}",
+        ids(&results)
+    );
+}
+
+#[test]
+fn a_known_word_is_completed_only_while_the_user_types() {
+    let (_dir, app) = open_fixture();
+    // "day" is a word of the pack ("Northgate Day Shelter") and the start of "daytime".
+    let typing = SearchRequest {
+        typing: true,
+        ..SearchRequest::new("warming day")
+    };
+    let typed = app.search(&typing).expect("search");
+    let submitted = search(&app, "warming day");
+    assert!(!typed.hits.is_empty() && !submitted.hits.is_empty());
+    let highlighted_typed: Vec<String> = (0..typed.hits.len())
+        .flat_map(|i| highlighted(&typed, i))
+        .collect();
+    let highlighted_submitted: Vec<String> = (0..submitted.hits.len())
+        .flat_map(|i| highlighted(&submitted, i))
+        .collect();
+    assert!(
+        highlighted_typed.iter().any(|h| h == "daytime"),
+        "{highlighted_typed:?}"
+    );
+    assert!(
+        !highlighted_submitted.iter().any(|h| h == "daytime"),
+        "{highlighted_submitted:?}"
+    );
+}

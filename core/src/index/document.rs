@@ -23,6 +23,9 @@ pub fn to_index_document(doc: &Document, fields: &Fields) -> TantivyDocument {
     out.add_text(fields.display_title, &doc.title);
     out.add_text(fields.doc_language, &doc.language);
     out.add_text(lang_fields.title, &doc.title);
+    // The title is the body's first value too, so a word's BM25 counts it once in the whole
+    // text (as BM25F would) rather than only in the short title field; snippets use the last.
+    out.add_text(lang_fields.body, &doc.title);
     out.add_text(lang_fields.body, &body);
     out.add_text(lang_fields.extra, &extra);
     if !scene.is_empty() {

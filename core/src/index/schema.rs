@@ -13,14 +13,14 @@ use tantivy::tokenizer::{
 use tantivy::Index;
 
 /// Bumped whenever the schema or the analyzers change: an index of another format is rebuilt.
-pub const INDEX_FORMAT: &str = "fieldref-index-4";
+pub const INDEX_FORMAT: &str = "fieldref-index-5";
 
 pub const EN_ANALYZER: &str = "fieldref_en";
 pub const ES_ANALYZER: &str = "fieldref_es";
 pub const WORDS_ANALYZER: &str = "fieldref_words";
 
 /// The languages documents are analyzed in; anything else is analyzed as English.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TextLanguage {
     English,
     Spanish,
@@ -43,7 +43,8 @@ impl TextLanguage {
 pub struct LanguageFields {
     /// Title, boosted highest.
     pub title: Field,
-    /// Summary, body and steps: stored, because snippets are cut from it.
+    /// Title (first value), then summary, body and steps (last value): stored, because snippets
+    /// are cut from the last value.
     pub body: Field,
     /// Tags, names, services, languages, communities: matched, never shown.
     pub extra: Field,

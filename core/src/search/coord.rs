@@ -35,28 +35,50 @@ impl fmt::Debug for CoordPart {
     }
 }
 
-/// Sum of the matching parts' scores × (covered words / words)^`exponent`.
+/// Sum of the matching parts' scores × (weight of the words covered / of all words)^`exponent`.
 #[derive(Clone, Debug)]
 pub struct CoordQuery {
     parts: Vec<CoordPart>,
-    words: u32,
+    words: Coverage,
+}
+
+/// What each query word (bit) weighs in the coordination factor: a word typed twice counts twice.
+#[derive(Clone, Debug)]
+pub struct Coverage {
+    weights: Vec<f32>,
+    total: f32,
     exponent: f32,
 }
 
-impl CoordQuery {
-    /// `words` is how many query words there are to cover (bits `0..words`).
-    pub fn new(parts: Vec<CoordPart>, words: u32, exponent: f32) -> CoordQuery {
-        CoordQuery {
-            parts,
-            words: words.clamp(1, 64),
+impl Coverage {
+    /// At most 64 words (bits); more are ignored.
+    pub fn new(mut weights: Vec<f32>, exponent: f32) -> Coverage {
+        weights.truncate(64);
+        let total = weights.iter().sum::<f32>().max(f32::MIN_POSITIVE);
+        Coverage {
+            weights,
+            total,
             exponent,
         }
     }
+
+    /// The factor for a document covering the words whose bits are set in `covered`.
+    pub fn factor(&self, covered: u64) -> f32 {
+        let mut sum = 0.0;
+        let mut bits = covered;
+        while bits != 0 {
+            let k = bits.trailing_zeros() as usize;
+            sum += self.weights.get(k).copied().unwrap_or(0.0);
+            bits &= bits - 1;
+        }
+        (sum / self.total).min(1.0).powf(self.exponent)
+    }
 }
 
-/// The factor for a document covering `covered` of `words` query words.
-pub fn coordination(covered: u32, words: u32, exponent: f32) -> f32 {
-    (covered.min(words) as f32 / words.max(1) as f32).powf(exponent)
+impl CoordQuery {
+    pub fn new(parts: Vec<CoordPart>, words: Coverage) -> CoordQuery {
+        CoordQuery { parts, words }
+    }
 }
 
 impl Query for CoordQuery {
@@ -68,8 +90,7 @@ impl Query for CoordQuery {
             .collect::<tantivy::Result<Vec<_>>>()?;
         Ok(Box::new(CoordWeight {
             parts,
-            words: self.words,
-            exponent: self.exponent,
+            words: self.words.clone(),
         }))
     }
 
@@ -82,8 +103,7 @@ impl Query for CoordQuery {
 
 struct CoordWeight {
     parts: Vec<(Box<dyn Weight>, u64)>,
-    words: u32,
-    exponent: f32,
+    words: Coverage,
 }
 
 impl Weight for CoordWeight {
@@ -95,7 +115,7 @@ impl Weight for CoordWeight {
                 parts.push((scorer, *covers));
             }
         }
-        Ok(Box::new(CoordScorer::new(parts, self.words, self.exponent)))
+        Ok(Box::new(CoordScorer::new(parts, self.words.clone())))
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
@@ -119,12 +139,11 @@ struct CoordScorer {
     heap: BinaryHeap<Reverse<(DocId, usize)>>,
     doc: DocId,
     score: Score,
-    words: u32,
-    exponent: f32,
+    words: Coverage,
 }
 
 impl CoordScorer {
-    fn new(parts: Vec<(Box<dyn Scorer>, u64)>, words: u32, exponent: f32) -> CoordScorer {
+    fn new(parts: Vec<(Box<dyn Scorer>, u64)>, words: Coverage) -> CoordScorer {
         let heap = parts
             .iter()
             .enumerate()
@@ -136,7 +155,6 @@ impl CoordScorer {
             doc: TERMINATED,
             score: 0.0,
             words,
-            exponent,
         };
         scorer.collect_current();
         scorer
@@ -165,7 +183,7 @@ impl CoordScorer {
             }
         }
         self.doc = doc;
-        self.score = sum * coordination(covered.count_ones(), self.words, self.exponent);
+        self.score = sum * self.words.factor(covered);
     }
 }
 
@@ -221,9 +239,18 @@ mod tests {
 
     #[test]
     fn covering_more_words_scores_more() {
-        assert_eq!(coordination(2, 2, 2.0), 1.0);
-        assert_eq!(coordination(1, 2, 2.0), 0.25);
-        assert!(coordination(9, 15, 1.0) > coordination(4, 15, 1.0));
-        assert_eq!(coordination(5, 3, 1.0), 1.0, "never above one");
+        let two = Coverage::new(vec![1.0, 1.0], 2.0);
+        assert_eq!(two.factor(0b11), 1.0);
+        assert_eq!(two.factor(0b01), 0.25);
+        let fifteen = Coverage::new(vec![1.0; 15], 1.0);
+        assert!(fifteen.factor(0b1_1111_1111) > fifteen.factor(0b1111));
+        assert_eq!(two.factor(u64::MAX), 1.0, "never above one");
+    }
+
+    #[test]
+    fn a_word_typed_twice_counts_twice() {
+        let coverage = Coverage::new(vec![2.0, 1.0, 1.0], 1.0);
+        assert_eq!(coverage.factor(0b001), 0.5);
+        assert_eq!(coverage.factor(0b110), 0.5);
     }
 }

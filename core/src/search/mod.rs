@@ -7,6 +7,7 @@
 
 mod coord;
 pub mod expand;
+mod feedback;
 pub mod parse;
 mod plan;
 pub mod snippet;
@@ -20,6 +21,7 @@ use std::time::Instant;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::query::{BooleanQuery, Occur};
 use tantivy::schema::Value;
 use tantivy::snippet::SnippetGenerator;
 use tantivy::TantivyDocument;
@@ -120,6 +122,44 @@ fn facet_collector() -> FacetCollector {
     collector
 }
 
+/// Extra candidates fetched so that documents tied at the cut are ordered by id, not by where a
+/// build happened to put them: the same content gives the same results on every device.
+const TIE_MARGIN: usize = 8;
+
+/// Orders documents with equal scores by id. Ties are rare, so only they pay for the id lookup.
+fn order_ties(
+    searcher: &tantivy::Searcher,
+    fields: &crate::index::Fields,
+    top: &mut [(f32, tantivy::DocAddress)],
+) -> Result<()> {
+    let mut start = 0;
+    while start < top.len() {
+        let end = start
+            + top[start..]
+                .iter()
+                .take_while(|(s, _)| *s == top[start].0)
+                .count();
+        if end - start > 1 {
+            let mut keyed = Vec::with_capacity(end - start);
+            for &(score, address) in &top[start..end] {
+                let doc: TantivyDocument = searcher.doc(address)?;
+                let id = doc
+                    .get_first(fields.id)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_owned();
+                keyed.push((id, score, address));
+            }
+            keyed.sort_by(|a, b| a.0.cmp(&b.0));
+            for (slot, (_, score, address)) in top[start..end].iter_mut().zip(keyed) {
+                *slot = (score, address);
+            }
+        }
+        start = end;
+    }
+    Ok(())
+}
+
 /// Runs `request` against `index`. Never fails on what the user typed; errors are storage faults.
 pub fn run(
     index: &SearchIndex,
@@ -159,10 +199,34 @@ pub fn run(
     if text.is_none() && !parsed.is_empty() {
         return Ok(SearchResults::default());
     }
-    let query = plan::combine(
-        text.as_ref().map(|t| t.box_clone()),
-        plan::filter_query(fields, &filters, request.viewer),
-    );
+    let filter_clauses = || plan::filter_query(fields, &filters, request.viewer);
+    let statistics = statistics::LanguageStatistics::new(&searcher, fields);
+    let mut query = plan::combine(text.as_ref().map(|t| t.query.box_clone()), filter_clauses());
+    if let Some(text) = text
+        .as_ref()
+        .filter(|t| t.words_only && feedback::applies(t.words))
+    {
+        // Read the best few matches of the description and add the words they share.
+        let best = searcher.search_with_statistics_provider(
+            &*query,
+            &TopDocs::with_limit(feedback::DOCUMENTS).order_by_score(),
+            &statistics,
+        )?;
+        let expansion = feedback::expansion(
+            &searcher,
+            fields,
+            &mut planner.analyzers,
+            &best,
+            &text.typed,
+        )?;
+        if let Some(expansion) = expansion {
+            let expanded = BooleanQuery::new(vec![
+                (Occur::Should, text.query.box_clone()),
+                (Occur::Should, expansion),
+            ]);
+            query = plan::combine(Some(Box::new(expanded)), filter_clauses());
+        }
+    }
 
     let limit = request.limit.clamp(1, MAX_LIMIT);
     let post_filtering = filters.open_now || filters.near.is_some_and(|n| n.radius_km.is_some());
@@ -171,23 +235,27 @@ pub fn run(
     } else {
         limit
     };
-    let statistics = statistics::LanguageStatistics::new(&searcher, fields);
-    let (top, facet_counts, total) = searcher.search_with_statistics_provider(
+    let (mut top, facet_counts, total) = searcher.search_with_statistics_provider(
         &*query,
         &(
-            TopDocs::with_limit(candidates).order_by_score(),
+            TopDocs::with_limit(candidates + TIE_MARGIN).order_by_score(),
             facet_collector(),
             Count,
         ),
         &statistics,
     )?;
 
+    order_ties(&searcher, fields, &mut top)?;
+    top.truncate(candidates);
+
     let generators: Vec<(TextLanguage, Option<SnippetGenerator>)> = TextLanguage::ALL
         .into_iter()
         .map(|language| {
+            // Highlights mark what was typed, not the words feedback added.
             let generator = text.as_ref().and_then(|t| {
                 let mut generator =
-                    SnippetGenerator::create(&searcher, &**t, fields.of(language).body).ok()?;
+                    SnippetGenerator::create(&searcher, &*t.query, fields.of(language).body)
+                        .ok()?;
                 generator.set_max_num_chars(snippet::SNIPPET_CHARS);
                 Some(generator)
             });

@@ -8,6 +8,9 @@ pub const MAX_INPUT_CHARS: usize = 2_000;
 pub const MAX_TERMS: usize = 96;
 pub const MAX_PHRASES: usize = 3;
 const MAX_PHRASE_WORDS: usize = 8;
+/// Above this many words a query is prose (a described scene, a pasted question), where quotes
+/// quote someone rather than demand a phrase: their words count as ordinary words.
+pub const PROSE_WORDS: usize = 12;
 const MAX_WORD_CHARS: usize = 40;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -35,11 +38,12 @@ pub fn parse(input: &str) -> ParsedQuery {
     };
     let mut parsed = ParsedQuery::default();
     let mut last_was_term = false;
-    let segments: Vec<&str> = input.split('"').collect();
+    let segments: Vec<Vec<String>> = input.split('"').map(words).collect();
     let balanced = segments.len() % 2 == 1;
-    for (i, segment) in segments.iter().enumerate() {
-        let quoted = i % 2 == 1 && (balanced || i + 1 < segments.len());
-        let words = words(segment);
+    let prose = segments.iter().map(Vec::len).sum::<usize>() > PROSE_WORDS;
+    let count = segments.len();
+    for (i, words) in segments.into_iter().enumerate() {
+        let quoted = !prose && i % 2 == 1 && (balanced || i + 1 < count);
         if quoted {
             if words.len() > 1 && parsed.phrases.len() < MAX_PHRASES {
                 parsed
@@ -104,6 +108,17 @@ mod tests {
             vec![vec!["mental".to_owned(), "health".to_owned()]]
         );
         assert!(q.prefix_last);
+    }
+
+    #[test]
+    fn quotes_in_prose_are_quotations_not_required_phrases() {
+        let q = parse(
+            r#"the neighbor said he keeps yelling "they are coming for me" and will not open the door"#,
+        );
+        assert!(q.phrases.is_empty(), "{q:?}");
+        assert!(q.terms.contains(&"coming".to_owned()));
+        let short = parse(r#"man yelling "coming for me""#);
+        assert_eq!(short.phrases.len(), 1);
     }
 
     #[test]

@@ -10,7 +10,7 @@ use tantivy::schema::{Facet, Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Searcher, Term};
 
-use super::coord::{CoordPart, CoordQuery};
+use super::coord::{CoordPart, CoordQuery, Coverage};
 use super::expand::{self, Expansion};
 use super::parse::ParsedQuery;
 use super::stopwords::is_stop_word;
@@ -64,7 +64,7 @@ impl Analyzers {
         out
     }
 
-    fn stems(&mut self, language: TextLanguage, text: &str) -> Vec<String> {
+    pub(crate) fn stems(&mut self, language: TextLanguage, text: &str) -> Vec<String> {
         match language {
             TextLanguage::English => Self::analyze(&mut self.english, text),
             TextLanguage::Spanish => Self::analyze(&mut self.spanish, text),
@@ -75,6 +75,17 @@ impl Analyzers {
     pub fn folded(&mut self, word: &str) -> Option<String> {
         Self::analyze(&mut self.words, word).into_iter().next()
     }
+}
+
+/// The text part of a query and what the search needs to know about it.
+pub struct TextQuery {
+    pub query: Box<dyn Query>,
+    /// Distinct meaningful words.
+    pub words: usize,
+    /// No quoted phrase is required: the query is words alone.
+    pub words_only: bool,
+    /// The distinct meaningful words as typed.
+    pub typed: Vec<String>,
 }
 
 pub struct Planner<'a> {
@@ -120,7 +131,7 @@ impl Planner<'_> {
         parsed: &ParsedQuery,
         synonyms: &Synonyms,
         typing: bool,
-    ) -> Option<Box<dyn Query>> {
+    ) -> Option<TextQuery> {
         let typed = parsed.terms.iter().chain(parsed.phrases.iter().flatten());
         if typed
             .clone()
@@ -130,40 +141,65 @@ impl Planner<'_> {
         }
         let all_words: Vec<String> = typed.cloned().collect();
         let found = synonyms.matches(&all_words);
-        let words = meaningful_words(parsed, &found, typing);
-        let bit = |i: usize| words.iter().position(|&w| w == i).map(|k| 1u64 << k);
+        let order = meaningful_words(parsed, &found, typing);
+        let words = QueryWords::new(&parsed.terms, &order);
 
         let mut parts = Vec::new();
         let mut budget = MAX_TYPO_EXPANSIONS;
         let last = parsed.terms.len().saturating_sub(1);
-        for &i in &words {
+        for (k, &(i, times)) in words.unique.iter().enumerate() {
             let term = &parsed.terms[i];
-            let completing = i == last && parsed.prefix_last;
+            let completing = parsed.prefix_last && parsed.terms[last] == *term;
+            let weight = times as f32;
             if let Some(query) = self.word_group(term, completing, typing, &mut budget) {
                 parts.push(CoordPart {
-                    query,
-                    covers: bit(i).unwrap_or(0),
+                    query: boost(query, weight),
+                    covers: 1 << k,
                 });
             }
         }
         for synonym in &found {
-            let covers = synonym.words.clone().filter_map(bit).fold(0, |a, b| a | b);
+            let covers = synonym
+                .words
+                .clone()
+                .fold(0, |a, i| a | words.bit(&parsed.terms, i));
             for alternative in &synonym.alternatives {
                 if let Some(query) = self.words_query(alternative, SYNONYM_WEIGHT) {
                     parts.push(CoordPart { query, covers });
                 }
             }
         }
-        for pair in words.windows(2) {
+        let mut pairs: Vec<[String; 2]> = Vec::new();
+        for pair in order.windows(2) {
             let pair = [parsed.terms[pair[0]].clone(), parsed.terms[pair[1]].clone()];
-            if let Some(query) = self.near_query(&pair) {
+            if pair[0] != pair[1] && !pairs.contains(&pair) && pairs.len() < MAX_WORDS {
+                pairs.push(pair);
+            }
+        }
+        for pair in &pairs {
+            if let Some(query) = self.near_query(pair) {
                 parts.push(CoordPart { query, covers: 0 });
             }
         }
 
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         if !parts.is_empty() {
-            let coord = CoordQuery::new(parts, words.len() as u32, COORDINATION_EXPONENT);
+            let documents = self.searcher.num_docs() as f32;
+            let weights = words
+                .unique
+                .iter()
+                .map(|&(i, times)| {
+                    let df = self
+                        .analyzers
+                        .folded(&parsed.terms[i])
+                        .map_or(0, |w| self.document_frequency(&w))
+                        as f32;
+                    let idf = (1.0 + (documents - df + 0.5) / (df + 0.5)).ln();
+                    times as f32 * idf
+                })
+                .collect();
+            let coverage = Coverage::new(weights, COORDINATION_EXPONENT);
+            let coord = CoordQuery::new(parts, coverage);
             clauses.push((Occur::Should, Box::new(coord)));
         }
         for phrase in &parsed.phrases {
@@ -171,11 +207,22 @@ impl Planner<'_> {
                 clauses.push((Occur::Must, query));
             }
         }
-        match clauses.len() {
-            0 => None,
-            1 if clauses[0].0 == Occur::Should => clauses.pop().map(|(_, q)| q),
-            _ => Some(Box::new(BooleanQuery::new(clauses))),
-        }
+        let words_only = clauses.len() == 1 && clauses[0].0 == Occur::Should;
+        let query: Box<dyn Query> = match clauses.len() {
+            0 => return None,
+            1 if words_only => clauses.pop().map(|(_, q)| q)?,
+            _ => Box::new(BooleanQuery::new(clauses)),
+        };
+        Some(TextQuery {
+            query,
+            words: words.unique.len(),
+            words_only,
+            typed: words
+                .unique
+                .iter()
+                .map(|&(i, _)| parsed.terms[i].clone())
+                .collect(),
+        })
     }
 
     /// One query word with the real words it may stand for: typos only of words the index lacks
@@ -310,9 +357,46 @@ fn boosted_term(field: Field, text: &str, boost: f32) -> Box<dyn Query> {
     Box::new(BoostQuery::new(query, boost))
 }
 
+/// The meaningful words of a query, each once: a word typed several times (a pasted paragraph
+/// that keeps coming back to "authors") weighs more, but is one word to cover.
+struct QueryWords {
+    /// Index of each distinct word's first occurrence in the terms, and how often it occurs.
+    unique: Vec<(usize, u32)>,
+}
+
+impl QueryWords {
+    fn new(terms: &[String], order: &[usize]) -> QueryWords {
+        let mut unique: Vec<(usize, u32)> = Vec::new();
+        for &i in order {
+            if let Some((_, times)) = unique.iter_mut().find(|(j, _)| terms[*j] == terms[i]) {
+                *times += 1;
+            } else if unique.len() < MAX_WORDS {
+                unique.push((i, 1));
+            }
+        }
+        QueryWords { unique }
+    }
+
+    /// The coverage bit of the term at `i` (none for a stop word or a word past the cap).
+    fn bit(&self, terms: &[String], i: usize) -> u64 {
+        self.unique
+            .iter()
+            .position(|(j, _)| terms[*j] == terms[i])
+            .map_or(0, |k| 1 << k)
+    }
+}
+
+fn boost(query: Box<dyn Query>, weight: f32) -> Box<dyn Query> {
+    if weight == 1.0 {
+        query
+    } else {
+        Box::new(BoostQuery::new(query, weight))
+    }
+}
+
 /// Indices of the terms that say what the query is about: not stop words, unless a synonym names
 /// them ("SI") or nothing else is left ("the who"); a last word still being typed always counts
-/// ("spanish in" is on its way to "interpreter"). At most [`MAX_WORDS`].
+/// ("spanish in" is on its way to "interpreter").
 fn meaningful_words(
     parsed: &ParsedQuery,
     synonyms: &[SynonymMatch<'_>],
@@ -329,7 +413,6 @@ fn meaningful_words(
     if words.is_empty() {
         words = (0..terms.len()).collect();
     }
-    words.truncate(MAX_WORDS);
     words
 }
 

@@ -23,14 +23,19 @@ pub struct Snippet {
 }
 
 /// A snippet of `doc`'s stored body around the query's matches, or its opening when the match
-/// was elsewhere (title, tags).
+/// was elsewhere (title, tags). The body field's last value is the text (the first is the title).
 pub fn make(
     generator: Option<&SnippetGenerator>,
     doc: &TantivyDocument,
     body: tantivy::schema::Field,
 ) -> Snippet {
+    let text = doc
+        .get_all(body)
+        .filter_map(|v| v.as_str())
+        .last()
+        .unwrap_or_default();
     if let Some(generator) = generator {
-        let snippet = generator.snippet_from_doc(doc);
+        let snippet = generator.snippet(text);
         if !snippet.highlighted().is_empty() {
             let fragment = snippet.fragment();
             let highlights = snippet
@@ -47,10 +52,6 @@ pub fn make(
             };
         }
     }
-    let text = doc
-        .get_first(body)
-        .and_then(|v| v.as_str())
-        .unwrap_or_default();
     Snippet {
         text: opening(text),
         highlights: Vec::new(),

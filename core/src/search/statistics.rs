@@ -18,6 +18,8 @@ pub struct LanguageStatistics<'a> {
     searcher: &'a Searcher,
     /// Multiplier of a field's token count: all documents / documents of the field's language.
     scale: HashMap<Field, f64>,
+    /// The text fields of each language (title, scene, extra, body), for document frequencies.
+    text_fields: Vec<[Field; 4]>,
 }
 
 impl<'a> LanguageStatistics<'a> {
@@ -40,6 +42,7 @@ impl<'a> LanguageStatistics<'a> {
         };
         let spanish_checklists = both(facet(["doclang", "es"]), facet(["kind", "checklist"]));
         let mut scale = HashMap::new();
+        let mut text_fields = Vec::new();
         for (language, count, checklists) in [
             (
                 TextLanguage::English,
@@ -54,8 +57,13 @@ impl<'a> LanguageStatistics<'a> {
                 scale.insert(field, factor(count));
             }
             scale.insert(f.scene, factor(checklists));
+            text_fields.push([f.title, f.scene, f.extra, f.body]);
         }
-        LanguageStatistics { searcher, scale }
+        LanguageStatistics {
+            searcher,
+            scale,
+            text_fields,
+        }
     }
 }
 
@@ -72,7 +80,35 @@ impl Bm25StatisticsProvider for LanguageStatistics<'_> {
         self.searcher.total_num_docs()
     }
 
+    /// How many documents have the word (stem) anywhere, as BM25F counts it: a word rare in
+    /// titles but common in bodies is common, so a title match is not worth more for the title's
+    /// own smaller vocabulary (the title boost says what a title is worth). Counted across both
+    /// languages, so "interpret" is as common for the two Spanish documents that use it as for
+    /// the English ones, instead of looking rare because few documents are Spanish.
     fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
-        self.searcher.doc_freq(term)
+        let field = term.field();
+        if !self
+            .text_fields
+            .iter()
+            .any(|fields| fields.contains(&field))
+        {
+            return self.searcher.doc_freq(term);
+        }
+        let value = term.value();
+        let Some(text) = value.as_str() else {
+            return self.searcher.doc_freq(term);
+        };
+        let mut documents = 0;
+        for fields in &self.text_fields {
+            let mut most = 0;
+            for field in fields {
+                let found = self
+                    .searcher
+                    .doc_freq(&Term::from_field_text(*field, text))?;
+                most = most.max(found);
+            }
+            documents += most;
+        }
+        Ok(documents.min(self.searcher.total_num_docs()?))
     }
 }

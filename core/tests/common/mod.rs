@@ -47,6 +47,7 @@ title = "Crisis response"
 summary = "When someone is in a mental health crisis, slow down."
 updated_at = "2026-10-01"
 category = "mental-health"
+scene_words = ["hearing voices", "off his meds", "paranoid"]
 
 [[sections]]
 title = "Before contact"
