@@ -130,3 +130,72 @@ fn init_writes_the_online_key_0600_and_serve_refuses_a_release_key_in_the_data_d
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+/// Stops the child server (by its own pid) when the test ends, pass or fail.
+struct Running(std::process::Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn serve_with_a_certificate_speaks_https_only() {
+    use fieldref_core::sync::{HttpRequest, Transport, UreqTransport, UreqTransportTrusting};
+    let dir = tempfile::tempdir().expect("tempdir");
+    initialised(dir.path());
+    let data = dir.path().join("data");
+    let certified =
+        rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned()]).expect("certificate");
+    let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
+    std::fs::write(&cert, certified.cert.pem()).expect("write");
+    std::fs::write(&key, certified.signing_key.serialize_pem()).expect("write");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port();
+    let listen = format!("127.0.0.1:{port}");
+    let _server = Running(
+        Command::new(env!("CARGO_BIN_EXE_fieldref-server"))
+            .arg("--data-dir")
+            .arg(&data)
+            .args(["--listen", &listen, "--tls-cert"])
+            .arg(&cert)
+            .arg("--tls-key")
+            .arg(&key)
+            .env("RUST_LOG", "error")
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("start the server"),
+    );
+    let request = |url: &str| HttpRequest {
+        method: "GET".to_owned(),
+        url: url.to_owned(),
+        headers: Vec::new(),
+        body: Vec::new(),
+        max_response_bytes: 65536,
+        timeout_ms: 5_000,
+    };
+    let trusting = UreqTransportTrusting::from_pem(certified.cert.pem().as_bytes()).expect("pem");
+    let https = format!("https://{listen}/healthz");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let response = loop {
+        match trusting.send(&request(&https)) {
+            Ok(response) => break response,
+            // Not listening yet.
+            Err(_) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            Err(e) => panic!("no HTTPS answer: {e}"),
+        }
+    };
+    assert_eq!(response.status, 200);
+    assert!(
+        UreqTransport
+            .send(&request(&format!("http://{listen}/healthz")))
+            .map_or(true, |r| r.status != 200),
+        "plain HTTP is not served on the TLS port"
+    );
+}
