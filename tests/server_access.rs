@@ -341,6 +341,25 @@ fn a_hundred_quick_posts_get_429_with_retry_after() {
 }
 
 #[test]
+fn minting_credentials_from_one_address_is_limited_too() {
+    let server = Server::start();
+    server.publish(&bundled_pack());
+    let per_address = FeedbackPolicy::default().enrollments_per_address_per_minute as usize;
+    let url = format!("{}/v1/{CHANNEL}/devices", server.url());
+    let statuses: Vec<u16> = (0..per_address + 3)
+        .map(|_| call("POST", &url, &[], None).0)
+        .collect();
+    assert!(
+        statuses[..per_address].iter().all(|s| *s == 201),
+        "{statuses:?}"
+    );
+    assert!(
+        statuses[per_address..].iter().all(|s| *s == 429),
+        "{statuses:?}"
+    );
+}
+
+#[test]
 fn feedback_is_validated_and_a_bad_item_stores_nothing_of_its_upload() {
     let server = Server::start();
     let pack = bundled_pack();

@@ -24,6 +24,9 @@ pub struct FeedbackPolicy {
     pub posts_per_minute: u32,
     /// Device credentials the whole server issues per minute.
     pub enrollments_per_minute: u32,
+    /// Device credentials one client address may get per minute (when the address is known:
+    /// behind a proxy every client shares the proxy's address, so raise this there).
+    pub enrollments_per_address_per_minute: u32,
     /// Feedback older than this (by arrival) is deleted.
     pub retention: chrono::Duration,
     /// How far in the future an item's `created_at` may be (device clocks drift).
@@ -35,6 +38,7 @@ impl Default for FeedbackPolicy {
         FeedbackPolicy {
             posts_per_minute: 30,
             enrollments_per_minute: 600,
+            enrollments_per_address_per_minute: 10,
             retention: chrono::Duration::days(180),
             max_clock_skew: chrono::Duration::minutes(10),
         }
@@ -89,9 +93,21 @@ pub(crate) fn device_of(
         .ok_or(ApiError::Unauthorized)
 }
 
-/// Issues a credential to a new install of `channel` (which must have a release).
-pub(crate) fn enroll(state: &AppState, channel: &str) -> Result<String, ApiError> {
+/// Issues a credential to a new install of `channel` (which must have a release), within the
+/// per-address and server-wide limits (minting many credentials must not dodge the per-credential
+/// upload limit).
+pub(crate) fn enroll(
+    state: &AppState,
+    channel: &str,
+    address: Option<std::net::IpAddr>,
+) -> Result<String, ApiError> {
     known_documents(state, channel)?;
+    if let Some(address) = address {
+        state.limiter.check(
+            &format!("\u{0}enroll {address}"),
+            state.feedback.enrollments_per_address_per_minute,
+        )?;
+    }
     state
         .limiter
         .check("\u{0}enrollments", state.feedback.enrollments_per_minute)?;

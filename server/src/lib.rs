@@ -27,7 +27,7 @@ pub use routes::router;
 /// The SQLite binding the server's database functions take connections of.
 pub use rusqlite;
 pub use setup::{add_root, init, open_db, SetupError};
-pub use tls::{serve_tls, tls_config, TlsError};
+pub use tls::{serve, serve_tls, tls_config, TlsError};
 
 /// How long a signed manifest is valid unless configured otherwise.
 pub const DEFAULT_MANIFEST_TTL_HOURS: i64 = 24 * 7;

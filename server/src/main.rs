@@ -142,11 +142,10 @@ async fn main() -> Result<()> {
                     .await
                     .with_context(|| format!("listening on {}", cli.listen))?;
                 tracing::info!(address = %cli.listen, data_dir = %cli.data_dir.display(), "serving http");
-                axum::serve(listener, router)
-                    .with_graceful_shutdown(async {
-                        let _ = tokio::signal::ctrl_c().await;
-                    })
-                    .await?;
+                tokio::select! {
+                    served = fieldref_server::serve(listener, router) => served?,
+                    _ = tokio::signal::ctrl_c() => {}
+                }
             }
         }
     }

@@ -208,13 +208,18 @@ async fn publish_release(
 }
 
 /// A new install asks for its anonymous device credential (returned once).
+/// The client's address is known when the server runs with connect info ([`crate::serve`]).
 async fn enroll_device(
     State(state): State<Arc<AppState>>,
     Path(channel): Path<String>,
+    extensions: axum::http::Extensions,
 ) -> Result<Response, ApiError> {
     channel_name(&channel)?;
+    let address = extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|info| info.0.ip());
     let credential = state
-        .blocking(move |state| feedback::enroll(state, &channel))
+        .blocking(move |state| feedback::enroll(state, &channel, address))
         .await?;
     Ok((
         StatusCode::CREATED,

@@ -48,7 +48,17 @@ pub async fn serve_tls(
 ) -> Result<(), TlsError> {
     listener.set_nonblocking(true)?;
     axum_server::from_tcp_rustls(listener, config)?
-        .serve(router.into_make_service())
+        .serve(router.into_make_service_with_connect_info::<std::net::SocketAddr>())
         .await?;
     Ok(())
+}
+
+/// Serves `router` over plain HTTP on `listener`, with each client's address known to the
+/// routes that limit per address.
+pub async fn serve(listener: tokio::net::TcpListener, router: axum::Router) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .await
 }

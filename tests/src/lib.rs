@@ -95,7 +95,7 @@ fn serve(router: axum::Router) -> Served {
         .expect("bind loopback");
     let address: SocketAddr = listener.local_addr().expect("address");
     runtime.spawn(async move {
-        let _ = axum::serve(listener, router).await;
+        let _ = fieldref_server::serve(listener, router).await;
     });
     Served {
         url: format!("http://{address}"),
