@@ -23,6 +23,8 @@ struct Options {
     documents: usize,
     per_class: usize,
     reps: usize,
+    /// Build the corpus, store, index and FTS5 database here and keep them (for profiling).
+    keep: Option<PathBuf>,
 }
 
 fn main() -> Result<()> {
@@ -47,6 +49,11 @@ fn main() -> Result<()> {
             .and_then(|v| v.parse().ok())
             .unwrap_or(default)
     };
+    let keep = args
+        .iter()
+        .position(|a| a == "--keep")
+        .and_then(|i| args.get(i + 1))
+        .map(PathBuf::from);
     let options = if quick {
         Options {
             quick,
@@ -54,6 +61,7 @@ fn main() -> Result<()> {
             documents: 60,
             per_class: 8,
             reps: 2,
+            keep,
         }
     } else {
         Options {
@@ -62,6 +70,7 @@ fn main() -> Result<()> {
             documents: number("--docs", 2_000),
             per_class: number("--per-class", 40),
             reps: 5,
+            keep,
         }
     };
     run(&options)
@@ -102,11 +111,12 @@ struct ClassResult {
 }
 
 fn run(o: &Options) -> Result<()> {
-    let work = tempfile::tempdir()?;
+    let temporary = tempfile::tempdir()?;
+    let work = o.keep.as_deref().unwrap_or(temporary.path());
     let base = fieldref_core::bundled::pack()
         .map_err(|p| anyhow::anyhow!("bundled pack: {} problems", p.len()))?
         .info;
-    let source = work.path().join("corpus");
+    let source = work.join("corpus");
     let size = CorpusSize {
         contacts: o.contacts,
         documents: o.documents,
@@ -124,7 +134,7 @@ fn run(o: &Options) -> Result<()> {
     let parse_time = started.elapsed();
 
     // FieldRef: the store and the index, from the parsed pack.
-    let data = work.path().join("fieldref");
+    let data = work.join("fieldref");
     let started = Instant::now();
     let app = open(&data)?;
     app.install_pack(&pack, 1)?;
@@ -133,13 +143,20 @@ fn run(o: &Options) -> Result<()> {
     let store_size = dir_size(&data) - index_size;
 
     // FTS5 on the same documents.
-    let fts_path = work.path().join("fts.sqlite3");
+    let fts_path = work.join("fts.sqlite3");
     let started = Instant::now();
     let fts = Fts::build(&fts_path, &pack)?;
     let fts_build = started.elapsed();
     let fts_size = dir_size(&fts_path);
 
     let set = queries::generate(&pack, o.per_class, SEED);
+    if o.keep.is_some() {
+        let listing: String = set
+            .iter()
+            .map(|q| format!("{:?}\t{}\n", q.class, q.text))
+            .collect();
+        std::fs::write(work.join("queries.tsv"), listing)?;
+    }
     for q in set.iter().take(10) {
         app.search(&SearchRequest::new(q.text.as_str()))?;
         fts.search(&q.fts, 20);

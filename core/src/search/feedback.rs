@@ -29,6 +29,22 @@ const TERMS: usize = 12;
 /// The added terms' weight next to the query's own words (the best one's; the rest in proportion).
 const WEIGHT: f32 = 0.3;
 
+/// Whether the best match has every word of the query: then the query found what it describes,
+/// and words of its neighbours would only blur it (and cost a second pass).
+fn says_it_all(
+    analyzers: &mut Analyzers,
+    language: TextLanguage,
+    typed: &[String],
+    counts: &HashMap<String, f32>,
+) -> bool {
+    typed.iter().all(|word| {
+        analyzers
+            .stems(language, word)
+            .iter()
+            .all(|stem| counts.contains_key(stem))
+    })
+}
+
 /// Whether a query of `words` distinct meaningful words gets feedback.
 pub fn applies(words: usize) -> bool {
     (MIN_WORDS..=MAX_WORDS).contains(&words)
@@ -49,7 +65,7 @@ pub fn expansion(
     }
     let documents = searcher.num_docs().max(1) as f32;
     let mut weights: HashMap<(TextLanguage, String), f32> = HashMap::new();
-    for &(score, address) in top {
+    for (rank, &(score, address)) in top.iter().enumerate() {
         let doc: TantivyDocument = searcher.doc(address)?;
         let text_of = |field| {
             doc.get_first(field)
@@ -68,6 +84,9 @@ pub fn expansion(
         let mut counts: HashMap<String, f32> = HashMap::new();
         for stem in stems {
             *counts.entry(stem).or_default() += 1.0;
+        }
+        if rank == 0 && says_it_all(analyzers, language, typed, &counts) {
+            return Ok(None);
         }
         for (stem, count) in counts {
             *weights.entry((language, stem)).or_default() += (score / total) * count / length;

@@ -1,7 +1,7 @@
 //! From a parsed query to a tantivy query: every meaningful word becomes BM25 term queries over
 //! the stemmed fields of each language (title and scene words boosted), plus lower-weighted typo
 //! and completion expansions where they are likely; the trainers' synonyms stand for the words
-//! they replace; neighbouring words found close together earn a bonus; and the whole is scored
+//! they replace; and the whole is scored
 //! with a coordination factor ([`super::coord`]) so that covering more of the query ranks higher
 //! without any word being required. Quoted phrases are required; filters are facet terms.
 
@@ -27,9 +27,6 @@ const BODY_BOOST: f32 = 1.0;
 const SYNONYM_WEIGHT: f32 = 0.8;
 /// Score × (words covered / words)^this: 2 makes one word of two worth a quarter.
 const COORDINATION_EXPONENT: f32 = 2.0;
-/// Neighbouring query words within this many positions of each other earn the proximity bonus.
-const PROXIMITY_SLOP: u32 = 3;
-const PROXIMITY_WEIGHT: f32 = 0.5;
 /// At most this many meaningful words are searched (a pasted page costs no more than this).
 pub const MAX_WORDS: usize = 32;
 /// Typo expansions across the whole query.
@@ -169,18 +166,6 @@ impl Planner<'_> {
                 }
             }
         }
-        let mut pairs: Vec<[String; 2]> = Vec::new();
-        for pair in order.windows(2) {
-            let pair = [parsed.terms[pair[0]].clone(), parsed.terms[pair[1]].clone()];
-            if pair[0] != pair[1] && !pairs.contains(&pair) && pairs.len() < MAX_WORDS {
-                pairs.push(pair);
-            }
-        }
-        for pair in &pairs {
-            if let Some(query) = self.near_query(pair) {
-                parts.push(CoordPart { query, covers: 0 });
-            }
-        }
 
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         if !parts.is_empty() {
@@ -258,36 +243,6 @@ impl Planner<'_> {
             group.extend(self.word_clauses(&other, weight));
         }
         (!group.is_empty()).then(|| Box::new(BooleanQuery::new(group)) as Box<dyn Query>)
-    }
-
-    /// Two neighbouring query words found near each other (within a few words, either order
-    /// excluded): a proximity bonus that covers no word of its own.
-    fn near_query(&mut self, pair: &[String; 2]) -> Option<Box<dyn Query>> {
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for language in TextLanguage::ALL {
-            let stems: Vec<String> = pair
-                .iter()
-                .filter_map(|w| self.analyzers.stems(language, w).into_iter().next())
-                .collect();
-            if stems.len() < 2 || stems[0] == stems[1] {
-                continue;
-            }
-            let lang = *self.fields.of(language);
-            for (field, boost) in [(lang.title, TITLE_BOOST), (lang.body, BODY_BOOST)] {
-                let terms = stems
-                    .iter()
-                    .map(|s| Term::from_field_text(field, s))
-                    .collect();
-                let mut phrase = PhraseQuery::new(terms);
-                phrase.set_slop(PROXIMITY_SLOP);
-                let weight = PROXIMITY_WEIGHT * boost * self.language_boost(language);
-                clauses.push((
-                    Occur::Should,
-                    Box::new(BoostQuery::new(Box::new(phrase), weight)),
-                ));
-            }
-        }
-        (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
     }
 
     /// A word (one term) or a phrase (all words, in order) across languages and fields.
