@@ -168,7 +168,15 @@ impl Planner<'_> {
         }
 
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        if !parts.is_empty() {
+        if words.unique.len() == 1 && parts.iter().all(|p| p.covers == 1) {
+            // One word: every match covers all of the query, so the factor is always 1 and
+            // tantivy's own union (with its pruning) scores the same, faster.
+            let union = parts
+                .into_iter()
+                .map(|p| (Occur::Should, p.query))
+                .collect();
+            clauses.push((Occur::Should, Box::new(BooleanQuery::new(union))));
+        } else if !parts.is_empty() {
             let documents = self.searcher.num_docs() as f32;
             let weights = words
                 .unique
