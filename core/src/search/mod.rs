@@ -201,33 +201,7 @@ pub fn run(
     }
     let filter_clauses = || plan::filter_query(fields, &filters, request.viewer);
     let statistics = statistics::LanguageStatistics::new(&searcher, fields);
-    let mut query = plan::combine(text.as_ref().map(|t| t.query.box_clone()), filter_clauses());
-    if let Some(text) = text
-        .as_ref()
-        .filter(|t| t.words_only && feedback::applies(t.words))
-    {
-        // Read the best few matches of the description and add the words they share.
-        let best = searcher.search_with_statistics_provider(
-            &*query,
-            &TopDocs::with_limit(feedback::DOCUMENTS).order_by_score(),
-            &statistics,
-        )?;
-        let expansion = feedback::expansion(
-            &searcher,
-            fields,
-            &mut planner.analyzers,
-            &best,
-            &text.typed,
-        )?;
-        if let Some(expansion) = expansion {
-            let expanded = BooleanQuery::new(vec![
-                (Occur::Should, text.query.box_clone()),
-                (Occur::Should, expansion),
-            ]);
-            query = plan::combine(Some(Box::new(expanded)), filter_clauses());
-        }
-    }
-
+    let query = plan::combine(text.as_ref().map(|t| t.query.box_clone()), filter_clauses());
     let limit = request.limit.clamp(1, MAX_LIMIT);
     let post_filtering = filters.open_now || filters.near.is_some_and(|n| n.radius_km.is_some());
     let candidates = if post_filtering {
@@ -235,15 +209,37 @@ pub fn run(
     } else {
         limit
     };
-    let (mut top, facet_counts, total) = searcher.search_with_statistics_provider(
-        &*query,
-        &(
-            TopDocs::with_limit(candidates + TIE_MARGIN).order_by_score(),
-            facet_collector(),
-            Count,
-        ),
-        &statistics,
-    )?;
+    let collect = |query: &dyn tantivy::query::Query, wanted: usize| {
+        searcher.search_with_statistics_provider(
+            query,
+            &(
+                TopDocs::with_limit(wanted).order_by_score(),
+                facet_collector(),
+                Count,
+            ),
+            &statistics,
+        )
+    };
+    let mut found = collect(&*query, (candidates + TIE_MARGIN).max(feedback::DOCUMENTS))?;
+    if let Some(text) = text
+        .as_ref()
+        .filter(|t| t.words_only && feedback::applies(t.words))
+    {
+        // Read the best few matches of the description and add the words they share; when
+        // there is nothing to add, the first pass is the answer.
+        let best = &found.0[..found.0.len().min(feedback::DOCUMENTS)];
+        let expansion =
+            feedback::expansion(&searcher, fields, &mut planner.analyzers, best, &text.typed)?;
+        if let Some(expansion) = expansion {
+            let expanded = BooleanQuery::new(vec![
+                (Occur::Should, text.query.box_clone()),
+                (Occur::Should, expansion),
+            ]);
+            let query = plan::combine(Some(Box::new(expanded)), filter_clauses());
+            found = collect(&*query, candidates + TIE_MARGIN)?;
+        }
+    }
+    let (mut top, facet_counts, total) = found;
 
     order_ties(&searcher, fields, &mut top)?;
     top.truncate(candidates);
