@@ -13,13 +13,7 @@ pub(crate) fn keygen(out: &std::path::Path) -> Result<()> {
     let root_key = SecretKey::generate()?;
     let release_key = SecretKey::generate()?;
     let online_key = SecretKey::generate()?;
-    let root = Root {
-        version: 1,
-        root_keys: vec![root_key.public()],
-        release_keys: vec![release_key.public()],
-        online_keys: vec![online_key.public()],
-        threshold: 1,
-    };
+    let root = Root::first(root_key.public(), release_key.public(), online_key.public());
     let envelope = Envelope::sign(Role::Root, &root, &[&root_key])?;
     for (name, key, role) in [
         ("root.key", &root_key, Role::Root),

@@ -32,13 +32,7 @@ fn initialised(dir: &Path) -> SecretKey {
         SecretKey::generate().expect("randomness"),
         SecretKey::generate().expect("randomness"),
     );
-    let root = Root {
-        version: 1,
-        root_keys: vec![root_key.public()],
-        release_keys: vec![release_key.public()],
-        online_keys: vec![online_key.public()],
-        threshold: 1,
-    };
+    let root = Root::first(root_key.public(), release_key.public(), online_key.public());
     let signed = Envelope::sign(Role::Root, &root, &[&root_key]).expect("sign");
     let keys = dir.join("keys");
     std::fs::create_dir_all(&keys).expect("mkdir");

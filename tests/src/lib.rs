@@ -61,13 +61,7 @@ impl Keys {
         let root_key = SecretKey::generate().expect("randomness");
         let release_key = SecretKey::generate().expect("randomness");
         let online_key = SecretKey::generate().expect("randomness");
-        let root = Root {
-            version: 1,
-            root_keys: vec![root_key.public()],
-            release_keys: vec![release_key.public()],
-            online_keys: vec![online_key.public()],
-            threshold: 1,
-        };
+        let root = Root::first(root_key.public(), release_key.public(), online_key.public());
         let root = Envelope::sign(Role::Root, &root, &[&root_key]).expect("sign root");
         Keys {
             root_key,

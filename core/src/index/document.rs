@@ -64,6 +64,14 @@ pub fn to_index_document(doc: &Document, fields: &Fields) -> TantivyDocument {
     out
 }
 
+/// A stored text field's first value, or nothing: what search reads back from a hit.
+pub fn stored_text(doc: &TantivyDocument, field: tantivy::schema::Field) -> &str {
+    use tantivy::schema::Value;
+    doc.get_first(field)
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+}
+
 /// Languages a contact serves: its staff's, and any language a single phone line offers.
 pub fn spoken_languages(contact: &crate::content::Contact) -> Vec<String> {
     let mut tags: Vec<String> = contact.languages.clone();

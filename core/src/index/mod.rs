@@ -14,7 +14,7 @@ use crate::content::Document;
 use crate::error::{Error, Result};
 use crate::store::{ContentState, Store};
 
-pub use document::{plain_text, spoken_languages};
+pub use document::{plain_text, spoken_languages, stored_text};
 pub use schema::{Fields, TextLanguage};
 
 /// Where the index lives. Android devices where memory-mapping a reader fails (file locking not

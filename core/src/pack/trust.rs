@@ -23,6 +23,17 @@ pub struct Root {
 pub const MAX_ROTATIONS: usize = 32;
 
 impl Root {
+    /// A department's first root: version 1, one key for each role, one signature needed.
+    pub fn first(root: PublicKey, release: PublicKey, online: PublicKey) -> Root {
+        Root {
+            version: 1,
+            root_keys: vec![root],
+            release_keys: vec![release],
+            online_keys: vec![online],
+            threshold: 1,
+        }
+    }
+
     /// Reads a root shipped with the app: it must be signed by its own root keys.
     pub fn from_shipped(envelope: &Envelope) -> Result<Root, VerifyError> {
         let claimed: Root = envelope.unverified().ok_or(VerifyError::Malformed {

@@ -15,7 +15,7 @@ use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 use super::plan::Analyzers;
 use super::stopwords::is_stop_word;
 use crate::error::Result;
-use crate::index::{Fields, TextLanguage};
+use crate::index::{stored_text, Fields, TextLanguage};
 
 /// Feedback applies to descriptions of 3 to 16 meaningful words: fewer say exactly what they
 /// want ("autism", "spanish interpreter"); a longer text already says enough itself (on CISI's
@@ -67,13 +67,7 @@ pub fn expansion(
     let mut weights: HashMap<(TextLanguage, String), f32> = HashMap::new();
     for (rank, &(score, address)) in top.iter().enumerate() {
         let doc: TantivyDocument = searcher.doc(address)?;
-        let text_of = |field| {
-            doc.get_first(field)
-                .and_then(|v| v.as_str())
-                .unwrap_or_default()
-                .to_owned()
-        };
-        let language = TextLanguage::of(&text_of(fields.doc_language));
+        let language = TextLanguage::of(stored_text(&doc, fields.doc_language));
         let text: Vec<&str> = doc
             .get_all(fields.of(language).body)
             .filter_map(|v| v.as_str())

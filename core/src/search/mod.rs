@@ -31,7 +31,7 @@ use crate::directory::{
     sorted_counts, FacetCount, GeoFilter, HoursEvaluator, OpenState, OpenStatus,
 };
 use crate::error::Result;
-use crate::index::{SearchIndex, TextLanguage};
+use crate::index::{stored_text, SearchIndex, TextLanguage};
 
 pub use parse::ParsedQuery;
 pub use snippet::{Highlight, Snippet};
@@ -143,11 +143,7 @@ fn order_ties(
             let mut keyed = Vec::with_capacity(end - start);
             for &(score, address) in &top[start..end] {
                 let doc: TantivyDocument = searcher.doc(address)?;
-                let id = doc
-                    .get_first(fields.id)
-                    .and_then(|v| v.as_str())
-                    .unwrap_or_default()
-                    .to_owned();
+                let id = stored_text(&doc, fields.id).to_owned();
                 keyed.push((id, score, address));
             }
             keyed.sort_by(|a, b| a.0.cmp(&b.0));
@@ -267,12 +263,7 @@ pub fn run(
             break;
         }
         let doc: TantivyDocument = searcher.doc(address)?;
-        let text_of = |field| {
-            doc.get_first(field)
-                .and_then(|v| v.as_str())
-                .unwrap_or_default()
-                .to_owned()
-        };
+        let text_of = |field| stored_text(&doc, field).to_owned();
         let kind = DocKind::parse(&text_of(fields.kind)).unwrap_or(DocKind::Note);
         let (open, distance_km) = if kind == DocKind::Contact {
             let hours_text = doc.get_first(fields.hours).and_then(|v| v.as_str());
