@@ -137,6 +137,7 @@ fn a_release_whose_snapshot_does_not_match_is_refused() {
         state_sha256: fieldref_core::store::state_hash(&pack).expect("hash"),
         snapshot: fieldref_core::pack::BlobRef::of(&snapshot),
         decoded_size,
+        audience: fieldref_core::content::Audience::Public,
     };
     let envelope = fieldref_core::pack::Envelope::sign(
         fieldref_core::pack::Role::Release,

@@ -30,10 +30,17 @@ fn scene() -> Scene {
     let device = Device::new(&server.keys);
     device.sync(server.url()).expect("sync to v1");
     let doc = &v1.documents[0].id;
-    device.app.add_bookmark(doc).expect("bookmark");
     device
         .app
-        .queue_feedback(doc, "Wrong address")
+        .add_bookmark(doc, fieldref_core::content::Audience::Public)
+        .expect("bookmark");
+    device
+        .app
+        .queue_feedback(
+            doc,
+            "Wrong address",
+            fieldref_core::content::Audience::Public,
+        )
         .expect("feedback");
     let v1_manifest = read_manifest(server.export().path());
     let (v2, _) = edited(&v1, 3, "Marigold");

@@ -118,7 +118,11 @@ fn the_outbox_is_uploaded_once_and_survives_failed_syncs() {
     let doc = bundled_pack().documents[0].id.clone();
     device
         .app
-        .queue_feedback(&doc, "This number is disconnected")
+        .queue_feedback(
+            &doc,
+            "This number is disconnected",
+            fieldref_core::content::Audience::Public,
+        )
         .expect("queue");
     device.app.acknowledge(&doc).expect("ack");
 

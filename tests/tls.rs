@@ -3,6 +3,7 @@
 //! refused at the handshake, and plain http:// to anything but loopback is refused before any
 //! request is made.
 
+use fieldref_core::content::Audience;
 use fieldref_core::sync::publish::{publish, PublishOptions};
 use fieldref_core::sync::{SyncConfig, SyncError, SyncOutcome, UreqTransportTrusting};
 use fieldref_core::Error;
@@ -39,7 +40,7 @@ fn a_device_that_trusts_the_servers_certificate_syncs_over_tls() {
     let device = Device::new(&server.keys);
     device
         .app
-        .queue_feedback(&pack.documents[0].id, "Over TLS")
+        .queue_feedback(&pack.documents[0].id, "Over TLS", Audience::Public)
         .expect("queue");
     let report = device
         .app

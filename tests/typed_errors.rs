@@ -44,9 +44,15 @@ fn a_rate_limited_upload_reports_a_typed_backoff_and_keeps_the_items() {
     server.publish(&pack);
     let device = Device::new(&server.keys);
     let doc = &pack.documents[0].id;
-    device.app.queue_feedback(doc, "first").expect("queue");
+    device
+        .app
+        .queue_feedback(doc, "first", fieldref_core::content::Audience::Public)
+        .expect("queue");
     assert_eq!(device.sync(server.url()).expect("sync").outbox_sent, 1);
-    device.app.queue_feedback(doc, "second").expect("queue");
+    device
+        .app
+        .queue_feedback(doc, "second", fieldref_core::content::Audience::Public)
+        .expect("queue");
     let report = device.sync(server.url()).expect("content sync succeeds");
     assert!(
         matches!(

@@ -29,6 +29,15 @@ fn geo(point: Option<GeoPoint>, radius_km: Option<f64>) -> Option<GeoFilter> {
     })
 }
 
+/// A new data directory gets the bundled content of the viewer's audience (at most the build's:
+/// a partners' app never installs officers content).
+fn options(data_dir: String, viewer: Viewer) -> OpenOptions {
+    let mut options = OpenOptions::new(data_dir);
+    let audience: fieldref_core::content::Audience = viewer.into();
+    options.audience = Some(audience.min(fieldref_core::BUILD_AUDIENCE));
+    options
+}
+
 fn trust_root(json: &str) -> Result<Envelope> {
     serde_json::from_str(json).map_err(|e| FieldRefError::InvalidInput {
         detail: format!("trust root: {e}"),
@@ -48,7 +57,7 @@ impl FieldRefApp {
     /// index build on first run): call from a background dispatcher.
     #[uniffi::constructor]
     pub fn open(data_dir: String, viewer: Viewer) -> Result<Arc<FieldRefApp>> {
-        let core = FieldRef::open_with(OpenOptions::new(data_dir))?;
+        let core = FieldRef::open_with(options(data_dir, viewer))?;
         Ok(Arc::new(FieldRefApp { core, viewer }))
     }
 
@@ -60,7 +69,7 @@ impl FieldRefApp {
         viewer: Viewer,
         trust_root_json: String,
     ) -> Result<Arc<FieldRefApp>> {
-        let mut options = OpenOptions::new(data_dir);
+        let mut options = options(data_dir, viewer);
         options.trust_root = Some(trust_root(&trust_root_json)?);
         Ok(Arc::new(FieldRefApp {
             core: FieldRef::open_with(options)?,
@@ -73,7 +82,7 @@ impl FieldRefApp {
     /// and a trust root for a device that has none yet. Disk I/O: background dispatcher.
     #[uniffi::constructor]
     pub fn open_with_config(data_dir: String, config: OpenConfig) -> Result<Arc<FieldRefApp>> {
-        let mut options = OpenOptions::new(data_dir);
+        let mut options = options(data_dir, config.viewer);
         options.index_in_memory = config.index_in_memory;
         if let Some(json) = config.trust_root_json {
             options.trust_root = Some(trust_root(&json)?);
@@ -138,7 +147,7 @@ impl FieldRefApp {
             .ok_or_else(|| FieldRefError::NotFound {
                 detail: format!("document `{id}`"),
             })?;
-        self.core.record_view(&id)?;
+        self.core.record_view(&id, self.viewer.into())?;
         let open = self.core.open_status(&doc, None);
         let distance = match (
             near,
@@ -197,12 +206,7 @@ impl FieldRefApp {
     /// Bookmarks a document; `NotFound` if it does not exist or is not for this viewer.
     /// SQLite write: background dispatcher.
     pub fn add_bookmark(&self, id: String) -> Result<()> {
-        if self.core.document(&id, self.viewer.into())?.is_none() {
-            return Err(FieldRefError::NotFound {
-                detail: format!("document `{id}`"),
-            });
-        }
-        Ok(self.core.add_bookmark(&id)?)
+        Ok(self.core.add_bookmark(&id, self.viewer.into())?)
     }
 
     /// Removes a bookmark; returns whether there was one. SQLite write: background dispatcher.
@@ -217,14 +221,19 @@ impl FieldRefApp {
 
     /// Bookmarked documents, newest first. SQLite read.
     pub fn bookmarks(&self) -> Result<Vec<SavedItem>> {
-        Ok(self.core.bookmarks()?.into_iter().map(Into::into).collect())
+        Ok(self
+            .core
+            .bookmarks(self.viewer.into())?
+            .into_iter()
+            .map(Into::into)
+            .collect())
     }
 
     /// Recently opened documents, newest first, at most `limit`. SQLite read.
     pub fn recents(&self, limit: u32) -> Result<Vec<SavedItem>> {
         Ok(self
             .core
-            .recents(limit as usize)?
+            .recents(limit as usize, self.viewer.into())?
             .into_iter()
             .map(Into::into)
             .collect())
@@ -317,10 +326,39 @@ impl FieldRefApp {
         })
     }
 
+    /// Enrolls this device for officers updates with the one-time code an admin gave the
+    /// officer; the next sync installs the officers release. `NotEnrolled`-free on success;
+    /// `Refused` (401) for a wrong, used or expired code; `UpdateRefused(WrongAudience)` in a
+    /// partners' app. Network and disk: background dispatcher.
+    pub fn enroll(
+        &self,
+        transport: Arc<dyn HttpTransport>,
+        server: String,
+        code: String,
+    ) -> Result<Enrollment> {
+        let enrolled = self.core.enroll(
+            &ForeignTransport(transport),
+            &SyncConfig::new(server),
+            &code,
+        )?;
+        Ok(Enrollment {
+            device: enrolled.device,
+            channel: enrolled.channel,
+        })
+    }
+
+    /// This device's officers enrollment, if any. SQLite read.
+    pub fn enrollment(&self) -> Result<Option<Enrollment>> {
+        Ok(self.core.enrollment()?.map(|e| Enrollment {
+            device: e.device,
+            channel: e.channel,
+        }))
+    }
+
     /// Queues feedback on a document for the next sync; returns the item's id. `InvalidInput` for
     /// blank text, `NotFound` for an unknown document. SQLite write; no network.
     pub fn queue_feedback(&self, id: String, text: String) -> Result<String> {
-        Ok(self.core.queue_feedback(&id, &text)?.id)
+        Ok(self.core.queue_feedback(&id, &text, self.viewer.into())?.id)
     }
 
     /// Records that the current revision of a document was read (sent with the next sync);

@@ -33,6 +33,10 @@ pub enum FieldRefError {
         code: String,
         detail: String,
     },
+    /// Officers updates need this device enrolled (never enrolled, or revoked): offer "Enroll
+    /// this device". The device keeps its content.
+    #[error("not enrolled: {detail}")]
+    NotEnrolled { detail: String },
     /// An update was refused (not authentic, not current, or damaged): the device keeps its
     /// last good content. `reason` says which check failed.
     #[error("update refused: {detail}")]
@@ -59,6 +63,8 @@ pub enum UpdateRefusal {
     TooManyRotations,
     /// Signed content that breaks the content rules.
     InvalidContent,
+    /// Content for an audience this app does not serve (officers content in a partners' app).
+    WrongAudience,
     /// Data that expands past its signed size.
     TooLarge,
     /// Unreadable metadata.
@@ -74,6 +80,8 @@ fn refusal(error: &SyncError) -> UpdateRefusal {
         SyncError::NoTrustRoot => UpdateRefusal::NoTrustRoot,
         SyncError::TooManyRotations { .. } => UpdateRefusal::TooManyRotations,
         SyncError::InvalidContent { .. } => UpdateRefusal::InvalidContent,
+        SyncError::WrongAudience { .. } => UpdateRefusal::WrongAudience,
+        SyncError::Sealed { .. } => UpdateRefusal::NotAuthentic,
         _ => UpdateRefusal::Malformed,
     }
 }
@@ -103,6 +111,9 @@ impl From<Error> for FieldRefError {
                 code: "not_enrolled".to_owned(),
                 detail: message,
             },
+            Error::Sync(SyncError::OfficersEnrollment { .. }) => {
+                FieldRefError::NotEnrolled { detail: message }
+            }
             Error::Sync(
                 SyncError::Transport { .. } | SyncError::Status { .. } | SyncError::NoDelta { .. },
             ) => FieldRefError::Network { detail: message },
@@ -112,6 +123,10 @@ impl From<Error> for FieldRefError {
             },
             Error::Signature(_) => FieldRefError::UpdateRefused {
                 reason: UpdateRefusal::NotAuthentic,
+                detail: message,
+            },
+            Error::AudienceNotAllowed { .. } => FieldRefError::UpdateRefused {
+                reason: UpdateRefusal::WrongAudience,
                 detail: message,
             },
             Error::TooLarge { .. } => FieldRefError::UpdateRefused {

@@ -484,3 +484,11 @@ pub struct SyncReport {
     pub outbox_not_enrolled: bool,
     pub status: SyncStatus,
 }
+
+/// This device's officers enrollment ("Enrolled as dev-… for port-alder-officers").
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Enrollment {
+    pub device: String,
+    /// The officers channel the device follows.
+    pub channel: String,
+}

@@ -79,28 +79,35 @@ pub(crate) fn publish(
         dry_run,
         timeout_ms: 120_000,
     };
-    let outcome = fieldref_core::sync::publish::publish(transport, &pack, &options, &mut |step| {
-        progress.set_message(step.to_owned());
-        progress.tick();
-    })?;
+    let outcomes =
+        fieldref_core::sync::publish::publish_audiences(transport, &pack, &options, &mut |step| {
+            progress.set_message(step.to_owned());
+            progress.tick();
+        })?;
     progress.finish_and_clear();
     if json {
-        return print_json(&outcome);
+        return print_json(&serde_json::json!({ "releases": outcomes }));
     }
-    for change in &outcome.changes {
+    for outcome in &outcomes {
+        let verb = if outcome.dry_run {
+            "would publish"
+        } else {
+            "published"
+        };
         println!(
-            "{:>10}s: {} added, {} changed, {} removed",
-            change.kind, change.added, change.changed, change.removed
+            "{} ({} audience): {verb} version {} (on top of {}), snapshot {} bytes",
+            outcome.channel,
+            outcome.audience.as_str(),
+            outcome.version,
+            outcome.previous,
+            outcome.snapshot_bytes
         );
+        for change in &outcome.changes {
+            println!(
+                "{:>12}s: {} added, {} changed, {} removed",
+                change.kind, change.added, change.changed, change.removed
+            );
+        }
     }
-    let verb = if outcome.dry_run {
-        "would publish"
-    } else {
-        "published"
-    };
-    println!(
-        "{verb} version {} (on top of {}), snapshot {} bytes",
-        outcome.version, outcome.previous, outcome.snapshot_bytes
-    );
     Ok(())
 }

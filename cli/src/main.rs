@@ -31,7 +31,8 @@ struct Cli {
     /// Trust root to start from on a device that has none (default: the one bundled with the app).
     #[arg(long, global = true, env = "FIELDREF_TRUST_ROOT")]
     trust_root: Option<PathBuf>,
-    /// Who is looking: `officers` see everything, `public` (community partners) no officers-only material.
+    /// Who is looking: `officers` see everything, `public` (community partners) no officers-only
+    /// material. A new data directory gets the bundled content of this audience.
     #[arg(long, global = true, default_value = "officers", value_parser = parse_audience)]
     audience: Audience,
     /// For sync and publish: trust only this PEM certificate (a department's own CA or the
@@ -110,6 +111,17 @@ enum Command {
         key: PathBuf,
         #[arg(long)]
         dry_run: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Enroll this device for officers updates with a one-time code from an admin
+    /// (`fieldref-server device enroll`); the next sync installs the officers release.
+    Enroll {
+        #[arg(long, env = "FIELDREF_SERVER")]
+        server: String,
+        code: String,
+        #[arg(long, default_value_t = 30)]
+        timeout_secs: u64,
         #[arg(long)]
         json: bool,
     },
@@ -251,7 +263,7 @@ fn run(cli: Cli) -> Result<()> {
             );
         }
         command => {
-            let app = open(cli.data_dir, cli.trust_root)?;
+            let app = open(cli.data_dir, cli.trust_root, viewer)?;
             match command {
                 Command::Search {
                     query,
@@ -288,7 +300,7 @@ fn run(cli: Cli) -> Result<()> {
                     let doc = app
                         .document(&id, viewer)?
                         .with_context(|| format!("no document `{id}` (try `fieldref search`)"))?;
-                    app.record_view(&id)?;
+                    app.record_view(&id, viewer)?;
                     let open = app.open_status(&doc, None);
                     if json {
                         print_json(
@@ -336,20 +348,39 @@ fn run(cli: Cli) -> Result<()> {
                 }
                 Command::Bookmarks { add, remove, json } => {
                     if let Some(id) = add {
-                        app.add_bookmark(&id)?;
+                        app.add_bookmark(&id, viewer)?;
                     }
                     if let Some(id) = remove {
                         if !app.remove_bookmark(&id)? {
                             bail!("`{id}` was not bookmarked");
                         }
                     }
-                    let items = app.bookmarks()?;
+                    let items = app.bookmarks(viewer)?;
                     if json {
                         print_json(&json!({ "bookmarks": items }))?;
                     } else {
                         for item in items {
                             println!("{}  [{}]  {}", item.id, item.kind, item.title);
                         }
+                    }
+                }
+                Command::Enroll {
+                    server,
+                    code,
+                    timeout_secs,
+                    json,
+                } => {
+                    let mut config = SyncConfig::new(server);
+                    config.timeout_ms = timeout_secs.saturating_mul(1000);
+                    let enrolled =
+                        app.enroll(transport(cli.ca_cert.as_deref())?.as_ref(), &config, &code)?;
+                    if json {
+                        print_json(&enrolled)?;
+                    } else {
+                        println!(
+                            "enrolled as {} for {}: run `fieldref sync` to install the officers content",
+                            enrolled.device, enrolled.channel
+                        );
                     }
                 }
                 Command::Sync {
@@ -369,7 +400,7 @@ fn run(cli: Cli) -> Result<()> {
                 Command::Outbox { command, json } => {
                     match command {
                         Some(OutboxCommand::Feedback { id, text }) => {
-                            app.queue_feedback(&id, &text)?;
+                            app.queue_feedback(&id, &text, viewer)?;
                         }
                         Some(OutboxCommand::Ack { id }) => {
                             app.acknowledge(&id)?;
@@ -414,6 +445,9 @@ fn run_pack(
         PackCommand::Validate { dir } => {
             let pack = compile(&dir)?;
             println!("{}: ok, {} documents", dir.display(), pack.documents.len());
+            for audience in [Audience::Public, Audience::Officers] {
+                println!("{}", render::audience_summary(&pack, audience));
+            }
         }
         PackCommand::Build { dir, output } => {
             let progress = indicatif::ProgressBar::new(3);
@@ -443,7 +477,7 @@ fn run_pack(
             let bytes =
                 std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
             let pack = pack::decode(&bytes).with_context(|| file.display().to_string())?;
-            let app = open(data_dir, trust_root)?;
+            let app = open(data_dir, trust_root, pack.info.audience)?;
             let state = app.install_pack(&pack, version)?;
             println!(
                 "installed {} version {} ({} documents)",
@@ -474,8 +508,13 @@ fn compile(dir: &std::path::Path) -> Result<fieldref_core::content::Pack> {
     }
 }
 
-fn open(data_dir: Option<PathBuf>, trust_root: Option<PathBuf>) -> Result<FieldRef> {
+fn open(
+    data_dir: Option<PathBuf>,
+    trust_root: Option<PathBuf>,
+    audience: Audience,
+) -> Result<FieldRef> {
     let mut options = OpenOptions::new(PathBuf::new());
+    options.audience = Some(audience.min(fieldref_core::BUILD_AUDIENCE));
     if let Some(path) = trust_root {
         let text = std::fs::read_to_string(&path)
             .with_context(|| format!("reading {}", path.display()))?;

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use fieldref_core::content::{languages, Details, Document};
+use fieldref_core::content::{languages, Audience, Details, DocKind, Document, Pack};
 use fieldref_core::directory::{DirectoryListing, OpenStatus};
 use fieldref_core::search::{SearchResults, Snippet};
 use fieldref_core::sync::{SyncOutcome, SyncReport};
@@ -260,4 +260,39 @@ pub fn sync_text(report: &SyncReport) -> String {
         let _ = writeln!(out, "outbox not uploaded: {error}");
     }
     out
+}
+
+/// What one audience's release holds of `sources` ("public release: 150 documents (...); 6
+/// locations removed"), so a trainer sees what partners get before publishing.
+pub fn audience_summary(sources: &Pack, audience: Audience) -> String {
+    let release = sources.for_audience(audience);
+    let count = |kind: DocKind| {
+        release
+            .documents
+            .iter()
+            .filter(|d| d.kind() == kind)
+            .count()
+    };
+    let has_location = |d: &Document| {
+        d.as_contact()
+            .is_some_and(|c| c.address.is_some() || c.latitude.is_some())
+    };
+    let located = |pack: &Pack| {
+        pack.documents
+            .iter()
+            .filter(|d| audience.may_see(d.audience) && has_location(d))
+            .count()
+    };
+    format!(
+        "{} release ({}): {} documents ({} checklists, {} notes, {} contacts); {} left out, {} \
+         locations removed",
+        audience.as_str(),
+        release.info.audience_channel(),
+        release.documents.len(),
+        count(DocKind::Checklist),
+        count(DocKind::Note),
+        count(DocKind::Contact),
+        sources.documents.len() - release.documents.len(),
+        located(sources) - release.documents.iter().filter(|d| has_location(d)).count(),
+    )
 }

@@ -6,6 +6,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
+use fieldref_core::content::Audience;
 use fieldref_core::search::SearchRequest;
 use fieldref_core::store::state_hash;
 use fieldref_tests::{bundled_pack, device_state, edited, open_device, Server};
@@ -63,8 +64,9 @@ fn a_sync_killed_at_any_point_leaves_old_or_new_content_and_loses_nothing() {
             Some(&hashes[0]),
         )
         .expect("install v1");
-        app.add_bookmark(&v1.documents[0].id).expect("bookmark");
-        app.queue_feedback(&v1.documents[1].id, "Phone rings out")
+        app.add_bookmark(&v1.documents[0].id, Audience::Public)
+            .expect("bookmark");
+        app.queue_feedback(&v1.documents[1].id, "Phone rings out", Audience::Public)
             .expect("feedback");
         device_state(&app)
     };

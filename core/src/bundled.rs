@@ -9,10 +9,12 @@ pub fn sources() -> SourceTree {
     SourceTree::from_files(FILES.iter().copied())
 }
 
-/// The bundled pack, parsed and validated. An error here is a build defect (the test suite
-/// compiles it), reported with every problem rather than a panic.
+/// The bundled pack as this build serves it ([`crate::BUILD_AUDIENCE`]), parsed and validated.
+/// An error here is a build defect (the test suite compiles it), reported with every problem
+/// rather than a panic. A partner build's sources never held officers material to begin with:
+/// `build.rs` left it out of the library.
 pub fn pack() -> Result<Pack, Vec<Problem>> {
-    sources().compile()
+    Ok(sources().compile()?.for_audience(crate::BUILD_AUDIENCE))
 }
 
 /// The trust root shipped with the app (`content/trust/root.json`), if the build has one.

@@ -56,6 +56,15 @@ pub enum Error {
 
     #[error("signature: {0}")]
     Signature(#[from] crate::pack::VerifyError),
+
+    /// Content for an audience this build does not serve (officers material handed to a
+    /// community partners' build): refused, nothing changed.
+    #[error("{what} is for the {found} audience; this is a build for the {allowed} audience")]
+    AudienceNotAllowed {
+        what: String,
+        found: &'static str,
+        allowed: &'static str,
+    },
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -26,6 +26,9 @@ pub struct OpenOptions {
     pub install_bundled: bool,
     /// The trust root to start from when the device has none (default: the bundled one).
     pub trust_root: Option<Envelope>,
+    /// Whom the bundled content is installed for on first run (default: the build's audience,
+    /// [`crate::BUILD_AUDIENCE`]; more than that is refused).
+    pub audience: Option<Audience>,
 }
 
 impl OpenOptions {
@@ -35,6 +38,7 @@ impl OpenOptions {
             index_in_memory: false,
             install_bundled: true,
             trust_root: None,
+            audience: None,
         }
     }
 }
@@ -81,6 +85,7 @@ impl Settings {
             categories: Vec::new(),
             service_types: Vec::new(),
             synonyms: Vec::new(),
+            audience: Audience::Public,
         });
         Settings {
             synonyms: Synonyms::from_lines(&info.synonyms),
@@ -113,8 +118,16 @@ impl FieldRef {
         std::fs::create_dir_all(&data_dir).map_err(|e| Error::io(&data_dir, e))?;
         let mut store = Store::open(&data_dir.join(STORE_FILE))?;
         let mut opened = OpenReport::default();
-        if options.install_bundled && store.content_state()?.is_none() {
-            let pack = crate::bundled::pack().map_err(Error::InvalidContent)?;
+        let installed = store.content_state()?;
+        if let Some(state) = &installed {
+            allowed("the content in this data directory", state.audience)?;
+        }
+        if options.install_bundled && installed.is_none() {
+            let audience = options.audience.unwrap_or(crate::BUILD_AUDIENCE);
+            allowed("the requested audience", audience)?;
+            let pack = crate::bundled::pack()
+                .map_err(Error::InvalidContent)?
+                .for_audience(audience);
             store.apply(ContentChange::Full(&pack), 0, None)?;
             opened.installed_bundled = true;
         }
@@ -210,11 +223,11 @@ impl FieldRef {
         self.store()?.computed_hash()
     }
 
-    pub fn add_bookmark(&self, id: &str) -> Result<()> {
+    /// Bookmarks a document `viewer` may see; `NotFound` for one they may not (or that is not
+    /// installed), so user data never names what its viewer cannot open.
+    pub fn add_bookmark(&self, id: &str, viewer: Audience) -> Result<()> {
         let store = self.store()?;
-        if store.document(id)?.is_none() {
-            return Err(Error::NotFound(format!("document `{id}`")));
-        }
+        visible(&store, id, viewer)?;
         store.add_bookmark(id)
     }
 
@@ -226,16 +239,21 @@ impl FieldRef {
         self.store()?.is_bookmarked(id)
     }
 
-    pub fn bookmarks(&self) -> Result<Vec<SavedItem>> {
-        self.store()?.bookmarks()
+    /// Bookmarks of documents `viewer` may see, newest first.
+    pub fn bookmarks(&self, viewer: Audience) -> Result<Vec<SavedItem>> {
+        self.store()?.bookmarks(viewer)
     }
 
-    pub fn record_view(&self, id: &str) -> Result<()> {
-        self.store()?.record_view(id)
+    /// Records that `viewer` opened a document they may see.
+    pub fn record_view(&self, id: &str, viewer: Audience) -> Result<()> {
+        let store = self.store()?;
+        visible(&store, id, viewer)?;
+        store.record_view(id)
     }
 
-    pub fn recents(&self, limit: usize) -> Result<Vec<SavedItem>> {
-        self.store()?.recents(limit)
+    /// Recently opened documents `viewer` may see, most recent first.
+    pub fn recents(&self, limit: usize, viewer: Audience) -> Result<Vec<SavedItem>> {
+        self.store()?.recents(limit, viewer)
     }
 
     pub fn stats(&self) -> Result<Stats> {
@@ -276,6 +294,22 @@ impl FieldRef {
         version: u64,
         expected_hash: Option<&str>,
     ) -> Result<ContentState> {
+        let (info, upserts) = match &change {
+            ContentChange::Full(pack) => (&pack.info, pack.documents.as_slice()),
+            ContentChange::Delta { info, upserts, .. } => (*info, *upserts),
+        };
+        allowed("this content", info.audience)?;
+        if let Some(doc) = upserts.iter().find(|d| !d.fits(info.audience)) {
+            return Err(Error::AudienceNotAllowed {
+                what: format!(
+                    "document `{}` of a pack for the {} audience",
+                    doc.id,
+                    info.audience.as_str()
+                ),
+                found: Audience::Officers.as_str(),
+                allowed: info.audience.as_str(),
+            });
+        }
         let mut store = self.store()?;
         let state = store.apply(change.clone(), version, expected_hash)?;
         *write(&self.settings) = Settings::of(store.pack_info()?);
@@ -294,15 +328,14 @@ impl FieldRef {
         Ok(state)
     }
 
-    /// Queues field feedback on a document ("this number is disconnected") for the next sync.
-    pub fn queue_feedback(&self, doc_id: &str, text: &str) -> Result<OutboxItem> {
+    /// Queues field feedback on a document `viewer` may see ("this number is disconnected") for
+    /// the next sync.
+    pub fn queue_feedback(&self, doc_id: &str, text: &str, viewer: Audience) -> Result<OutboxItem> {
         if text.trim().is_empty() {
             return Err(Error::InvalidInput("feedback text is empty".to_owned()));
         }
         let store = self.store()?;
-        if store.document(doc_id)?.is_none() {
-            return Err(Error::NotFound(format!("document `{doc_id}`")));
-        }
+        visible(&store, doc_id, viewer)?;
         store.queue(OutboxKind::Feedback, Some(doc_id), text.trim())
     }
 
@@ -335,6 +368,26 @@ impl FieldRef {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner()))
     }
+}
+
+/// Refuses content for an audience this build does not serve.
+fn allowed(what: &str, audience: Audience) -> Result<()> {
+    if audience > crate::BUILD_AUDIENCE {
+        return Err(Error::AudienceNotAllowed {
+            what: what.to_owned(),
+            found: audience.as_str(),
+            allowed: crate::BUILD_AUDIENCE.as_str(),
+        });
+    }
+    Ok(())
+}
+
+/// `NotFound` unless `id` is installed and `viewer` may see it.
+fn visible(store: &Store, id: &str, viewer: Audience) -> Result<Document> {
+    store
+        .document(id)?
+        .filter(|d| viewer.may_see(d.audience))
+        .ok_or_else(|| Error::NotFound(format!("document `{id}`")))
 }
 
 fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {

@@ -14,4 +14,12 @@ pub mod store;
 pub mod sync;
 
 pub use error::{Error, Result};
+
+/// Whom this build of the library serves: officers builds (feature `officers`) may hold every
+/// audience's content; community partners' builds only the public's, whatever they are handed.
+pub const BUILD_AUDIENCE: content::Audience = if cfg!(feature = "officers") {
+    content::Audience::Officers
+} else {
+    content::Audience::Public
+};
 pub use fieldref::{FieldRef, KindCount, OpenOptions, OpenReport, Stats};

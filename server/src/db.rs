@@ -64,6 +64,34 @@ CREATE TABLE devices (
 ALTER TABLE outbox ADD COLUMN device TEXT;
 CREATE INDEX outbox_received ON outbox(received_at);
 ",
+    // 3: officers channels: enrolled devices, content keys, sealed copies of officers blobs.
+    "
+CREATE TABLE officer_devices (
+    id              TEXT PRIMARY KEY,
+    name            TEXT NOT NULL,
+    channel         TEXT NOT NULL,
+    code_hash       TEXT UNIQUE,
+    code_expires_at TEXT,
+    credential_hash TEXT UNIQUE,
+    public_key      TEXT,
+    created_at      TEXT NOT NULL,
+    enrolled_at     TEXT,
+    revoked_at      TEXT
+);
+CREATE TABLE content_keys (
+    channel    TEXT NOT NULL,
+    key_id     TEXT PRIMARY KEY,
+    secret     TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE sealed_blobs (
+    channel TEXT NOT NULL,
+    sha256  TEXT NOT NULL,
+    key_id  TEXT NOT NULL,
+    bytes   BLOB NOT NULL,
+    PRIMARY KEY (channel, sha256)
+);
+",
 ];
 
 pub fn open(path: &Path) -> Result<Connection, rusqlite::Error> {
@@ -183,8 +211,12 @@ pub struct Principal {
 
 impl Principal {
     /// Whether this principal may act on `channel` at all (admins: every channel).
+    /// A channel's token covers its officers channel too (one content folder, two releases).
     pub fn covers(&self, channel: &str) -> bool {
-        self.role == TokenRole::Admin || self.channels.iter().any(|c| c == channel)
+        let base = channel
+            .strip_suffix(fieldref_core::content::OFFICERS_CHANNEL_SUFFIX)
+            .unwrap_or(channel);
+        self.role == TokenRole::Admin || self.channels.iter().any(|c| c == channel || c == base)
     }
 }
 

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use anyhow::Context as _;
 
-use crate::{db, AppState};
+use crate::{db, officers, AppState};
 
 /// Why an export stopped (nothing is written for a refused channel).
 #[derive(Debug, thiserror::Error)]
@@ -16,6 +16,9 @@ pub enum ExportError {
 }
 
 /// Writes `v1/<channel>/{manifest.json, blobs/<sha>, root/<n>.json}` for every channel under `to`.
+/// An officers channel gets its blobs sealed and one `keys/<device>.json` per enrolled device
+/// (useless to anyone else), so a CDN serves it without checking anything; keys of devices
+/// revoked since the last export are removed.
 pub fn export(state: &AppState, to: &Path) -> anyhow::Result<Vec<String>> {
     let channels = state.read(db::channels)?;
     if let Some(bad) = channels.iter().find(|c| !db::valid_channel(c)) {
@@ -33,15 +36,25 @@ pub fn export(state: &AppState, to: &Path) -> anyhow::Result<Vec<String>> {
             let rows = stmt.query_map([channel], |r| r.get::<_, String>(0))?;
             Ok(rows.collect::<Result<_, _>>()?)
         })?;
+        let sealed = officers::is_officers(channel);
         for sha in blobs {
             let path = dir.join("blobs").join(&sha);
             if path.exists() {
                 continue; // content-addressed: an existing file is already right
             }
             let bytes = state
-                .read(|conn| db::blob(conn, &sha))?
+                .read(|conn| {
+                    if sealed {
+                        officers::sealed_blob(conn, channel, &sha)
+                    } else {
+                        db::blob(conn, &sha)
+                    }
+                })?
                 .with_context(|| format!("blob {sha} missing"))?;
             write_atomically(&path, &bytes)?;
+        }
+        if sealed {
+            export_keys(state, channel, &dir.join("keys"))?;
         }
         for (i, root) in state.roots.iter().enumerate() {
             write_atomically(
@@ -53,6 +66,26 @@ pub fn export(state: &AppState, to: &Path) -> anyhow::Result<Vec<String>> {
         write_atomically(&dir.join("manifest.json"), &manifest.bytes)?;
     }
     Ok(channels)
+}
+
+fn export_keys(state: &AppState, channel: &str, dir: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let devices = state.read(|conn| officers::active_devices(conn, channel))?;
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        let device = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+        if !devices.iter().any(|d| d == device) {
+            std::fs::remove_file(&path).with_context(|| path.display().to_string())?;
+        }
+    }
+    for device in devices {
+        let keys = state.read(|conn| officers::device_keys(conn, &device, channel))?;
+        write_atomically(
+            &dir.join(format!("{device}.json")),
+            &serde_json::to_vec(&keys)?,
+        )?;
+    }
+    Ok(())
 }
 
 fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {

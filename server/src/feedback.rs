@@ -89,7 +89,13 @@ pub(crate) fn device_of(
         .filter(|c| !c.is_empty())
         .ok_or(ApiError::Unauthorized)?;
     state
-        .read(|conn| db::device(conn, credential, channel))?
+        .read(|conn| {
+            if crate::officers::is_officers(channel) {
+                crate::officers::device_of(conn, credential, channel)
+            } else {
+                db::device(conn, credential, channel)
+            }
+        })?
         .ok_or(ApiError::Unauthorized)
 }
 
@@ -101,6 +107,10 @@ pub(crate) fn enroll(
     channel: &str,
     address: Option<std::net::IpAddr>,
 ) -> Result<String, ApiError> {
+    if crate::officers::is_officers(channel) {
+        // Officers devices are enrolled by an admin's code, never anonymously.
+        return Err(ApiError::Unauthorized);
+    }
     known_documents(state, channel)?;
     if let Some(address) = address {
         state.limiter.check(

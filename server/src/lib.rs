@@ -6,6 +6,7 @@ pub mod db;
 mod error;
 mod export;
 mod feedback;
+pub mod officers;
 mod pool;
 mod publish;
 mod routes;

@@ -56,11 +56,37 @@ enum Command {
     /// Manage API tokens: create (printed once), list, revoke.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Officers devices: enroll (prints a one-time code), list, revoke.
+    #[command(subcommand)]
+    Device(DeviceCommand),
     /// Write manifest, blobs and roots as static files for any web server or CDN.
     Export {
         #[arg(long)]
         to: PathBuf,
     },
+}
+
+#[derive(Subcommand)]
+enum DeviceCommand {
+    /// Create a one-time enrollment code for an officer's device (valid 72 hours; printed once).
+    Enroll {
+        /// Whose device (shown in `device list`, usable with `device revoke`).
+        #[arg(long)]
+        name: String,
+        /// The pack's channel (the device gets its officers channel, CHANNEL-officers).
+        #[arg(long)]
+        channel: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List officers devices: pending, enrolled and revoked (never codes or credentials).
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke a device by id or name: refused at once; the next officers release is sealed
+    /// with a new content key it never receives.
+    Revoke { which: String },
 }
 
 #[derive(Subcommand)]
@@ -116,6 +142,7 @@ async fn main() -> Result<()> {
             println!("root is now version {}", root.version);
         }
         Some(Command::Token(command)) => token(&cli.data_dir, command)?,
+        Some(Command::Device(command)) => device(&cli.data_dir, command)?,
         Some(Command::Export { to }) => {
             let state = AppState::open(&config)?;
             let channels = fieldref_server::export(&state, &to)?;
@@ -147,6 +174,52 @@ async fn main() -> Result<()> {
                     _ = tokio::signal::ctrl_c() => {}
                 }
             }
+        }
+    }
+    Ok(())
+}
+
+fn device(data_dir: &std::path::Path, command: DeviceCommand) -> Result<()> {
+    use fieldref_server::officers;
+    let mut conn = fieldref_server::open_db(data_dir)?;
+    match command {
+        DeviceCommand::Enroll {
+            name,
+            channel,
+            json,
+        } => {
+            let new = officers::create(&conn, &name, &channel)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&new)?);
+            } else {
+                println!(
+                    "enrollment code for {} ({}): {}\nvalid until {}; on the device: fieldref enroll --server URL {}",
+                    new.name, new.id, new.code, new.expires_at, new.code
+                );
+            }
+        }
+        DeviceCommand::List { json } => {
+            let devices = officers::list(&conn)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&devices)?);
+            } else {
+                for d in devices {
+                    let state = match (&d.revoked_at, &d.enrolled_at, &d.code_expires_at) {
+                        (Some(at), _, _) => format!("revoked {at}"),
+                        (None, Some(at), _) => format!("enrolled {at}"),
+                        (None, None, Some(until)) => format!("code valid until {until}"),
+                        (None, None, None) => "pending".to_owned(),
+                    };
+                    println!("{}  {:<24} {:<28} {state}", d.id, d.name, d.channel);
+                }
+            }
+        }
+        DeviceCommand::Revoke { which } => {
+            let d = officers::revoke(&mut conn, &which)?;
+            println!(
+                "revoked {} ({}); the next {} release is sealed with a new key",
+                d.id, d.name, d.channel
+            );
         }
     }
     Ok(())

@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
-use fieldref_core::content::{check_documents, Pack};
+use fieldref_core::content::{check_documents, Audience, Pack};
 use fieldref_core::pack::{self, Delta, Envelope, Release, Role, Root};
 use fieldref_core::store::state_hash;
 use rusqlite::{params, Connection};
@@ -85,7 +85,10 @@ pub(crate) fn prepare(
         )));
     }
     let hash = state_hash(&new_pack).map_err(|e| ApiError::Internal(e.to_string()))?;
-    if hash != release.state_sha256 || new_pack.info.channel != channel {
+    if hash != release.state_sha256
+        || new_pack.info.audience_channel() != channel
+        || new_pack.info.audience != release.audience
+    {
         return Err(ApiError::BadRequest(
             "snapshot content does not match the release's state hash or channel".to_owned(),
         ));
@@ -112,6 +115,13 @@ fn verify(root: &Root, channel: &str, envelope: &Envelope) -> Result<Release, Ap
         return Err(ApiError::BadRequest(format!(
             "release is for channel `{}`, posted to `{channel}`",
             release.channel
+        )));
+    }
+    if crate::officers::is_officers(channel) != (release.audience == Audience::Officers) {
+        return Err(ApiError::BadRequest(format!(
+            "a release for the {} audience cannot go to channel `{channel}` (officers releases go \
+             to `CHANNEL-officers`, and only they do)",
+            release.audience.as_str()
         )));
     }
     if release.decoded_size > pack::MAX_DECODED_BYTES {
@@ -209,6 +219,19 @@ pub(crate) fn commit(
                     delta.decoded_size as i64
                 ],
             )?;
+        }
+        if crate::officers::is_officers(channel) {
+            // Devices and static exports only ever get the sealed copies.
+            crate::officers::store_sealed(
+                &tx,
+                channel,
+                &release.snapshot.sha256,
+                &prepared.snapshot,
+            )?;
+            for delta in &prepared.deltas {
+                let blob = pack::BlobRef::of(&delta.bytes);
+                crate::officers::store_sealed(&tx, channel, &blob.sha256, &delta.bytes)?;
+            }
         }
         tx.execute(
             "INSERT INTO releases(channel, version, envelope, snapshot, state_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",

@@ -19,7 +19,7 @@ use tower_http::trace::TraceLayer;
 use crate::db::{self, NewToken, Principal, TokenError, TokenRole};
 use crate::error::ApiError;
 use crate::publish::{self, PublishRequest};
-use crate::{feedback, AppState};
+use crate::{feedback, officers, AppState};
 
 const MAX_PUBLISH_BYTES: usize = 256 * 1024 * 1024;
 const MAX_OUTBOX_BYTES: usize = 1024 * 1024;
@@ -31,6 +31,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/v1/{channel}/manifest.json", get(manifest))
         .route("/v1/{channel}/blobs/{sha}", get(blob))
         .route("/v1/{channel}/root/{file}", get(root))
+        .route("/v1/{channel}/keys/{file}", get(device_keys))
+        .route("/v1/{channel}/enroll", post(enroll_officer))
         .route(
             "/v1/{channel}/publish",
             post(publish_release).layer(DefaultBodyLimit::max(MAX_PUBLISH_BYTES)),
@@ -90,6 +92,51 @@ fn require(who: &Principal, roles: &[TokenRole], channel: Option<&str>) -> Resul
     }
 }
 
+/// Who reads an officers channel: an enrolled device, or staff with a token for the channel.
+enum OfficersReader {
+    Device(String),
+    Staff,
+}
+
+/// `None` for a public channel (anyone reads it). An officers channel needs an enrolled,
+/// unrevoked device's credential or a token covering the channel: 401 otherwise.
+async fn officers_reader(
+    state: &Arc<AppState>,
+    headers: &HeaderMap,
+    channel: &str,
+) -> Result<Option<OfficersReader>, ApiError> {
+    if !officers::is_officers(channel) {
+        return Ok(None);
+    }
+    let auth = authorization(headers).ok_or(ApiError::Unauthorized)?;
+    if let Some(credential) = auth.strip_prefix("Device ") {
+        let credential = credential.trim().to_owned();
+        let channel = channel.to_owned();
+        let device = state
+            .blocking(move |state| {
+                state.read(|conn| officers::device_of(conn, &credential, &channel))
+            })
+            .await?
+            .ok_or(ApiError::Unauthorized)?;
+        return Ok(Some(OfficersReader::Device(device)));
+    }
+    let who = principal(state, headers).await?;
+    require(
+        &who,
+        &[TokenRole::Trainer, TokenRole::Viewer],
+        Some(channel),
+    )?;
+    Ok(Some(OfficersReader::Staff))
+}
+
+/// Shared caches may keep public answers; answers to an authenticated reader are private.
+fn cache_control(reader: &Option<OfficersReader>, public: &'static str) -> HeaderValue {
+    match reader {
+        None => HeaderValue::from_static(public),
+        Some(_) => HeaderValue::from_static("private, no-cache"),
+    }
+}
+
 async fn healthz() -> Json<serde_json::Value> {
     Json(json!({ "status": "ok" }))
 }
@@ -100,6 +147,7 @@ async fn manifest(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     channel_name(&channel)?;
+    let reader = officers_reader(&state, &headers, &channel).await?;
     let manifest = state
         .blocking(move |state| {
             state
@@ -109,7 +157,7 @@ async fn manifest(
         .await?;
     let etag =
         HeaderValue::from_str(&manifest.etag).map_err(|e| ApiError::Internal(e.to_string()))?;
-    let cache = HeaderValue::from_static("public, max-age=60");
+    let cache = cache_control(&reader, "public, max-age=60");
     let unchanged = headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
@@ -136,16 +184,27 @@ async fn manifest(
 async fn blob(
     State(state): State<Arc<AppState>>,
     Path((channel, sha)): Path<(String, String)>,
+    headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     channel_name(&channel)?;
+    let reader = officers_reader(&state, &headers, &channel).await?;
     let sha = sha.trim_end_matches(".zst").to_owned();
     if sha.len() != 64 || !sha.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(ApiError::BadRequest(format!("`{sha}` is not a SHA-256")));
     }
+    // Devices get an officers blob sealed, as a static export has it; staff (a trainer's
+    // publish comparing with the latest release) get it plain.
+    let sealed = matches!(reader, Some(OfficersReader::Device(_)));
     let bytes = state
         .blocking(move |state| {
             state
-                .read(|conn| db::blob(conn, &sha))?
+                .read(|conn| {
+                    if sealed {
+                        officers::sealed_blob(conn, &channel, &sha)
+                    } else {
+                        db::blob(conn, &sha)
+                    }
+                })?
                 .ok_or_else(|| ApiError::NotFound(format!("blob {sha}")))
         })
         .await?;
@@ -153,7 +212,7 @@ async fn blob(
         [
             (
                 header::CACHE_CONTROL,
-                HeaderValue::from_static("public, max-age=31536000, immutable"),
+                cache_control(&reader, "public, max-age=31536000, immutable"),
             ),
             (
                 header::CONTENT_TYPE,
@@ -168,8 +227,10 @@ async fn blob(
 async fn root(
     State(state): State<Arc<AppState>>,
     Path((channel, file)): Path<(String, String)>,
+    headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     channel_name(&channel)?;
+    officers_reader(&state, &headers, &channel).await?;
     let version: usize = file
         .strip_suffix(".json")
         .and_then(|v| v.parse().ok())
@@ -226,6 +287,79 @@ async fn enroll_device(
         Json(json!({ "credential": credential })),
     )
         .into_response())
+}
+
+/// An enrolled device's content keys, wrapped for it (only that device may ask).
+async fn device_keys(
+    State(state): State<Arc<AppState>>,
+    Path((channel, file)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    channel_name(&channel)?;
+    let id = file
+        .strip_suffix(".json")
+        .ok_or_else(|| ApiError::NotFound(format!("keys {file}")))?
+        .to_owned();
+    match officers_reader(&state, &headers, &channel).await? {
+        Some(OfficersReader::Device(device)) if device == id => {}
+        Some(_) => return Err(ApiError::Forbidden),
+        None => {
+            return Err(ApiError::NotFound(format!(
+                "channel `{channel}` has no keys"
+            )))
+        }
+    }
+    let keys = state
+        .blocking(move |state| state.read(|conn| officers::device_keys(conn, &id, &channel)))
+        .await?;
+    Ok((
+        [(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-cache"),
+        )],
+        Json(keys),
+    )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+struct EnrollBody {
+    code: String,
+    public_key: String,
+}
+
+/// A device trades a one-time enrollment code for its officers credential and content keys.
+/// Attempts are rate-limited per client address like device credentials.
+async fn enroll_officer(
+    State(state): State<Arc<AppState>>,
+    Path(channel): Path<String>,
+    extensions: axum::http::Extensions,
+    Json(body): Json<EnrollBody>,
+) -> Result<Response, ApiError> {
+    channel_name(&channel)?;
+    let address = extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|info| info.0.ip());
+    let answer = state
+        .blocking(move |state| {
+            if let Some(address) = address {
+                state.limiter.check(
+                    &format!("\u{0}officer enroll {address}"),
+                    state.feedback.enrollments_per_address_per_minute,
+                )?;
+            }
+            if body.code.len() > 64 || body.public_key.len() > 128 {
+                return Err(ApiError::BadRequest("enrollment body too long".to_owned()));
+            }
+            state.write(|conn| officers::enroll(conn, &channel, &body.code, &body.public_key))
+        })
+        .await?;
+    tracing::info!(
+        device = answer.device,
+        channel = answer.channel,
+        "device enrolled"
+    );
+    Ok((StatusCode::CREATED, Json(answer)).into_response())
 }
 
 #[derive(Deserialize)]

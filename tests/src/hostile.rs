@@ -45,6 +45,7 @@ pub fn sign_release(
         state_sha256: state_sha256.to_owned(),
         snapshot: fieldref_core::pack::BlobRef::of(snapshot),
         decoded_size,
+        audience: fieldref_core::content::Audience::Public,
     };
     Envelope::sign(Role::Release, &release, &[key]).expect("sign release")
 }

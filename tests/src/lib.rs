@@ -11,7 +11,7 @@ use axum::body::Body;
 use axum::extract::State;
 use axum::http::{header, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use fieldref_core::content::Pack;
+use fieldref_core::content::{Audience, Pack};
 use fieldref_core::pack::{Envelope, Role, Root, SecretKey};
 use fieldref_core::sync::publish::{publish, PublishOptions, PublishOutcome};
 use fieldref_core::sync::{SyncConfig, UreqTransport};
@@ -431,9 +431,16 @@ impl Device {
     }
 }
 
+/// A community partner's device (public content, the public channel): what most sync tests
+/// exercise. Officers devices are enrolled first (`tests/audiences.rs`).
 pub fn open_device(path: &Path, root: &Envelope) -> FieldRef {
+    open_device_for(path, root, Audience::Public)
+}
+
+pub fn open_device_for(path: &Path, root: &Envelope, audience: Audience) -> FieldRef {
     let mut options = OpenOptions::new(path);
     options.trust_root = Some(root.clone());
+    options.audience = Some(audience);
     FieldRef::open_with(options).expect("open device")
 }
 
@@ -446,7 +453,7 @@ pub fn device_state(app: &FieldRef) -> DeviceState {
         version: content.version,
         hash: content.hash,
         bookmarks: app
-            .bookmarks()
+            .bookmarks(Audience::Officers)
             .expect("bookmarks")
             .into_iter()
             .map(|b| b.id)
@@ -460,9 +467,16 @@ pub fn device_state(app: &FieldRef) -> DeviceState {
     }
 }
 
-/// The bundled content as a pack.
+/// The bundled content as the public release has it.
 pub fn bundled_pack() -> Pack {
-    fieldref_core::bundled::pack().expect("bundled content is valid")
+    bundled_pack_for(Audience::Public)
+}
+
+/// The bundled content as `audience`'s release has it.
+pub fn bundled_pack_for(audience: Audience) -> Pack {
+    fieldref_core::bundled::pack()
+        .expect("bundled content is valid")
+        .for_audience(audience)
 }
 
 /// `pack` with `n` documents edited (one of each kind first), each gaining `marker` in its

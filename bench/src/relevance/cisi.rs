@@ -282,6 +282,7 @@ pub fn pack(documents: &[CisiDoc]) -> Pack {
             categories: vec![CATEGORY.to_owned()],
             service_types: Vec::new(),
             synonyms: Vec::new(),
+            audience: fieldref_core::content::Audience::Public,
         },
         documents: docs,
     }

@@ -6,8 +6,8 @@ mod source;
 mod validate;
 
 pub use model::{
-    Audience, Checklist, Contact, Details, DocKind, Document, LocationVisibility, Note, Pack,
-    PackInfo, Phone, PhoneKind, Section, Step,
+    channel_for, Audience, Checklist, Contact, Details, DocKind, Document, LocationVisibility,
+    Note, Pack, PackInfo, Phone, PhoneKind, Section, Step, OFFICERS_CHANNEL_SUFFIX,
 };
 pub use source::{check_documents, Problem, SourceFile, SourceTree};
 pub use validate::check_phone_number;

@@ -85,8 +85,11 @@ impl std::fmt::Display for DocKind {
     }
 }
 
-/// Who may see a document.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// Who may see a document, and whom a pack or a build is for. Ordered: officers see everything
+/// the public sees.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Audience {
     /// Anyone, community partners included.
@@ -115,6 +118,10 @@ impl Audience {
     /// Whether a viewer with this role may see a document meant for `audience`.
     pub fn may_see(self, audience: Audience) -> bool {
         self == Audience::Officers || audience == Audience::Public
+    }
+
+    fn is_public(&self) -> bool {
+        *self == Audience::Public
     }
 }
 
@@ -287,11 +294,30 @@ impl Document {
         if let Details::Contact(contact) = &mut self.details {
             if !contact.location_visibility.visible_to(viewer) {
                 contact.address = None;
+                contact.neighborhood = None;
                 contact.latitude = None;
                 contact.longitude = None;
             }
         }
         self
+    }
+
+    /// Whether this document carries nothing `audience` may not have: it is meant for them, and
+    /// a contact's location is either visible to them or absent.
+    pub fn fits(&self, audience: Audience) -> bool {
+        if !audience.may_see(self.audience) {
+            return false;
+        }
+        match &self.details {
+            Details::Contact(c) => {
+                c.location_visibility.visible_to(audience)
+                    || (c.address.is_none()
+                        && c.neighborhood.is_none()
+                        && c.latitude.is_none()
+                        && c.longitude.is_none())
+            }
+            _ => true,
+        }
     }
 }
 
@@ -313,6 +339,29 @@ pub struct PackInfo {
     /// Lines of `=`-separated equivalent terms, e.g. `EDP = emotionally disturbed person`.
     #[serde(default)]
     pub synonyms: Vec<String>,
+    /// Whom this pack was projected for ([`Pack::for_audience`]); set by the build, never written
+    /// in `pack.toml`. Left out of the JSON when public, so public content hashes are unchanged.
+    #[serde(default, skip_serializing_if = "Audience::is_public")]
+    pub audience: Audience,
+}
+
+impl PackInfo {
+    /// The update channel devices of this pack's audience follow: the pack's channel for the
+    /// public, `CHANNEL-officers` for officers.
+    pub fn audience_channel(&self) -> String {
+        channel_for(&self.channel, self.audience)
+    }
+}
+
+/// Suffix of an officers channel's name.
+pub const OFFICERS_CHANNEL_SUFFIX: &str = "-officers";
+
+/// The channel `audience` follows for a pack whose channel is `channel`.
+pub fn channel_for(channel: &str, audience: Audience) -> String {
+    match audience {
+        Audience::Public => channel.to_owned(),
+        Audience::Officers => format!("{channel}{OFFICERS_CHANNEL_SUFFIX}"),
+    }
 }
 
 fn default_timezone() -> String {
@@ -324,4 +373,29 @@ fn default_timezone() -> String {
 pub struct Pack {
     pub info: PackInfo,
     pub documents: Vec<Document>,
+}
+
+impl Pack {
+    /// What `audience` may have of this pack: documents not meant for them left out, contact
+    /// locations they may not see removed (withheld ones for everyone). Publishing makes one
+    /// release per audience from the same sources this way, and each build bundles its own.
+    pub fn for_audience(&self, audience: Audience) -> Pack {
+        let mut info = self.info.clone();
+        info.audience = audience;
+        Pack {
+            info,
+            documents: self
+                .documents
+                .iter()
+                .filter(|d| audience.may_see(d.audience))
+                .map(|d| d.clone().redacted_for(audience))
+                .collect(),
+        }
+    }
+
+    /// The first document that carries something this pack's audience may not have, if any: a
+    /// pack that claims an audience must hold nothing beyond it.
+    pub fn beyond_audience(&self) -> Option<&Document> {
+        self.documents.iter().find(|d| !d.fits(self.info.audience))
+    }
 }

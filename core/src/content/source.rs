@@ -8,7 +8,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::model::{Document, Pack, PackInfo};
+use super::model::{Audience, Document, Pack, PackInfo};
 use super::validate;
 
 /// One problem found in the sources, printed as `path:line: field: message`.
@@ -126,7 +126,10 @@ impl SourceTree {
             documents.push(document);
         }
         match info {
-            Some(info) if problems.is_empty() => {
+            Some(mut info) if problems.is_empty() => {
+                // The sources hold every audience's material: what officers get, before
+                // [`Pack::for_audience`] projects it.
+                info.audience = Audience::Officers;
                 documents.sort_by(|a, b| a.id.cmp(&b.id));
                 Ok(Pack { info, documents })
             }
@@ -152,6 +155,21 @@ pub fn check_documents(info: &PackInfo, documents: &[Document]) -> Vec<Problem> 
         validate::document(document, &located, info, &mut problems);
         if !seen.insert(&document.id) {
             problems.push(located.problem("id", None, &format!("duplicate id `{}`", document.id)));
+        }
+        if !document.fits(info.audience) {
+            let what = if info.audience.may_see(document.audience) {
+                "has a location"
+            } else {
+                "is meant for officers, so it"
+            };
+            problems.push(located.problem(
+                "audience",
+                None,
+                &format!(
+                    "{what} must not be in a pack for the {} audience",
+                    info.audience.as_str()
+                ),
+            ));
         }
     }
     problems

@@ -3,6 +3,7 @@
 
 mod envelope;
 mod release;
+pub mod seal;
 mod trust;
 
 pub use envelope::{Envelope, PublicKey, Role, SecretKey, SignatureEntry, VerifyError};

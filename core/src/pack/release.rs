@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::envelope::Envelope;
-use crate::content::{Document, Pack, PackInfo};
+use crate::content::{Audience, Document, Pack, PackInfo};
 use crate::error::{Error, Result};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,6 +41,14 @@ pub struct Release {
     /// Bytes the snapshot decompresses to. Signed with the release, so every decoder (device,
     /// server, trainer's client) stops there: a small blob cannot expand to fill memory.
     pub decoded_size: u64,
+    /// Whom the release is for. Signed, so a release for officers cannot be passed off on a
+    /// public channel or the reverse; absent (public) in releases made before audiences.
+    #[serde(default, skip_serializing_if = "is_public")]
+    pub audience: Audience,
+}
+
+fn is_public(audience: &Audience) -> bool {
+    *audience == Audience::Public
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -98,7 +106,7 @@ impl Delta {
             .collect();
         deletes.sort();
         Delta {
-            channel: new.info.channel.clone(),
+            channel: new.info.audience_channel(),
             from,
             to,
             info: new.info.clone(),

@@ -12,7 +12,7 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::content::{DocKind, Document, Pack, PackInfo};
+use crate::content::{Audience, DocKind, Document, Pack, PackInfo};
 use crate::error::{Error, Result};
 
 pub use migrations::SCHEMA_VERSION;
@@ -25,6 +25,8 @@ pub struct ContentState {
     pub pack_id: String,
     pub title: String,
     pub channel: String,
+    /// Whom the installed content is for.
+    pub audience: Audience,
     /// Release version; 0 is the bundled content a device starts with.
     pub version: u64,
     /// SHA-256 over the pack settings and every document, in id order (see [`state_hash`]).
@@ -89,6 +91,7 @@ impl Store {
             pack_id: info.id,
             title: info.title,
             channel: info.channel,
+            audience: info.audience,
             version: version
                 .parse()
                 .map_err(|_| Error::Corrupt(format!("content_version `{version}`")))?,
@@ -113,6 +116,7 @@ impl Store {
         expected_hash: Option<&str>,
     ) -> Result<ContentState> {
         let full = matches!(change, ContentChange::Full(_));
+        let before = self.pack_info()?.map(|info| info.audience);
         let tx = self.conn.transaction()?;
         let info = match change {
             ContentChange::Full(pack) => {
@@ -134,6 +138,10 @@ impl Store {
                 info
             }
         };
+        let narrowed = before.is_some_and(|old| old > info.audience);
+        if narrowed {
+            forget_user_data_of_removed_documents(&tx)?;
+        }
         let info_json = serde_json::to_string(info)?;
         let hash = hash_stored(&tx, &info_json)?;
         if let Some(expected) = expected_hash {
@@ -154,7 +162,12 @@ impl Store {
             set_meta(&tx, key, value)?;
         }
         tx.commit()?;
-        if full {
+        if narrowed {
+            // The device changed audience: rewrite the file so no page, free or in the WAL,
+            // still holds material the new audience may not have.
+            self.conn
+                .execute_batch("VACUUM; PRAGMA wal_checkpoint(TRUNCATE);")?;
+        } else if full {
             // A whole pack rewrote every page: fold the WAL back so the phone's storage holds the
             // content once, not twice. Failure only costs space.
             let _ = self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)");
@@ -233,6 +246,22 @@ fn set_meta(conn: &Connection, key: &str, value: &str) -> Result<()> {
         "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
         params![key, value],
     )?;
+    Ok(())
+}
+
+/// Bookmarks, recents and queued feedback that name a document no longer installed: dropped when
+/// the content narrows to a smaller audience, so user data never points at what the device's new
+/// audience may not see.
+fn forget_user_data_of_removed_documents(tx: &Transaction<'_>) -> Result<()> {
+    for table in ["bookmarks", "recents", "outbox"] {
+        tx.execute(
+            &format!(
+                "DELETE FROM {table} WHERE doc_id IS NOT NULL
+                 AND doc_id NOT IN (SELECT id FROM documents)"
+            ),
+            [],
+        )?;
+    }
     Ok(())
 }
 

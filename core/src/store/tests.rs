@@ -33,6 +33,7 @@ fn pack(documents: Vec<Document>) -> Pack {
             categories: vec!["communication".to_owned()],
             service_types: Vec::new(),
             synonyms: Vec::new(),
+            audience: Audience::Public,
         },
         documents,
     }
@@ -63,7 +64,7 @@ fn a_version_1_store_is_migrated_and_keeps_its_bookmarks() {
             None,
         )
         .expect("install");
-    let bookmarks = store.bookmarks().expect("bookmarks");
+    let bookmarks = store.bookmarks(Audience::Officers).expect("bookmarks");
     assert_eq!(bookmarks.len(), 1);
     assert_eq!(bookmarks[0].title, "A");
     let outbox: i64 = store
@@ -182,10 +183,16 @@ fn bookmarks_and_recents_survive_a_content_replacement() {
         )
         .expect("v2 drops a");
     assert!(
-        store.bookmarks().expect("list").is_empty(),
+        store
+            .bookmarks(Audience::Officers)
+            .expect("list")
+            .is_empty(),
         "a removed document is not listed"
     );
-    assert_eq!(store.recents(10).expect("recents")[0].id, "note-b");
+    assert_eq!(
+        store.recents(10, Audience::Officers).expect("recents")[0].id,
+        "note-b"
+    );
     store
         .apply(
             ContentChange::Full(&pack(vec![note("note-a", "A again"), note("note-b", "B")])),
@@ -193,7 +200,7 @@ fn bookmarks_and_recents_survive_a_content_replacement() {
             None,
         )
         .expect("v3");
-    let bookmarks = store.bookmarks().expect("list");
+    let bookmarks = store.bookmarks(Audience::Officers).expect("list");
     assert_eq!(
         bookmarks.len(),
         1,
@@ -211,4 +218,56 @@ fn state_hash_does_not_depend_on_document_order() {
     assert_eq!(state_hash(&a).expect("a"), state_hash(&b).expect("b"));
     let c = pack(vec![note("note-a", "A!"), note("note-b", "B")]);
     assert_ne!(state_hash(&a).expect("a"), state_hash(&c).expect("c"));
+}
+
+#[test]
+fn narrowing_to_the_public_forgets_user_data_and_leaves_no_officers_bytes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("store.sqlite3");
+    let mut store = Store::open(&path).expect("open");
+    let mut secret = note("note-tactics", "Zebracorn perimeter tactics");
+    secret.audience = Audience::Officers;
+    secret.body = "zebracorn-only officers text ".repeat(200);
+    let mut full = pack(vec![note("note-a", "A"), secret]);
+    full.info.audience = Audience::Officers;
+    store
+        .apply(ContentChange::Full(&full), 1, None)
+        .expect("officers");
+    store.add_bookmark("note-tactics").expect("bookmark");
+    store.add_bookmark("note-a").expect("bookmark");
+    store.record_view("note-tactics").expect("view");
+    store
+        .queue(
+            crate::store::OutboxKind::Feedback,
+            Some("note-tactics"),
+            "zebracorn step 3",
+        )
+        .expect("queue");
+    assert_eq!(store.bookmarks(Audience::Public).expect("list").len(), 1);
+    assert_eq!(store.bookmarks(Audience::Officers).expect("list").len(), 2);
+
+    let public = full.for_audience(Audience::Public);
+    store
+        .apply(ContentChange::Full(&public), 2, None)
+        .expect("public");
+    let ids: Vec<String> = store
+        .bookmarks(Audience::Officers)
+        .expect("list")
+        .into_iter()
+        .map(|b| b.id)
+        .collect();
+    assert_eq!(ids, ["note-a"]);
+    assert!(store
+        .recents(10, Audience::Officers)
+        .expect("recents")
+        .is_empty());
+    assert!(store.outbox(false).expect("outbox").is_empty());
+    drop(store);
+    for entry in std::fs::read_dir(dir.path()).expect("dir") {
+        let bytes = std::fs::read(entry.expect("entry").path()).expect("read");
+        assert!(
+            !bytes.windows(9).any(|w| w == b"zebracorn"),
+            "officers text left in the data directory"
+        );
+    }
 }

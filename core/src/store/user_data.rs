@@ -5,7 +5,7 @@ use rusqlite::params;
 use serde::Serialize;
 
 use super::Store;
-use crate::content::DocKind;
+use crate::content::{Audience, DocKind};
 use crate::error::Result;
 
 /// A bookmarked or recently viewed document, with what a list row shows.
@@ -53,11 +53,14 @@ impl Store {
             })?)
     }
 
-    /// Bookmarks whose document is installed, newest first.
-    pub fn bookmarks(&self) -> Result<Vec<SavedItem>> {
+    /// Bookmarks whose document is installed and visible to `viewer`, newest first.
+    pub fn bookmarks(&self, viewer: Audience) -> Result<Vec<SavedItem>> {
         self.saved(
             "SELECT d.id, d.kind, d.title, b.created_at FROM bookmarks b
-                    JOIN documents d ON d.id = b.doc_id ORDER BY b.created_at DESC, d.id",
+                    JOIN documents d ON d.id = b.doc_id
+             WHERE d.audience = 'public' OR ?1 = 'officers'
+             ORDER BY b.created_at DESC, d.id",
+            viewer,
         )
     }
 
@@ -76,19 +79,22 @@ impl Store {
         Ok(())
     }
 
-    /// Recently viewed documents that are installed, most recent first.
-    pub fn recents(&self, limit: usize) -> Result<Vec<SavedItem>> {
+    /// Recently viewed documents that are installed and visible to `viewer`, most recent first.
+    pub fn recents(&self, limit: usize, viewer: Audience) -> Result<Vec<SavedItem>> {
         let mut items = self.saved(
             "SELECT d.id, d.kind, d.title, r.viewed_at FROM recents r
-             JOIN documents d ON d.id = r.doc_id ORDER BY r.viewed_at DESC, d.id",
+             JOIN documents d ON d.id = r.doc_id
+             WHERE d.audience = 'public' OR ?1 = 'officers'
+             ORDER BY r.viewed_at DESC, d.id",
+            viewer,
         )?;
         items.truncate(limit);
         Ok(items)
     }
 
-    fn saved(&self, sql: &str) -> Result<Vec<SavedItem>> {
+    fn saved(&self, sql: &str, viewer: Audience) -> Result<Vec<SavedItem>> {
         let mut stmt = self.conn().prepare_cached(sql)?;
-        let rows = stmt.query_map([], |row| {
+        let rows = stmt.query_map([viewer.as_str()], |row| {
             Ok((
                 row.get::<_, String>(0)?,
                 row.get::<_, String>(1)?,

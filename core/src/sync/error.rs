@@ -1,5 +1,6 @@
 //! Why a sync refused an update. Every refusal leaves the device on its last good content.
 
+use crate::pack::seal::SealError;
 use crate::pack::VerifyError;
 
 use super::transport::TransportError;
@@ -64,4 +65,19 @@ pub enum SyncError {
     },
     #[error("malformed {what}: {message}")]
     Malformed { what: String, message: String },
+    /// Officers content needs an enrolled device: this one never was, or was revoked. Its
+    /// content is kept.
+    #[error("officers updates: {reason}; this device keeps its content")]
+    OfficersEnrollment { reason: String },
+    #[error("{what}: {source}")]
+    Sealed {
+        what: String,
+        #[source]
+        source: SealError,
+    },
+    #[error("release is for the {found} audience, this device follows the {expected} one")]
+    WrongAudience {
+        expected: &'static str,
+        found: &'static str,
+    },
 }

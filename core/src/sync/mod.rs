@@ -6,6 +6,7 @@
 //! Then the field outbox is uploaded.
 
 mod error;
+mod officers;
 mod outbox;
 pub mod publish;
 mod roots;
@@ -14,13 +15,15 @@ pub mod transport;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::content::Pack;
+use crate::content::{channel_for, Audience, Pack};
 use crate::error::{Error, Result};
+use crate::pack::seal::{self, ContentKey};
 use crate::pack::{self, BlobRef, Envelope, Manifest, Release, Role, Root};
 use crate::store::ContentChange;
 use crate::FieldRef;
 
 pub use error::SyncError;
+pub use officers::{EnrollResponse, Enrollment};
 pub use outbox::{Enrolled, OutboxAccepted, OutboxUpload};
 #[cfg(feature = "http-client")]
 pub use transport::UreqTransport;
@@ -114,6 +117,42 @@ mod meta {
     pub const ERROR: &str = "sync_error";
     pub const STALE: &str = "sync_stale";
     pub const DEVICE_CREDENTIAL: &str = "device_credential";
+    pub const OFFICERS_DEVICE: &str = "officers_device";
+    pub const OFFICERS_CREDENTIAL: &str = "officers_credential";
+    pub const OFFICERS_SECRET: &str = "officers_device_key";
+}
+
+/// Where this sync reads from: the channel of the audience the device follows, with the
+/// officers credential and content keys when that is the officers channel.
+struct Feed {
+    base: String,
+    channel: String,
+    audience: Audience,
+    headers: Vec<(String, String)>,
+    access: Option<officers::OfficersAccess>,
+    /// Installed content is another audience's: versions are not comparable, take the snapshot.
+    switching: bool,
+}
+
+impl Feed {
+    /// The content keys, fetched once and only when an officers blob is downloaded.
+    fn content_keys(
+        &self,
+        transport: &dyn Transport,
+        config: &SyncConfig,
+        cache: &mut Option<Vec<ContentKey>>,
+    ) -> Result<Vec<ContentKey>> {
+        if let Some(keys) = cache {
+            return Ok(keys.clone());
+        }
+        let access = self
+            .access
+            .as_ref()
+            .ok_or_else(|| officers::not_enrolled("this device is not enrolled"))?;
+        let keys = access.content_keys(transport, config, &self.base, &self.channel)?;
+        *cache = Some(keys.clone());
+        Ok(keys)
+    }
 }
 
 impl FieldRef {
@@ -224,19 +263,27 @@ impl FieldRef {
         let state = state
             .ok_or_else(|| Error::InvalidInput("no content installed to update".to_owned()))?;
         let root = self.trust_root()?.ok_or(SyncError::NoTrustRoot)?;
-        let base = format!(
-            "{}/v1/{}",
-            config.server.trim_end_matches('/'),
-            state.channel
-        );
+        let feed = self.feed(config, &state)?;
+        let base = feed.base.clone();
+        // What was remembered of another audience's channel says nothing about this one.
+        let stored_manifest_version = if feed.switching {
+            0
+        } else {
+            stored_manifest_version
+        };
 
         // 1. The manifest, conditionally: an unchanged one costs one small 304.
         let url = format!("{base}/manifest.json");
-        let mut headers = Vec::new();
-        if let (Some(tag), Some(_)) = (&etag, &cached_manifest) {
+        let mut headers = feed.headers.clone();
+        if let (Some(tag), Some(_), false) = (&etag, &cached_manifest, feed.switching) {
             headers.push(("If-None-Match".to_owned(), tag.clone()));
         }
         let response = get(transport, config, &url, headers, MAX_MANIFEST_BYTES)?;
+        if feed.access.is_some() && matches!(response.status, 401 | 403) {
+            return Err(officers::not_enrolled(
+                "the server refused this device's credential (its enrollment was revoked or is unknown)",
+            ));
+        }
         let (manifest_bytes, new_etag) = match response.status {
             304 => (
                 cached_manifest.unwrap_or_default().into_bytes(),
@@ -259,7 +306,7 @@ impl FieldRef {
             .unverified::<Manifest>()
             .map(|m| m.root_version)
             .unwrap_or(root.version);
-        let (root, rotated) = roots::walk(transport, config, &base, root, hinted)?;
+        let (root, rotated) = roots::walk(transport, config, &base, &feed.headers, root, hinted)?;
 
         // 3. Verify the manifest, then its release.
         let manifest: Manifest = envelope
@@ -268,9 +315,9 @@ impl FieldRef {
                 what: "manifest".to_owned(),
                 source,
             })?;
-        if manifest.channel != state.channel {
+        if manifest.channel != feed.channel {
             return Err(SyncError::WrongChannel {
-                expected: state.channel,
+                expected: feed.channel,
                 found: manifest.channel,
             }
             .into());
@@ -300,10 +347,17 @@ impl FieldRef {
                 what: "release".to_owned(),
                 source,
             })?;
-        if release.channel != state.channel {
+        if release.channel != feed.channel {
             return Err(SyncError::WrongChannel {
-                expected: state.channel,
+                expected: feed.channel,
                 found: release.channel,
+            }
+            .into());
+        }
+        if release.audience != feed.audience {
+            return Err(SyncError::WrongAudience {
+                expected: feed.audience.as_str(),
+                found: release.audience.as_str(),
             }
             .into());
         }
@@ -314,7 +368,7 @@ impl FieldRef {
             ))
             .into());
         }
-        if release.version < state.version {
+        if release.version < state.version && !feed.switching {
             return Err(SyncError::Rollback {
                 installed: state.version,
                 offered: release.version,
@@ -322,7 +376,8 @@ impl FieldRef {
             .into());
         }
 
-        let outcome = if release.version == state.version {
+        let mut keys = None;
+        let outcome = if release.version == state.version && !feed.switching {
             if release.state_sha256 != state.hash {
                 return Err(SyncError::Mismatch {
                     what: format!("content of version {}", state.version),
@@ -339,9 +394,16 @@ impl FieldRef {
             let delta = manifest
                 .deltas
                 .iter()
-                .find(|d| d.from == state.version && state.version > 0);
+                .find(|d| d.from == state.version && state.version > 0 && !feed.switching);
             let applied = match delta {
-                Some(d) => self.apply_delta(transport, config, &base, d, &release, state.version),
+                Some(d) => self.apply_delta(
+                    transport,
+                    config,
+                    (&feed, &mut keys),
+                    d,
+                    &release,
+                    state.version,
+                ),
                 None => Err(Error::Sync(SyncError::NoDelta {
                     from: state.version,
                 })),
@@ -360,7 +422,8 @@ impl FieldRef {
                     | Error::TooLarge { .. }
                     | Error::InvalidInput(_),
                 ) => {
-                    let bytes = self.apply_snapshot(transport, config, &base, &release)?;
+                    let bytes =
+                        self.apply_snapshot(transport, config, (&feed, &mut keys), &release)?;
                     SyncOutcome::Updated {
                         from: state.version,
                         to: release.version,
@@ -385,11 +448,40 @@ impl FieldRef {
         Ok(outcome)
     }
 
+    /// The channel to read: the officers one when this device is enrolled (officers builds
+    /// only), else the installed content's own. An officers device that is not enrolled has no
+    /// channel it may read, and says so.
+    fn feed(&self, config: &SyncConfig, state: &crate::store::ContentState) -> Result<Feed> {
+        let access = match crate::BUILD_AUDIENCE {
+            Audience::Officers => self.officers_access()?,
+            Audience::Public => None,
+        };
+        let audience = if access.is_some() {
+            Audience::Officers
+        } else {
+            state.audience
+        };
+        if audience == Audience::Officers && access.is_none() {
+            return Err(officers::not_enrolled(
+                "this device is not enrolled; ask your admin for an enrollment code (`fieldref enroll`)",
+            ));
+        }
+        let channel = channel_for(&state.channel, audience);
+        Ok(Feed {
+            base: format!("{}/v1/{channel}", config.server.trim_end_matches('/')),
+            channel,
+            audience,
+            headers: access.as_ref().map(|a| a.headers()).unwrap_or_default(),
+            access,
+            switching: audience != state.audience,
+        })
+    }
+
     fn apply_delta(
         &self,
         transport: &dyn Transport,
         config: &SyncConfig,
-        base: &str,
+        (feed, keys): (&Feed, &mut Option<Vec<ContentKey>>),
         delta_ref: &pack::DeltaRef,
         release: &Release,
         installed: u64,
@@ -398,7 +490,7 @@ impl FieldRef {
             sha256: delta_ref.sha256.clone(),
             size: delta_ref.size,
         };
-        let bytes = fetch_blob(transport, config, base, &blob, "delta")?;
+        let bytes = fetch_blob(transport, config, (feed, keys), &blob, "delta")?;
         let delta = pack::decode_delta_signed(&bytes, delta_ref.decoded_size)?;
         if delta.from != installed
             || delta.to != release.version
@@ -424,15 +516,21 @@ impl FieldRef {
         &self,
         transport: &dyn Transport,
         config: &SyncConfig,
-        base: &str,
+        (feed, keys): (&Feed, &mut Option<Vec<ContentKey>>),
         release: &Release,
     ) -> Result<u64> {
-        let bytes = fetch_blob(transport, config, base, &release.snapshot, "snapshot")?;
+        let bytes = fetch_blob(
+            transport,
+            config,
+            (feed, keys),
+            &release.snapshot,
+            "snapshot",
+        )?;
         let pack: Pack = pack::decode_signed(&bytes, release.decoded_size)?;
-        if pack.info.channel != release.channel {
+        if pack.info.audience_channel() != release.channel {
             return Err(SyncError::WrongChannel {
                 expected: release.channel.clone(),
-                found: pack.info.channel,
+                found: pack.info.audience_channel(),
             }
             .into());
         }
@@ -538,26 +636,46 @@ fn status_error(url: &str, response: &HttpResponse, status: u16) -> SyncError {
 }
 
 /// Downloads a content-addressed blob, refusing more bytes than declared and any hash mismatch.
+/// An officers blob is unsealed first; the plaintext is then held to the same signed hash.
 fn fetch_blob(
     transport: &dyn Transport,
     config: &SyncConfig,
-    base: &str,
+    (feed, keys): (&Feed, &mut Option<Vec<ContentKey>>),
     blob: &BlobRef,
     what: &str,
 ) -> Result<Vec<u8>> {
-    let url = format!("{base}/blobs/{}", blob.sha256);
-    let response = get(transport, config, &url, Vec::new(), blob.size)?;
+    let url = format!("{}/blobs/{}", feed.base, blob.sha256);
+    let sealed = feed.audience == Audience::Officers;
+    let max = blob.size + if sealed { seal::SEAL_OVERHEAD } else { 0 };
+    let response = get(transport, config, &url, feed.headers.clone(), max)?;
     if response.status != 200 {
         return Err(status_error(&url, &response, response.status).into());
     }
-    let found = pack::sha256_hex(&response.body);
-    if response.body.len() as u64 != blob.size || found != blob.sha256 {
+    let body = if sealed {
+        let keys = feed.content_keys(transport, config, keys)?;
+        seal::unseal(&keys, &feed.channel, &blob.sha256, &response.body).map_err(|source| {
+            match source {
+                seal::SealError::UnknownKey(_) => officers::not_enrolled(&format!(
+                    "{source}: its enrollment was probably revoked"
+                )),
+                source => SyncError::Sealed {
+                    what: format!("{what} {url}"),
+                    source,
+                }
+                .into(),
+            }
+        })?
+    } else {
+        response.body
+    };
+    let found = pack::sha256_hex(&body);
+    if body.len() as u64 != blob.size || found != blob.sha256 {
         return Err(SyncError::Mismatch {
             what: format!("{what} {url}"),
             expected: format!("{} ({} bytes)", blob.sha256, blob.size),
-            found: format!("{found} ({} bytes)", response.body.len()),
+            found: format!("{found} ({} bytes)", body.len()),
         }
         .into());
     }
-    Ok(response.body)
+    Ok(body)
 }

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::MAX_MANIFEST_BYTES;
 use super::{meta, status_error, HttpRequest, HttpResponse, SyncConfig, SyncError, Transport};
+use crate::content::{channel_for, Audience};
 use crate::error::Result;
 use crate::store::OutboxItem;
 use crate::FieldRef;
@@ -16,30 +17,50 @@ impl FieldRef {
         transport: &dyn Transport,
         config: &SyncConfig,
     ) -> Result<usize> {
-        let (items, channel, credential) = {
+        let (items, state, credential) = {
             let store = self.store()?;
-            let channel = store
-                .content_state()?
-                .map(|s| s.channel)
-                .unwrap_or_default();
             let credential = store
                 .meta(meta::DEVICE_CREDENTIAL)?
                 .filter(|c| !c.is_empty());
-            (store.outbox(true)?, channel, credential)
+            (store.outbox(true)?, store.content_state()?, credential)
         };
         if items.is_empty() {
             return Ok(0);
         }
-        let base = format!("{}/v1/{channel}", config.server.trim_end_matches('/'));
+        let channel = state
+            .as_ref()
+            .map(|s| s.channel.as_str())
+            .unwrap_or_default();
         let body = serde_json::to_vec(&OutboxUpload { items: &items })?;
+        // An officers device reports on the officers channel, as the enrolled device it is.
+        let officers = match state.as_ref().map(|s| s.audience) {
+            Some(Audience::Officers) => self.officers_access()?,
+            _ => None,
+        };
+        if let Some(access) = officers {
+            let base = format!(
+                "{}/v1/{}",
+                config.server.trim_end_matches('/'),
+                channel_for(channel, Audience::Officers)
+            );
+            let response =
+                self.post_outbox(transport, config, &base, access.credential(), &body)?;
+            if response.status == 401 {
+                return Err(super::officers::not_enrolled(
+                    "the server refused this device's credential for feedback",
+                ));
+            }
+            return self.finish_upload(&base, &response);
+        }
+        let base = format!("{}/v1/{channel}", config.server.trim_end_matches('/'));
         let credential = match credential {
             Some(credential) => credential,
-            None => self.enroll(transport, config, &base)?,
+            None => self.request_device_credential(transport, config, &base)?,
         };
         let mut response = self.post_outbox(transport, config, &base, &credential, &body)?;
         if response.status == 401 {
             // The server no longer knows this install (its database was reset): enroll again.
-            let credential = self.enroll(transport, config, &base)?;
+            let credential = self.request_device_credential(transport, config, &base)?;
             response = self.post_outbox(transport, config, &base, &credential, &body)?;
             if response.status == 401 {
                 return Err(SyncError::NotEnrolled {
@@ -48,9 +69,13 @@ impl FieldRef {
                 .into());
             }
         }
+        self.finish_upload(&base, &response)
+    }
+
+    fn finish_upload(&self, base: &str, response: &HttpResponse) -> Result<usize> {
         let url = format!("{base}/outbox");
         if !(200..300).contains(&response.status) {
-            return Err(status_error(&url, &response, response.status).into());
+            return Err(status_error(&url, response, response.status).into());
         }
         let accepted: OutboxAccepted =
             serde_json::from_slice(&response.body).map_err(|e| SyncError::Malformed {
@@ -62,7 +87,12 @@ impl FieldRef {
     }
 
     /// Asks the server for this install's anonymous device credential and keeps it.
-    fn enroll(&self, transport: &dyn Transport, config: &SyncConfig, base: &str) -> Result<String> {
+    fn request_device_credential(
+        &self,
+        transport: &dyn Transport,
+        config: &SyncConfig,
+        base: &str,
+    ) -> Result<String> {
         let url = format!("{base}/devices");
         let response = send(transport, config, "POST", &url, Vec::new(), Vec::new())?;
         if response.status != 201 && response.status != 200 {

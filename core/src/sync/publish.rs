@@ -7,7 +7,7 @@ use base64::Engine as _;
 use serde::Serialize;
 
 use super::{HttpRequest, SyncError, Transport};
-use crate::content::{DocKind, Pack};
+use crate::content::{Audience, DocKind, Pack};
 use crate::error::{Error, Result};
 use crate::pack::{self, BlobRef, Delta, Envelope, Manifest, Release, Role, SecretKey};
 use crate::store::state_hash;
@@ -25,6 +25,9 @@ pub struct KindChanges {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PublishOutcome {
+    /// The channel published to (the officers one for the officers release).
+    pub channel: String,
+    pub audience: Audience,
     /// The version published, or that would be published (dry run).
     pub version: u64,
     pub previous: u64,
@@ -41,7 +44,28 @@ pub struct PublishOptions<'a> {
     pub timeout_ms: u64,
 }
 
-/// Publishes `pack` as the next version of its channel. `progress` hears each step.
+/// Publishes one content folder's pack to both audiences: the public release (officers-only
+/// documents and locations left out) to the pack's channel, the officers release to
+/// `CHANNEL-officers`. The public one goes first, so a failure never leaves officers ahead.
+pub fn publish_audiences(
+    transport: &dyn Transport,
+    sources: &Pack,
+    options: &PublishOptions<'_>,
+    progress: &mut dyn FnMut(&str),
+) -> Result<Vec<PublishOutcome>> {
+    [Audience::Public, Audience::Officers]
+        .into_iter()
+        .map(|audience| {
+            let pack = sources.for_audience(audience);
+            publish(transport, &pack, options, &mut |step| {
+                progress(&format!("{}: {step}", audience.as_str()))
+            })
+        })
+        .collect()
+}
+
+/// Publishes `pack` as the next version of the channel of its audience. `progress` hears each
+/// step.
 pub fn publish(
     transport: &dyn Transport,
     pack: &Pack,
@@ -49,7 +73,7 @@ pub fn publish(
     progress: &mut dyn FnMut(&str),
 ) -> Result<PublishOutcome> {
     super::check_server_url(options.server)?;
-    let channel = &pack.info.channel;
+    let channel = &pack.info.audience_channel();
     let base = format!("{}/v1/{channel}", options.server.trim_end_matches('/'));
     let problems = crate::content::check_documents(&pack.info, &pack.documents);
     if !problems.is_empty() {
@@ -60,9 +84,12 @@ pub fn publish(
     let state_sha256 = state_hash(pack)?;
     for _attempt in 0..MAX_ATTEMPTS {
         progress("reading the server's latest version");
-        let (previous, current) = current_release(transport, &base, options.timeout_ms)?;
+        let (previous, current) =
+            current_release(transport, &base, options.token, options.timeout_ms)?;
         let changes = summarize(current.as_ref(), pack, previous);
         let outcome = PublishOutcome {
+            channel: channel.clone(),
+            audience: pack.info.audience,
             version: previous + 1,
             previous,
             changes,
@@ -81,6 +108,7 @@ pub fn publish(
             state_sha256: state_sha256.clone(),
             snapshot: BlobRef::of(&snapshot),
             decoded_size,
+            audience: pack.info.audience,
         };
         let envelope = Envelope::sign(Role::Release, &release, &[options.key])?;
         let body = serde_json::to_vec(
@@ -122,14 +150,16 @@ pub fn publish(
 fn current_release(
     transport: &dyn Transport,
     base: &str,
+    token: &str,
     timeout_ms: u64,
 ) -> Result<(u64, Option<Pack>)> {
+    // The token lets a trainer read an officers channel, which devices read only enrolled.
     let get = |url: String, max: u64| -> Result<super::HttpResponse> {
         transport
             .send(&HttpRequest {
                 method: "GET".to_owned(),
                 url: url.clone(),
-                headers: Vec::new(),
+                headers: vec![("Authorization".to_owned(), format!("Bearer {token}"))],
                 body: Vec::new(),
                 max_response_bytes: max,
                 timeout_ms,

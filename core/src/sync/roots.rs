@@ -11,6 +11,7 @@ pub(super) fn walk(
     transport: &dyn Transport,
     config: &SyncConfig,
     base: &str,
+    headers: &[(String, String)],
     mut root: Root,
     hinted: u64,
 ) -> Result<(Root, bool)> {
@@ -33,7 +34,7 @@ pub(super) fn walk(
             message: "at its maximum".to_owned(),
         })?;
         let url = format!("{base}/root/{next_version}.json");
-        let response = get(transport, config, &url, Vec::new(), MAX_ROOT_BYTES)?;
+        let response = get(transport, config, &url, headers.to_vec(), MAX_ROOT_BYTES)?;
         if response.status != 200 {
             return Err(status_error(&url, &response, response.status).into());
         }
