@@ -59,6 +59,10 @@ for _ in $(seq 1 50); do
 done
 "$target/debug/fieldref" publish content --server "http://127.0.0.1:$port" --token "$token" --key "$work/keys/release.key" >/dev/null
 
+# A one-time enrollment code for the officers device of the sync test.
+enroll_code=$("$target/debug/fieldref-server" --data-dir "$work/server" device enroll --name kotlin-sync --channel port-alder --json \
+  | python3 -c 'import json, sys; print(json.load(sys.stdin)["code"])')
+
 classpath="/usr/share/java/jna.jar:$klib/kotlinx-coroutines-core-jvm.jar:$klib/kotlin-test.jar:$klib/kotlin-test-junit5.jar:/usr/share/java/junit-jupiter-api.jar:/usr/share/java/apiguardian-api.jar:/usr/share/java/opentest4j.jar"
 echo "compiling bindings + core-kt + tests with kotlinc $KOTLIN_VERSION"
 "$kotlinc" -nowarn -jvm-target 17 -cp "$classpath" -d "$work/tests.jar" \
@@ -68,6 +72,7 @@ echo "compiling bindings + core-kt + tests with kotlinc $KOTLIN_VERSION"
 set +e
 java -Djna.library.path="$(dirname "$lib")" \
   -Dfieldref.server="http://127.0.0.1:$port" -Dfieldref.trustRoot="$work/keys/root.json" \
+  -Dfieldref.enrollCode="$enroll_code" \
   -jar /usr/share/java/junit-platform-console-standalone.jar \
   --class-path "$work/tests.jar:$classpath:$klib/kotlin-stdlib.jar:$klib/kotlin-reflect.jar" \
   --scan-class-path "$work/tests.jar" --disable-banner --disable-ansi-colors --details=tree \

@@ -6,7 +6,7 @@ extension FieldRefError {
     public var detail: String {
         switch self {
         case let .NotFound(detail), let .InvalidInput(detail), let .Storage(detail),
-             let .Network(detail):
+             let .Network(detail), let .NotEnrolled(detail):
             return detail
         case let .RetryLater(_, detail), let .UpdateRefused(_, detail):
             return detail

@@ -7,6 +7,7 @@ import org.portalder.fieldref.ffi.DirectoryFilters
 import org.portalder.fieldref.ffi.DirectoryPage
 import org.portalder.fieldref.ffi.DocKind
 import org.portalder.fieldref.ffi.DocumentDetail
+import org.portalder.fieldref.ffi.Enrollment
 import org.portalder.fieldref.ffi.FieldRefApp
 import org.portalder.fieldref.ffi.GeoPoint
 import org.portalder.fieldref.ffi.HttpTransport
@@ -80,6 +81,17 @@ class FieldRefRepository(
 
     suspend fun sync(transport: HttpTransport, server: String): SyncReport =
         withContext(io) { app.sync(transport, server) }
+
+    /**
+     * Enrolls this device for officers updates with the one-time code an admin gave the officer;
+     * the next [sync] installs the officers release. Throws `FieldRefException.Refused` (401) for
+     * a wrong, used or expired code.
+     */
+    suspend fun enroll(transport: HttpTransport, server: String, code: String): Enrollment =
+        withContext(io) { app.enroll(transport, server, code) }
+
+    /** This device's officers enrollment, or null ("Enroll this device" on the Updates screen). */
+    suspend fun enrollment(): Enrollment? = withContext(io) { app.enrollment() }
 
     suspend fun queueFeedback(id: String, text: String): String = withContext(io) { app.queueFeedback(id, text) }
 

@@ -31,5 +31,6 @@ val FieldRefException.detail: String
         is FieldRefException.Network -> detail
         is FieldRefException.RetryLater -> detail
         is FieldRefException.Refused -> detail
+        is FieldRefException.NotEnrolled -> detail
         is FieldRefException.UpdateRefused -> detail
     }

@@ -165,15 +165,51 @@ class FieldRefAppTest {
     }
 
     @Test
-    fun `sync goes through the Kotlin transport against the real server`(): Unit = runBlocking {
+    fun `a public viewer's bookmarks and recents never name officers-only documents`(): Unit = runBlocking {
+        val dir = freshDir()
+        val publicContact = "contact-alder-language-line"
+        open(dir).use { repo ->
+            assertTrue(repo.toggleBookmark("checklist-autism", bookmarked = false))
+            assertTrue(repo.toggleBookmark(publicContact, bookmarked = false))
+            repo.document("checklist-autism")
+            repo.document(publicContact)
+            assertEquals(2, repo.bookmarks().size)
+        }
+        open(dir, viewer = Viewer.PUBLIC).use { repo ->
+            assertEquals(listOf(publicContact), repo.bookmarks().map { it.id })
+            assertEquals(listOf(publicContact), repo.recents().map { it.id })
+            assertFailsWith<FieldRefException.NotFound> { repo.toggleBookmark("checklist-suicidal-person", bookmarked = false) }
+            assertFailsWith<FieldRefException.NotFound> { repo.queueFeedback("checklist-autism", "step 3 is unclear") }
+        }
+    }
+
+    @Test
+    fun `an officers device that is not enrolled is told so and keeps its content`(): Unit = runBlocking {
         val server = System.getProperty("fieldref.server")
         val root = System.getProperty("fieldref.trustRoot")
         assumeTrue(server != null && root != null, "set by tests/suites/kotlin.sh")
+        FieldRefRepository.open(freshDir().toString(), Viewer.OFFICER, Files.readString(Path.of(root))).use { repo ->
+            assertEquals(null, repo.enrollment())
+            assertFailsWith<FieldRefException.NotEnrolled> { repo.sync(HttpUrlConnectionTransport(), server!!) }
+            assertEquals(0uL, repo.syncStatus().contentVersion)
+            assertFailsWith<FieldRefException.Refused> { repo.enroll(HttpUrlConnectionTransport(), server!!, "AAAA-BBBB-CCCC") }
+        }
+    }
+
+    @Test
+    fun `sync goes through the Kotlin transport against the real server`(): Unit = runBlocking {
+        val server = System.getProperty("fieldref.server")
+        val root = System.getProperty("fieldref.trustRoot")
+        val code = System.getProperty("fieldref.enrollCode")
+        assumeTrue(server != null && root != null && code != null, "set by tests/suites/kotlin.sh")
         val repo = FieldRefRepository.open(freshDir().toString(), Viewer.OFFICER, Files.readString(Path.of(root)))
         repo.use {
             val transport = HttpUrlConnectionTransport()
-            repo.queueFeedback("contact-alder-language-line", "Line busy all evening")
-            val first = it.sync(transport, server!!)
+            val enrolled = repo.enroll(transport, server!!, code!!)
+            assertEquals("port-alder-officers", enrolled.channel)
+            assertEquals(enrolled, repo.enrollment())
+            repo.queueFeedback("checklist-autism", "Step 3 needs the AAC board's name")
+            val first = it.sync(transport, server)
             assertEquals(SyncOutcome.UPDATED_BY_SNAPSHOT, first.outcome)
             assertEquals(1uL, first.toVersion)
             assertEquals(1uL, first.outboxSent)
