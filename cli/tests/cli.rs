@@ -301,3 +301,57 @@ fn bookmarks_persist_across_runs() {
     let unknown = run(data.path(), &["bookmarks", "--add", "nope"]);
     assert!(!unknown.status.success());
 }
+
+#[test]
+fn a_public_viewer_cannot_bookmark_or_list_officers_documents() {
+    let data = tempfile::tempdir().expect("tempdir");
+    // An officers data directory: the officer bookmarks a checklist and a public contact.
+    json(
+        data.path(),
+        &["bookmarks", "--add", "checklist-autism", "--json"],
+    );
+    json(
+        data.path(),
+        &[
+            "bookmarks",
+            "--add",
+            "contact-alder-language-line",
+            "--json",
+        ],
+    );
+    // The same directory viewed as a community partner: the checklist is neither listed nor
+    // bookmarkable.
+    let listed = json(
+        data.path(),
+        &["--audience", "public", "bookmarks", "--json"],
+    );
+    let ids: Vec<&str> = listed["bookmarks"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|b| b["id"].as_str().expect("id"))
+        .collect();
+    assert_eq!(ids, ["contact-alder-language-line"]);
+    let refused = run(
+        data.path(),
+        &[
+            "--audience",
+            "public",
+            "bookmarks",
+            "--add",
+            "checklist-suicidal-person",
+        ],
+    );
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("not found"));
+
+    // A partner's own data directory has no officers documents at all.
+    let partner = tempfile::tempdir().expect("tempdir");
+    let stats = json(partner.path(), &["--audience", "public", "stats", "--json"]);
+    assert_eq!(stats["content"]["audience"], "public");
+    let hits = json(
+        partner.path(),
+        &["search", "autism", "--kind", "checklist", "--json"],
+    );
+    assert!(hit_ids(&hits).is_empty(), "{hits}");
+}

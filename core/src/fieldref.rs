@@ -409,4 +409,67 @@ mod tests {
         fn shared<T: Send + Sync>() {}
         shared::<FieldRef>();
     }
+
+    /// A community partners' build (no `officers` feature): run by tests/suites/partner-build.sh.
+    #[cfg(not(feature = "officers"))]
+    mod partner_build {
+        use super::*;
+
+        #[test]
+        fn bundles_only_what_the_public_may_have() {
+            let pack = crate::bundled::pack().expect("bundled");
+            assert_eq!(pack.info.audience, Audience::Public);
+            assert!(!pack.documents.is_empty());
+            assert!(pack.beyond_audience().is_none());
+            for (path, text) in crate::bundled::FILES {
+                assert!(
+                    !text.contains("audience = \"officers\""),
+                    "{path} is an officers document in a partners' build"
+                );
+                if text.contains("location_visibility = \"officers\"") {
+                    assert!(!text.contains("address ="), "{path} keeps its address");
+                }
+            }
+        }
+
+        #[test]
+        fn refuses_officers_content_even_if_handed_it() {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let mut options = OpenOptions::new(dir.path());
+            options.audience = Some(Audience::Officers);
+            assert!(matches!(
+                FieldRef::open_with(options),
+                Err(Error::AudienceNotAllowed { .. })
+            ));
+            let app = FieldRef::open(dir.path()).expect("open");
+            let mut officers = crate::bundled::pack().expect("bundled");
+            officers.info.audience = Audience::Officers;
+            assert!(matches!(
+                app.install_pack(&officers, 7),
+                Err(Error::AudienceNotAllowed { .. })
+            ));
+            assert_eq!(
+                app.content_state()
+                    .expect("state")
+                    .expect("content")
+                    .version,
+                0
+            );
+            let config = crate::sync::SyncConfig::new("http://127.0.0.1:9");
+            struct Unreachable;
+            impl crate::sync::Transport for Unreachable {
+                fn send(
+                    &self,
+                    _: &crate::sync::HttpRequest,
+                ) -> Result<crate::sync::HttpResponse, crate::sync::TransportError>
+                {
+                    panic!("a partners' build never asks to enroll")
+                }
+            }
+            assert!(matches!(
+                app.enroll(&Unreachable, &config, "K7QM-4XPA-9DZT"),
+                Err(Error::AudienceNotAllowed { .. })
+            ));
+        }
+    }
 }
