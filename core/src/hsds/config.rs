@@ -33,7 +33,9 @@ pub struct HsdsConfig {
 impl HsdsConfig {
     /// Reads the `[hsds]` value of a parsed `pack.toml`.
     pub fn from_value(value: toml::Value) -> Result<HsdsConfig, String> {
-        value.try_into().map_err(|e: toml::de::Error| e.message().trim().to_owned())
+        value
+            .try_into()
+            .map_err(|e: toml::de::Error| e.message().trim().to_owned())
     }
 
     /// Reads `[hsds]` from the text of a `pack.toml` (default when absent).

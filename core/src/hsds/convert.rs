@@ -186,11 +186,19 @@ fn contact(
             .email
             .clone()
             .or_else(|| service.organization.as_ref().and_then(|o| o.email.clone()))
-            .filter(|e| e.split_once('@').is_some_and(|(u, h)| !u.is_empty() && h.contains('.'))),
+            .filter(|e| {
+                e.split_once('@')
+                    .is_some_and(|(u, h)| !u.is_empty() && h.contains('.'))
+            }),
         url: service
             .url
             .clone()
-            .or_else(|| service.organization.as_ref().and_then(|o| o.website.clone()))
+            .or_else(|| {
+                service
+                    .organization
+                    .as_ref()
+                    .and_then(|o| o.website.clone())
+            })
             .filter(|u| u.starts_with("https://") || u.starts_with("http://")),
         address,
         neighborhood: ext
@@ -228,7 +236,9 @@ fn is_confidential(location: &Location) -> bool {
     location.confidential == Some(true)
         || location.attributes.iter().any(|a| {
             a.taxonomy_term.as_ref().is_some_and(|t| {
-                t.code.as_deref().is_some_and(|c| c.eq_ignore_ascii_case("confidential"))
+                t.code
+                    .as_deref()
+                    .is_some_and(|c| c.eq_ignore_ascii_case("confidential"))
                     || t.name.eq_ignore_ascii_case("confidential")
             })
         })
@@ -254,7 +264,10 @@ fn service_types(
             .then_some(term.code.as_deref())
             .flatten()
             .filter(|c| cx.info.service_types.iter().any(|t| t == c));
-        let mapped: Vec<String> = match (cx.config.types_for_term(term.code.as_deref(), &term.name), own) {
+        let mapped: Vec<String> = match (
+            cx.config.types_for_term(term.code.as_deref(), &term.name),
+            own,
+        ) {
             (Some(found), _) => found.to_vec(),
             (None, Some(code)) => vec![code.to_owned()],
             (None, None) => {
@@ -274,7 +287,9 @@ fn service_types(
     }
     if types.is_empty() {
         if cx.config.default_service_types.is_empty() {
-            return Err("no taxonomy term maps to a service type ([hsds.taxonomy] in pack.toml)".to_owned());
+            return Err(
+                "no taxonomy term maps to a service type ([hsds.taxonomy] in pack.toml)".to_owned(),
+            );
         }
         notes.push("no taxonomy term maps: given [hsds] default_service_types".to_owned());
         types = cx.config.default_service_types.clone();
@@ -290,7 +305,11 @@ fn phones(
     notes: &mut Vec<String>,
     extension_lines: &mut Vec<String>,
 ) -> Vec<Phone> {
-    let hotlines = service.fieldref.as_ref().map(|e| e.hotlines.as_slice()).unwrap_or(&[]);
+    let hotlines = service
+        .fieldref
+        .as_ref()
+        .map(|e| e.hotlines.as_slice())
+        .unwrap_or(&[]);
     let mut sources: Vec<&HsdsPhone> = service.phones.iter().collect();
     if let Some(pairing) = pairing {
         sources.extend(pairing.phones.iter());
@@ -310,7 +329,12 @@ fn phones(
             notes.push(format!("phone {}: left out: {message}", phone.id));
             continue;
         }
-        let kind = match phone.kind.as_deref().map(str::to_ascii_lowercase).as_deref() {
+        let kind = match phone
+            .kind
+            .as_deref()
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
             None | Some("") | Some("voice") | Some("cell") => {
                 if hotlines.contains(&number) {
                     PhoneKind::Hotline
@@ -321,14 +345,18 @@ fn phones(
             Some("text") | Some("sms") => PhoneKind::Text,
             Some("textphone") | Some("tty") => PhoneKind::Tty,
             Some(other) => {
-                notes.push(format!("phone {number}: type `{other}` cannot be called; left out"));
+                notes.push(format!(
+                    "phone {number}: type `{other}` cannot be called; left out"
+                ));
                 continue;
             }
         };
         if let Some(extension) = phone.extension {
             let line = format!("Extension {extension} on {number}.");
-            notes.push(format!("phone {number}: extension {extension} written in the description"));
             if !extension_lines.contains(&line) {
+                notes.push(format!(
+                    "phone {number}: extension {extension} written in the description"
+                ));
                 extension_lines.push(line);
             }
         }
@@ -439,7 +467,10 @@ fn language_tag(code: Option<&str>, name: Option<&str>) -> Option<String> {
 }
 
 /// The address (never of a withheld location: the caller does not ask) and valid coordinates.
-fn place(location: &Location, notes: &mut Vec<String>) -> (Option<String>, Option<f64>, Option<f64>) {
+fn place(
+    location: &Location,
+    notes: &mut Vec<String>,
+) -> (Option<String>, Option<f64>, Option<f64>) {
     let chosen = location
         .addresses
         .iter()
@@ -460,7 +491,9 @@ fn place(location: &Location, notes: &mut Vec<String>) -> (Option<String>, Optio
     });
     let address = address.filter(|a| !a.is_empty());
     let (latitude, longitude) = match (location.latitude, location.longitude) {
-        (Some(lat), Some(lon)) if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) => {
+        (Some(lat), Some(lon))
+            if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) =>
+        {
             (Some(lat), Some(lon))
         }
         (None, None) => (None, None),

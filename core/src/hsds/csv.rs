@@ -183,10 +183,7 @@ impl Tables<'_> {
             return Ok(Vec::new());
         }
         let mut reader = ::csv::Reader::from_path(&path).map_err(|e| csv_error(&path, &e))?;
-        let headers = reader
-            .headers()
-            .map_err(|e| csv_error(&path, &e))?
-            .clone();
+        let headers = reader.headers().map_err(|e| csv_error(&path, &e))?.clone();
         let mut rows = Vec::new();
         for record in reader.records() {
             let record = record.map_err(|e| csv_error(&path, &e))?;
@@ -197,13 +194,12 @@ impl Tables<'_> {
                     row.insert(header.trim().to_owned(), Value::String(value.to_owned()));
                 }
             }
-            let item = serde_json::from_value(Value::Object(row.clone())).map_err(|e| {
-                HsdsError::Csv {
+            let item =
+                serde_json::from_value(Value::Object(row.clone())).map_err(|e| HsdsError::Csv {
                     path: path.clone(),
                     line,
                     message: e.to_string(),
-                }
-            })?;
+                })?;
             rows.push((row, item));
         }
         Ok(rows)

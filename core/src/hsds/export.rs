@@ -17,7 +17,9 @@ use super::model::{
 };
 use super::schedule;
 use super::FIELDREF_TAXONOMY;
-use crate::content::{languages, Audience, Document, LocationVisibility, Pack, PhoneKind, SourceTree};
+use crate::content::{
+    languages, Audience, Document, LocationVisibility, Pack, PhoneKind, SourceTree,
+};
 
 /// What an export wrote and what it could not.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -40,11 +42,12 @@ pub fn export_dir(dir: &Path, out: &Path) -> Result<ExportReport, HsdsError> {
         problems,
     })?;
     let pack_toml = dir.join("pack.toml");
-    let config = HsdsConfig::from_pack_toml(tree.pack_toml.as_ref().map_or("", |f| f.text.as_str()))
-        .map_err(|message| HsdsError::Config {
-            path: pack_toml,
-            message,
-        })?;
+    let config =
+        HsdsConfig::from_pack_toml(tree.pack_toml.as_ref().map_or("", |f| f.text.as_str()))
+            .map_err(|message| HsdsError::Config {
+                path: pack_toml,
+                message,
+            })?;
     let (page, report) = export_pack(&pack, &config);
     let mut text = serde_json::to_string_pretty(&page).unwrap_or_default();
     text.push('\n');
@@ -228,7 +231,10 @@ fn service(doc: &Document, config: &HsdsConfig, report: &mut ExportReport) -> Se
     };
     Service {
         id: id.clone(),
-        organization_id: Some(uuid_for(&format!("fieldref-organization:{}", contact.organization))),
+        organization_id: Some(uuid_for(&format!(
+            "fieldref-organization:{}",
+            contact.organization
+        ))),
         name: doc.title.clone(),
         description: (!doc.body.is_empty()).then(|| doc.body.clone()),
         url: contact.url.clone(),
@@ -248,7 +254,11 @@ fn service(doc: &Document, config: &HsdsConfig, report: &mut ExportReport) -> Se
             })
             .collect(),
         service_at_locations,
-        languages: contact.languages.iter().map(|t| language(t, "service")).collect(),
+        languages: contact
+            .languages
+            .iter()
+            .map(|t| language(t, "service"))
+            .collect(),
         organization: Some(Organization {
             id: uuid_for(&format!("fieldref-organization:{}", contact.organization)),
             name: contact.organization.clone(),
@@ -334,10 +344,19 @@ mod tests {
         let config = HsdsConfig::default();
         let plain = address("300 Railyard Road, Port Alder", "a", "l", &config);
         assert_eq!(
-            (plain.address_1.as_str(), plain.city.as_str(), plain.state_province.as_str()),
+            (
+                plain.address_1.as_str(),
+                plain.city.as_str(),
+                plain.state_province.as_str()
+            ),
             ("300 Railyard Road", "Port Alder", "")
         );
-        let full = address("Suite 2, 1 Dock St, Port Alder, MN 55901", "a", "l", &config);
+        let full = address(
+            "Suite 2, 1 Dock St, Port Alder, MN 55901",
+            "a",
+            "l",
+            &config,
+        );
         assert_eq!(
             (
                 full.address_1.as_str(),

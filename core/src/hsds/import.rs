@@ -70,13 +70,12 @@ pub fn import_into(source: &Path, dir: &Path, today: NaiveDate) -> Result<Import
         problems,
     })?;
     let pack_toml = dir.join("pack.toml");
-    let config = HsdsConfig::from_pack_toml(
-        tree.pack_toml.as_ref().map_or("", |f| f.text.as_str()),
-    )
-    .map_err(|message| HsdsError::Config {
-        path: pack_toml.clone(),
-        message,
-    })?;
+    let config =
+        HsdsConfig::from_pack_toml(tree.pack_toml.as_ref().map_or("", |f| f.text.as_str()))
+            .map_err(|message| HsdsError::Config {
+                path: pack_toml.clone(),
+                message,
+            })?;
     let state_path = dir.join(STATE_FILE);
     let old_state = State::read(&state_path)?;
     let paths = document_paths(&tree);
@@ -109,13 +108,17 @@ pub fn import_into(source: &Path, dir: &Path, today: NaiveDate) -> Result<Import
                     if !seen.insert(id.clone()) {
                         report.notes.push(Entry {
                             id,
-                            detail: format!("service {} is listed twice; the first kept", service.id),
+                            detail: format!(
+                                "service {} is listed twice; the first kept",
+                                service.id
+                            ),
                         });
                         continue;
                     }
-                    report
-                        .notes
-                        .extend(notes.into_iter().map(|detail| Entry { id: id.clone(), detail }));
+                    report.notes.extend(notes.into_iter().map(|detail| Entry {
+                        id: id.clone(),
+                        detail,
+                    }));
                     let existing = pack.documents.iter().find(|d| d.id == id);
                     let path = paths
                         .get(&id)
@@ -145,7 +148,15 @@ pub fn import_into(source: &Path, dir: &Path, today: NaiveDate) -> Result<Import
             }
         }
     }
-    plan_removals(&pack, &old_state, &seen, &paths, &mut new_state, &mut plans, &mut report);
+    plan_removals(
+        &pack,
+        &old_state,
+        &seen,
+        &paths,
+        &mut new_state,
+        &mut plans,
+        &mut report,
+    );
     // Skipped contacts that were imported before and are not removed stay tracked.
     for entry in &report.skipped {
         if let Some(old) = old_state.contacts.get(&entry.id) {
@@ -157,7 +168,10 @@ pub fn import_into(source: &Path, dir: &Path, today: NaiveDate) -> Result<Import
     if !input.complete {
         // A partial source leaves earlier imports as they were, still tracked.
         for (id, old) in &old_state.contacts {
-            new_state.contacts.entry(id.clone()).or_insert_with(|| old.clone());
+            new_state
+                .contacts
+                .entry(id.clone())
+                .or_insert_with(|| old.clone());
         }
     }
     check_result(&tree, &plans)?;
@@ -250,7 +264,9 @@ fn merge(
         } else {
             report.conflicts.push(Entry {
                 id: id.clone(),
-                detail: format!("{field}: upstream changed it and so did a trainer; kept the trainer's value"),
+                detail: format!(
+                    "{field}: upstream changed it and so did a trainer; kept the trainer's value"
+                ),
             });
         }
     }

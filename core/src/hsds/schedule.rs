@@ -100,7 +100,12 @@ fn out_of_effect(schedule: &Schedule, today: NaiveDate) -> Option<String> {
 
 /// The weekdays (0 = Monday) and the one opening a schedule describes.
 fn weekly_openings(schedule: &Schedule) -> Result<(Vec<usize>, (Minute, Minute)), String> {
-    match schedule.freq.as_deref().map(str::to_ascii_uppercase).as_deref() {
+    match schedule
+        .freq
+        .as_deref()
+        .map(str::to_ascii_uppercase)
+        .as_deref()
+    {
         None | Some("WEEKLY") => {}
         Some(other) => return Err(format!("freq {other}")),
     }
@@ -358,10 +363,8 @@ mod tests {
         let mut weeks = schedule("TH,FR", "10:00", "18:00");
         weeks.byweekno = Some("41,42".to_owned());
         for bad in [monthly, weeks] {
-            let converted = to_opening_hours(
-                &[schedule("MO", "09:00", "17:00"), bad.clone()],
-                today(),
-            );
+            let converted =
+                to_opening_hours(&[schedule("MO", "09:00", "17:00"), bad.clone()], today());
             assert_eq!(converted.hours, None, "{bad:?}");
             assert!(
                 converted
@@ -384,7 +387,10 @@ mod tests {
 
     #[test]
     fn evaluated_weeks_compare_meaning_not_wording() {
-        assert!(same_week("Mo-Su 18:00-08:00", "Mo-Su 00:00-08:00,18:00-24:00"));
+        assert!(same_week(
+            "Mo-Su 18:00-08:00",
+            "Mo-Su 00:00-08:00,18:00-24:00"
+        ));
         assert!(same_week(
             "Mo-Fr 09:00-17:00; Tu,Th 09:00-20:00",
             "Mo,We,Fr 09:00-17:00; Tu,Th 09:00-20:00"
