@@ -6,12 +6,11 @@
 use chrono::NaiveDate;
 
 use super::config::HsdsConfig;
-use super::model::{Location, Phone as HsdsPhone, Service, ServiceAtLocation};
-use super::schedule;
+use super::fields;
+use super::model::{Location, Service, ServiceAtLocation};
 use super::FIELDREF_TAXONOMY;
 use crate::content::{
-    check_phone_number, languages, Audience, Contact, Details, Document, LocationVisibility,
-    PackInfo, Phone, PhoneKind,
+    languages, Audience, Contact, Details, Document, LocationVisibility, PackInfo,
 };
 
 /// A contact made from a service, or why none was.
@@ -120,39 +119,53 @@ fn contact(
         .unwrap_or_else(|| title.clone());
     let location = pairing.and_then(|p| p.location.as_ref());
     let service_types = service_types(service, pairing, cx, &mut notes)?;
-    let withheld_by_type = service_types
-        .iter()
-        .any(|t| cx.config.sensitive_service_types.contains(t));
-    let confidential = location.is_some_and(is_confidential);
-    let visibility = if confidential || withheld_by_type {
-        notes.push(format!(
-            "location withheld ({}): no address or coordinates kept",
-            if confidential {
-                "the publisher marks it confidential"
-            } else {
-                "a sensitive service type"
-            }
-        ));
-        LocationVisibility::Withheld
-    } else {
-        match ext.map(|e| e.location_visibility.as_str()) {
-            Some("officers") => LocationVisibility::Officers,
-            Some("withheld") => LocationVisibility::Withheld,
-            _ => LocationVisibility::Public,
-        }
-    };
+    let visibility = visibility(service, location, &service_types, cx, &mut notes);
     let public_location = location.filter(|_| visibility != LocationVisibility::Withheld);
     let mut extension_lines = Vec::new();
-    let phones = phones(service, pairing, &mut notes, &mut extension_lines);
+    let phones = fields::phones(service, pairing, &mut notes, &mut extension_lines);
     if phones.is_empty() {
         return Err("no callable phone number".to_owned());
     }
-    let languages = contact_languages(service, location, &phones, cx, &mut notes)?;
+    let languages = fields::contact_languages(service, location, &phones, cx, &mut notes)?;
     let (address, latitude, longitude) = match public_location {
-        Some(location) => place(location, &mut notes),
+        Some(location) => fields::place(location, &mut notes),
         None => (None, None, None),
     };
-    let hours = hours(service, pairing, location, cx, &mut notes);
+    let contact = Contact {
+        services: ext
+            .map(|e| e.services.clone())
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| vec![title.clone()]),
+        service_types,
+        phones,
+        email: fields::email(service),
+        url: fields::url(service),
+        address,
+        neighborhood: ext
+            .and_then(|e| e.neighborhood.clone())
+            .filter(|_| visibility != LocationVisibility::Withheld),
+        latitude,
+        longitude,
+        location_visibility: visibility,
+        hours: fields::hours(service, pairing, location, cx, &mut notes),
+        languages,
+        eligibility: fields::eligibility(service),
+        service_area: fields::service_area(service),
+        organization,
+    };
+    let document = document(service, title, public_location, &extension_lines, contact);
+    Ok((document, notes))
+}
+
+/// The document around a contact: its texts and dates (an export's own where it carries them).
+fn document(
+    service: &Service,
+    title: String,
+    public_location: Option<&Location>,
+    extension_lines: &[String],
+    contact: Contact,
+) -> Document {
+    let ext = service.fieldref.as_ref();
     let description = service
         .description
         .as_deref()
@@ -161,58 +174,20 @@ fn contact(
         .to_owned();
     let summary = match ext {
         Some(e) if !e.summary.trim().is_empty() => e.summary.clone(),
-        _ => summary_of(&description, &title, &organization),
+        _ => fields::summary_of(&description, &title, &contact.organization),
     };
     let body = if ext.is_some() {
         description
     } else {
-        body_of(service, &description, public_location, &extension_lines)
+        fields::body_of(service, &description, public_location, extension_lines)
     };
     let updated_at = ext
         .map(|e| e.updated_at.clone())
-        .filter(|d| is_date(d))
-        .or_else(|| service.assured_date.as_deref().and_then(date_part))
-        .or_else(|| service.last_modified.as_deref().and_then(date_part))
+        .filter(|d| fields::is_date(d))
+        .or_else(|| service.assured_date.as_deref().and_then(fields::date_part))
+        .or_else(|| service.last_modified.as_deref().and_then(fields::date_part))
         .unwrap_or_default();
-    let contact = Contact {
-        organization,
-        services: ext
-            .map(|e| e.services.clone())
-            .filter(|s| !s.is_empty())
-            .unwrap_or_else(|| vec![title.clone()]),
-        service_types,
-        phones,
-        email: service
-            .email
-            .clone()
-            .or_else(|| service.organization.as_ref().and_then(|o| o.email.clone()))
-            .filter(|e| {
-                e.split_once('@')
-                    .is_some_and(|(u, h)| !u.is_empty() && h.contains('.'))
-            }),
-        url: service
-            .url
-            .clone()
-            .or_else(|| {
-                service
-                    .organization
-                    .as_ref()
-                    .and_then(|o| o.website.clone())
-            })
-            .filter(|u| u.starts_with("https://") || u.starts_with("http://")),
-        address,
-        neighborhood: ext
-            .and_then(|e| e.neighborhood.clone())
-            .filter(|_| visibility != LocationVisibility::Withheld),
-        latitude,
-        longitude,
-        location_visibility: visibility,
-        hours,
-        languages,
-        eligibility: eligibility(service),
-        service_area: service_area(service),
-    };
-    let document = Document {
+    Document {
         id: String::new(),
         title,
         summary,
@@ -226,8 +201,42 @@ fn contact(
         audience: Audience::Public,
         body,
         details: Details::Contact(contact),
-    };
-    Ok((document, notes))
+    }
+}
+
+/// Withheld when the publisher marks the location confidential or a service type is sensitive;
+/// otherwise what an export says, else public.
+fn visibility(
+    service: &Service,
+    location: Option<&Location>,
+    service_types: &[String],
+    cx: &Context<'_>,
+    notes: &mut Vec<String>,
+) -> LocationVisibility {
+    let sensitive = service_types
+        .iter()
+        .any(|t| cx.config.sensitive_service_types.contains(t));
+    let confidential = location.is_some_and(is_confidential);
+    if confidential || sensitive {
+        notes.push(format!(
+            "location withheld ({}): no address or coordinates kept",
+            if confidential {
+                "the publisher marks it confidential"
+            } else {
+                "a sensitive service type"
+            }
+        ));
+        return LocationVisibility::Withheld;
+    }
+    match service
+        .fieldref
+        .as_ref()
+        .map(|e| e.location_visibility.as_str())
+    {
+        Some("officers") => LocationVisibility::Officers,
+        Some("withheld") => LocationVisibility::Withheld,
+        _ => LocationVisibility::Public,
+    }
 }
 
 /// A location is confidential when the publisher says so: `confidential: true`, an attribute
@@ -297,336 +306,141 @@ fn service_types(
     Ok(types)
 }
 
-/// Service, pairing and location phones (the organization's when there are none), one FieldRef
-/// line per language the line is answered in.
-fn phones(
-    service: &Service,
-    pairing: Option<&ServiceAtLocation>,
-    notes: &mut Vec<String>,
-    extension_lines: &mut Vec<String>,
-) -> Vec<Phone> {
-    let hotlines = service
-        .fieldref
-        .as_ref()
-        .map(|e| e.hotlines.as_slice())
-        .unwrap_or(&[]);
-    let mut sources: Vec<&HsdsPhone> = service.phones.iter().collect();
-    if let Some(pairing) = pairing {
-        sources.extend(pairing.phones.iter());
-        if let Some(location) = &pairing.location {
-            sources.extend(location.phones.iter());
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hsds::model::{Attribute, Language, Phone as HsdsPhone, TaxonomyTerm};
+
+    fn info() -> PackInfo {
+        PackInfo {
+            id: "p".to_owned(),
+            title: "P".to_owned(),
+            channel: "p".to_owned(),
+            timezone: "America/Chicago".to_owned(),
+            categories: Vec::new(),
+            service_types: vec!["food".to_owned(), "shelter".to_owned()],
+            synonyms: Vec::new(),
         }
     }
-    if sources.is_empty() {
-        if let Some(org) = &service.organization {
-            sources.extend(org.phones.iter());
+
+    fn service() -> Service {
+        Service {
+            id: "Svc 42/A".to_owned(),
+            name: "Night Pantry".to_owned(),
+            description: Some("Hot meals at night. Walk in.".to_owned()),
+            phones: vec![HsdsPhone {
+                id: "ph".to_owned(),
+                number: "507-555-0142".to_owned(),
+                kind: Some("voice".to_owned()),
+                languages: vec![
+                    Language {
+                        id: "l1".to_owned(),
+                        code: Some("spa".to_owned()),
+                        name: None,
+                    },
+                    Language {
+                        id: "l2".to_owned(),
+                        code: None,
+                        name: Some("Somali".to_owned()),
+                    },
+                ],
+                ..HsdsPhone::default()
+            }],
+            attributes: vec![Attribute {
+                id: "a".to_owned(),
+                taxonomy_term: Some(TaxonomyTerm {
+                    id: "t".to_owned(),
+                    code: Some("BD-1800".to_owned()),
+                    name: "Food Pantries".to_owned(),
+                    ..TaxonomyTerm::default()
+                }),
+                ..Attribute::default()
+            }],
+            ..Service::default()
         }
     }
-    let mut out: Vec<Phone> = Vec::new();
-    for phone in sources {
-        let number = phone.number.trim().trim_matches('"').trim().to_owned();
-        if let Err(message) = check_phone_number(&number) {
-            notes.push(format!("phone {}: left out: {message}", phone.id));
-            continue;
-        }
-        let kind = match phone
-            .kind
-            .as_deref()
-            .map(str::to_ascii_lowercase)
-            .as_deref()
-        {
-            None | Some("") | Some("voice") | Some("cell") => {
-                if hotlines.contains(&number) {
-                    PhoneKind::Hotline
-                } else {
-                    PhoneKind::Voice
-                }
-            }
-            Some("text") | Some("sms") => PhoneKind::Text,
-            Some("textphone") | Some("tty") => PhoneKind::Tty,
-            Some(other) => {
-                notes.push(format!(
-                    "phone {number}: type `{other}` cannot be called; left out"
-                ));
-                continue;
-            }
+
+    fn run(service: &Service, config: &HsdsConfig) -> Vec<Outcome> {
+        let info = info();
+        let cx = Context {
+            info: &info,
+            config,
+            today: NaiveDate::from_ymd_opt(2026, 11, 26).expect("date"),
         };
-        if let Some(extension) = phone.extension {
-            let line = format!("Extension {extension} on {number}.");
-            if !extension_lines.contains(&line) {
-                notes.push(format!(
-                    "phone {number}: extension {extension} written in the description"
-                ));
-                extension_lines.push(line);
-            }
-        }
-        let tags: Vec<Option<String>> = {
-            let tags: Vec<Option<String>> = phone
-                .languages
-                .iter()
-                .filter_map(|l| language_tag(l.code.as_deref(), l.name.as_deref()))
-                .map(Some)
-                .collect();
-            if tags.is_empty() {
-                vec![None]
-            } else {
-                tags
-            }
+        convert(service, &cx)
+    }
+
+    fn mapped() -> HsdsConfig {
+        let mut config = HsdsConfig::default();
+        config
+            .taxonomy
+            .insert("food pantries".to_owned(), vec!["food".to_owned()]);
+        config
+    }
+
+    #[test]
+    fn a_line_answered_in_two_languages_becomes_two_lines_and_the_term_maps_by_name() {
+        let outcomes = run(&service(), &mapped());
+        let Outcome::Contact { document, .. } = &outcomes[0] else {
+            panic!("{outcomes:?}")
         };
-        for language in tags {
-            let line = Phone {
-                number: number.clone(),
-                kind,
-                language,
-            };
-            if !out.contains(&line) {
-                out.push(line);
-            }
-        }
+        assert_eq!(document.id, "contact-hsds-svc-42-a");
+        assert_eq!(document.summary, "Hot meals at night.");
+        let contact = document.as_contact().expect("contact");
+        assert_eq!(contact.service_types, vec!["food"]);
+        let languages: Vec<_> = contact.phones.iter().map(|p| p.language.clone()).collect();
+        assert_eq!(
+            languages,
+            vec![Some("es".to_owned()), Some("so".to_owned())]
+        );
+        assert_eq!(contact.languages, vec!["es", "so"], "from its phones");
     }
-    out
-}
 
-/// The service's languages; else the location's; else those its phones are answered in.
-fn contact_languages(
-    service: &Service,
-    location: Option<&Location>,
-    phones: &[Phone],
-    cx: &Context<'_>,
-    notes: &mut Vec<String>,
-) -> Result<Vec<String>, String> {
-    fn add(tags: &mut Vec<String>, tag: String) {
-        if !tags.contains(&tag) {
-            tags.push(tag);
-        }
+    #[test]
+    fn what_makes_no_usable_contact_is_skipped_with_the_reason() {
+        let unmapped = run(&service(), &HsdsConfig::default());
+        assert!(
+            matches!(&unmapped[0], Outcome::Skipped { reason, .. } if reason.contains("[hsds.taxonomy]"))
+        );
+        let mut defunct = service();
+        defunct.status = Some("defunct".to_owned());
+        assert!(
+            matches!(&run(&defunct, &mapped())[0], Outcome::Skipped { reason, .. } if reason == "status is defunct")
+        );
+        let mut fax_only = service();
+        fax_only.phones[0].kind = Some("fax".to_owned());
+        assert!(
+            matches!(&run(&fax_only, &mapped())[0], Outcome::Skipped { reason, .. } if reason.contains("phone"))
+        );
     }
-    let mut tags: Vec<String> = Vec::new();
-    for language in &service.languages {
-        match language_tag(language.code.as_deref(), language.name.as_deref()) {
-            Some(tag) => add(&mut tags, tag),
-            None => notes.push(format!(
-                "language {} ({}) is not a language tag; left out",
-                language.code.as_deref().unwrap_or(""),
-                language.name.as_deref().unwrap_or("")
-            )),
-        }
-    }
-    if tags.is_empty() {
-        for language in location.into_iter().flat_map(|l| l.languages.iter()) {
-            if let Some(tag) = language_tag(language.code.as_deref(), language.name.as_deref()) {
-                add(&mut tags, tag);
-            }
-        }
-    }
-    if tags.is_empty() {
-        for tag in phones.iter().filter_map(|p| p.language.clone()) {
-            add(&mut tags, tag);
-        }
-    }
-    if tags.is_empty() {
-        if cx.config.default_languages.is_empty() {
-            return Err("no language listed ([hsds] default_languages in pack.toml)".to_owned());
-        }
-        notes.push("no language listed: given [hsds] default_languages".to_owned());
-        tags = cx.config.default_languages.clone();
-    }
-    Ok(tags)
-}
 
-/// A BCP 47 tag from an HSDS language (`code` is ISO 639-1 or 639-3; `name` as a fallback).
-fn language_tag(code: Option<&str>, name: Option<&str>) -> Option<String> {
-    const THREE_TO_TWO: &[(&str, &str)] = &[
-        ("eng", "en"),
-        ("spa", "es"),
-        ("som", "so"),
-        ("vie", "vi"),
-        ("ara", "ar"),
-        ("zho", "zh"),
-        ("chi", "zh"),
-        ("rus", "ru"),
-        ("fra", "fr"),
-        ("fre", "fr"),
-        ("amh", "am"),
-        ("orm", "om"),
-        ("nep", "ne"),
-        ("urd", "ur"),
-        ("pol", "pl"),
-        ("slk", "sk"),
-        ("slo", "sk"),
-    ];
-    if let Some(code) = code.map(str::trim).filter(|c| !c.is_empty()) {
-        let lower = code.to_ascii_lowercase();
-        if let Some((_, two)) = THREE_TO_TWO.iter().find(|(three, _)| *three == lower) {
-            return Some((*two).to_owned());
-        }
-        if languages::is_valid_tag(code) {
-            return Some(code.to_owned());
-        }
+    #[test]
+    fn a_service_at_several_locations_makes_one_contact_each_with_stable_ids() {
+        let mut several = service();
+        several.service_at_locations = ["loc-one-1111", "loc-two-2222"]
+            .iter()
+            .map(|id| ServiceAtLocation {
+                id: format!("sal-{id}"),
+                location: Some(Location {
+                    id: (*id).to_owned(),
+                    ..Location::default()
+                }),
+                ..ServiceAtLocation::default()
+            })
+            .collect();
+        let ids: Vec<String> = run(&several, &mapped())
+            .iter()
+            .map(|o| match o {
+                Outcome::Contact { document, .. } => document.id.clone(),
+                Outcome::Skipped { id, .. } => id.clone(),
+            })
+            .collect();
+        assert_eq!(
+            ids,
+            vec![
+                "contact-hsds-svc-42-a-loc-one",
+                "contact-hsds-svc-42-a-loc-two"
+            ]
+        );
     }
-    name.and_then(languages::resolve)
-}
-
-/// The address (never of a withheld location: the caller does not ask) and valid coordinates.
-fn place(
-    location: &Location,
-    notes: &mut Vec<String>,
-) -> (Option<String>, Option<f64>, Option<f64>) {
-    let chosen = location
-        .addresses
-        .iter()
-        .find(|a| a.address_type.eq_ignore_ascii_case("physical"))
-        .or(location.addresses.first());
-    let address = chosen.map(|a| {
-        let state = format!("{} {}", a.state_province.trim(), a.postal_code.trim());
-        [
-            a.address_1.trim(),
-            a.address_2.as_deref().unwrap_or("").trim(),
-            a.city.trim(),
-            state.trim(),
-        ]
-        .into_iter()
-        .filter(|p| !p.is_empty())
-        .collect::<Vec<_>>()
-        .join(", ")
-    });
-    let address = address.filter(|a| !a.is_empty());
-    let (latitude, longitude) = match (location.latitude, location.longitude) {
-        (Some(lat), Some(lon))
-            if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) =>
-        {
-            (Some(lat), Some(lon))
-        }
-        (None, None) => (None, None),
-        (lat, lon) => {
-            notes.push(format!(
-                "location {}: coordinates ({}, {}) are not a point on Earth; left out",
-                location.id,
-                lat.map_or("none".to_owned(), |v| v.to_string()),
-                lon.map_or("none".to_owned(), |v| v.to_string())
-            ));
-            (None, None)
-        }
-    };
-    (address, latitude, longitude)
-}
-
-/// The pairing's schedules, else the service's, else the location's. An export's own hours text
-/// is kept when it means the same week (it keeps `PH off` and the trainer's wording).
-fn hours(
-    service: &Service,
-    pairing: Option<&ServiceAtLocation>,
-    location: Option<&Location>,
-    cx: &Context<'_>,
-    notes: &mut Vec<String>,
-) -> Option<String> {
-    let schedules = [
-        pairing.map(|p| p.schedules.as_slice()),
-        Some(service.schedules.as_slice()),
-        location.map(|l| l.schedules.as_slice()),
-    ]
-    .into_iter()
-    .flatten()
-    .find(|s| !s.is_empty())?;
-    let converted = schedule::to_opening_hours(schedules, cx.today);
-    notes.extend(converted.notes);
-    let derived = converted.hours?;
-    match service.fieldref.as_ref().and_then(|e| e.hours.as_deref()) {
-        Some(own) if schedule::same_week(own, &derived) => Some(own.to_owned()),
-        _ => Some(derived),
-    }
-}
-
-fn summary_of(description: &str, title: &str, organization: &str) -> String {
-    let first = description
-        .split_inclusive(". ")
-        .next()
-        .unwrap_or("")
-        .trim();
-    if first.is_empty() {
-        return if title == organization {
-            title.to_owned()
-        } else {
-            format!("{title} ({organization})")
-        };
-    }
-    if first.chars().count() <= 240 {
-        return first.to_owned();
-    }
-    let cut: String = first.chars().take(240).collect();
-    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
-    format!("{cut}…")
-}
-
-/// The description, then what an officer needs before sending someone: alerts, how to apply,
-/// fees, interpretation, access, extensions.
-fn body_of(
-    service: &Service,
-    description: &str,
-    location: Option<&Location>,
-    extension_lines: &[String],
-) -> String {
-    let mut parts = vec![description.to_owned()];
-    let mut add = |label: &str, text: Option<&str>| {
-        if let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) {
-            parts.push(format!("{label}: {text}"));
-        }
-    };
-    add("Alert", service.alert.as_deref());
-    add("How to apply", service.application_process.as_deref());
-    add("Fees", service.fees_description.as_deref());
-    add("Interpretation", service.interpretation_services.as_deref());
-    for access in location.into_iter().flat_map(|l| l.accessibility.iter()) {
-        add("Accessibility", access.description.as_deref());
-    }
-    parts.extend(extension_lines.iter().cloned());
-    parts
-        .into_iter()
-        .filter(|p| !p.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n\n")
-}
-
-fn eligibility(service: &Service) -> Option<String> {
-    let text = service
-        .eligibility_description
-        .as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty());
-    let ages = match (service.minimum_age, service.maximum_age) {
-        (Some(min), Some(max)) => Some(format!("ages {min} to {max}")),
-        (Some(min), None) => Some(format!("ages {min} and over")),
-        (None, Some(max)) => Some(format!("ages up to {max}")),
-        (None, None) => None,
-    };
-    match (text, ages) {
-        (Some(text), Some(ages)) => Some(format!("{text} ({ages})")),
-        (Some(text), None) => Some(text.to_owned()),
-        (None, Some(ages)) => {
-            let mut chars = ages.chars();
-            chars
-                .next()
-                .map(|c| c.to_uppercase().chain(chars).collect())
-        }
-        (None, None) => None,
-    }
-}
-
-fn service_area(service: &Service) -> Option<String> {
-    let names: Vec<&str> = service
-        .service_areas
-        .iter()
-        .filter_map(|a| a.name.as_deref().or(a.description.as_deref()))
-        .map(str::trim)
-        .filter(|n| !n.is_empty())
-        .collect();
-    (!names.is_empty()).then(|| names.join("; "))
-}
-
-fn is_date(text: &str) -> bool {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").is_ok()
-}
-
-fn date_part(text: &str) -> Option<String> {
-    let date = text.get(..10)?;
-    is_date(date).then(|| date.to_owned())
 }

@@ -11,6 +11,7 @@ mod convert;
 mod csv;
 mod error;
 mod export;
+mod fields;
 mod frontmatter;
 mod import;
 pub mod model;

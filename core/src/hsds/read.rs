@@ -165,3 +165,55 @@ fn services_of(mut organization: Organization) -> Vec<Service> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str) -> Result<Source, HsdsError> {
+        let dir = tempfile::tempdir().expect("temp");
+        let path = dir.path().join("source.json");
+        std::fs::write(&path, text).expect("write");
+        read_source(&path)
+    }
+
+    #[test]
+    fn records_are_told_apart_by_their_fields() {
+        let service = r#"{"id": "s1", "name": "Pantry", "status": "active"}"#;
+        let one = read(service).expect("a service");
+        assert_eq!((one.services.len(), one.complete), (1, false));
+        let pairing =
+            format!(r#"{{"id": "p1", "service": {service}, "location": {{"id": "l1"}}}}"#);
+        let paired = read(&pairing).expect("a service_at_location");
+        assert_eq!(paired.services[0].service_at_locations[0].id, "p1");
+        let organization = format!(
+            r#"{{"id": "o1", "name": "Org", "website": "https://o.example", "services": [{service}]}}"#
+        );
+        let org = read(&organization).expect("an organization");
+        assert_eq!(
+            org.services[0]
+                .organization
+                .as_ref()
+                .map(|o| o.name.as_str()),
+            Some("Org")
+        );
+        let page = format!(r#"{{"total_pages": 1, "contents": [{service}, {pairing}]}}"#);
+        let page = read(&page).expect("a page");
+        assert_eq!((page.services.len(), page.complete), (2, true));
+        let partial = format!(r#"{{"total_pages": 3, "page_number": 2, "contents": [{service}]}}"#);
+        assert!(!read(&partial).expect("a page").complete);
+    }
+
+    #[test]
+    fn malformed_input_names_where() {
+        match read("{\"id\": \"s1\",\n \"name\": }") {
+            Err(HsdsError::Json { line, .. }) => assert_eq!(line, 2),
+            other => panic!("{other:?}"),
+        }
+        match read(r#"[{"id": "s1", "name": "x"}, {"id": "s2", "name": "y", "phones": 3}]"#) {
+            Err(HsdsError::Record { index, .. }) => assert_eq!(index, 1),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(read("42"), Err(HsdsError::UnknownShape { .. })));
+    }
+}

@@ -16,7 +16,9 @@ use super::model::Schedule;
 type Minute = u32;
 /// Openings per weekday (Monday first), each `(opens, closes)`; `closes < opens` runs past
 /// midnight into the next day.
-pub type Week = [Vec<(Minute, Minute)>; 7];
+pub type Week = [Openings; 7];
+/// One day's openings.
+pub type Openings = Vec<(Minute, Minute)>;
 
 const DAY_CODES: [&str; 7] = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"];
 const OSM_DAYS: [&str; 7] = ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"];
@@ -177,12 +179,12 @@ pub fn compose(week: &Week) -> String {
     if week.iter().all(|day| day.as_slice() == [(0, END_OF_DAY)]) {
         return "24/7".to_owned();
     }
-    let mut normalized: Vec<Vec<(Minute, Minute)>> = week.to_vec();
+    let mut normalized: Vec<Openings> = week.to_vec();
     for day in &mut normalized {
         day.sort_unstable();
         day.dedup();
     }
-    let mut groups: Vec<(Vec<usize>, &Vec<(Minute, Minute)>)> = Vec::new();
+    let mut groups: Vec<(Vec<usize>, &Openings)> = Vec::new();
     for (day, openings) in normalized.iter().enumerate() {
         if openings.is_empty() {
             continue;
