@@ -428,6 +428,27 @@ fn contacts_a_complete_source_drops_are_removed_unless_edited() {
         ids(&validated(dir.path())),
         vec!["contact-hsds-0f5a1c2e-1111-4222-8333-000000000002"]
     );
+
+    // Dropped upstream after a trainer edited it: kept, and reported as a conflict.
+    let source = write_json(dir.path(), "../both.json", &both);
+    hsds::import_into(&source, dir.path(), today()).expect("import again");
+    let file = dir
+        .path()
+        .join("contacts/contact-hsds-0f5a1c2e-1111-4222-8333-000000000001.md");
+    let text = std::fs::read_to_string(&file).expect("file");
+    let edited = text.replace("[\"mental-health\"]", "[\"mental-health\", \"youth\"]");
+    assert_ne!(edited, text);
+    std::fs::write(&file, edited).expect("edit");
+    let source = write_json(dir.path(), "../only-b.json", &only_b);
+    let report = hsds::import_into(&source, dir.path(), today()).expect("reimport");
+    assert!(report.removed.is_empty(), "{report:#?}");
+    assert!(
+        report.conflicts[0]
+            .detail
+            .contains("service_types edited by hand"),
+        "{report:#?}"
+    );
+    assert_eq!(validated(dir.path()).documents.len(), 2);
 }
 
 /// Everything a withheld contact is known by, in files and in the index, must hold none of the
@@ -474,6 +495,20 @@ fn assert_no_street_words(dir: &Path, data: &Path) {
 #[test]
 fn a_confidential_location_comes_in_withheld_with_nothing_of_its_address() {
     let Some(shared) = shared() else { return };
+    // Control: the same record, not confidential, is found by its street words.
+    let dir = pack_dir();
+    let source = write_json(dir.path(), "../public.json", &clean_service(&shared));
+    hsds::import_into(&source, dir.path(), today()).expect("import");
+    let data = tempfile::tempdir().expect("data dir");
+    let app = FieldRef::open(data.path()).expect("open");
+    app.install_pack(&validated(dir.path()), 1)
+        .expect("install");
+    let hits = app
+        .search(&SearchRequest::new("MyVillage"))
+        .expect("search")
+        .hits;
+    assert!(hits.iter().any(|h| h.id == CONTACT_ID), "control: {hits:?}");
+
     let mut flagged = clean_service(&shared);
     flagged["service_at_locations"][0]["location"]["confidential"] = json!(true);
     let mut address_line = clean_service(&shared);
