@@ -21,7 +21,7 @@ const CONTACT_ID: &str = "contact-hsds-ac148810-d857-441c-9679-408f346de14b";
 const STREET_WORDS: &[&str] = &[
     "Main Street",
     "MyVillage",
-    "1-30",
+    "1-30 Main",
     "ABC 1234",
     "Civic Center",
 ];
@@ -97,6 +97,27 @@ fn write_json(dir: &Path, name: &str, value: &Value) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, serde_json::to_string_pretty(value).expect("json")).expect("write");
     path
+}
+
+/// Files under `dir` (store, WAL, index segments) whose bytes contain `needle`.
+fn files_containing(dir: &Path, needle: &str) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).expect("read dir").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if std::fs::read(&path)
+                .expect("read")
+                .windows(needle.len())
+                .any(|w| w == needle.as_bytes())
+            {
+                out.push(path);
+            }
+        }
+    }
+    out
 }
 
 /// Every file under `dir` with its text, to tell "changed nothing" byte for byte.
@@ -485,6 +506,11 @@ fn assert_no_street_words(dir: &Path, data: &Path) {
             );
         }
     }
+    // Nor anywhere in the data directory's bytes (SQLite store and WAL, index files).
+    for word in STREET_WORDS.iter().chain(&["myvillage", "main street"]) {
+        let found = files_containing(data, word);
+        assert!(found.is_empty(), "`{word}` in {found:?}");
+    }
     // The contact itself is in the index: its name finds it.
     let found = app
         .search(&SearchRequest::new("Community Counselling"))
@@ -508,6 +534,10 @@ fn a_confidential_location_comes_in_withheld_with_nothing_of_its_address() {
         .expect("search")
         .hits;
     assert!(hits.iter().any(|h| h.id == CONTACT_ID), "control: {hits:?}");
+    assert!(
+        !files_containing(data.path(), "MyVillage").is_empty(),
+        "control: the byte scan sees a stored address"
+    );
 
     let mut flagged = clean_service(&shared);
     flagged["service_at_locations"][0]["location"]["confidential"] = json!(true);

@@ -320,6 +320,7 @@ mod tests {
             categories: Vec::new(),
             service_types: vec!["food".to_owned(), "shelter".to_owned()],
             synonyms: Vec::new(),
+            audience: Audience::Public,
         }
     }
 

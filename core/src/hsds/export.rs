@@ -58,17 +58,17 @@ pub fn export_dir(dir: &Path, out: &Path) -> Result<ExportReport, HsdsError> {
 /// The public contacts of `pack` as a single complete `service_list` page.
 pub fn export_pack(pack: &Pack, config: &HsdsConfig) -> (PageOut<Service>, ExportReport) {
     let mut report = ExportReport::default();
+    report.left_out = pack
+        .documents
+        .iter()
+        .filter(|d| d.as_contact().is_some() && d.audience != Audience::Public)
+        .map(|d| d.id.clone())
+        .collect();
+    // The same projection the public release is built with.
+    let public = pack.for_audience(Audience::Public);
     let mut services = Vec::new();
-    for doc in &pack.documents {
-        if doc.as_contact().is_none() {
-            continue;
-        }
-        if doc.audience != Audience::Public {
-            report.left_out.push(doc.id.clone());
-            continue;
-        }
-        let public = doc.clone().redacted_for(Audience::Public);
-        services.push(service(&public, config, &mut report));
+    for doc in public.documents.iter().filter(|d| d.as_contact().is_some()) {
+        services.push(service(doc, config, &mut report));
     }
     report.services = services.len();
     let page = PageOut {

@@ -385,7 +385,9 @@ fn write_atomically(path: &Path, text: &str) -> Result<(), HsdsError> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(|e| HsdsError::io(parent, e))?;
     }
-    let temp = path.with_extension("md.tmp");
+    let mut temp = path.as_os_str().to_owned();
+    temp.push(".tmp");
+    let temp = PathBuf::from(temp);
     std::fs::write(&temp, text).map_err(|e| HsdsError::io(&temp, e))?;
     std::fs::rename(&temp, path).map_err(|e| HsdsError::io(path, e))
 }
