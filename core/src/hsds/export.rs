@@ -57,13 +57,15 @@ pub fn export_dir(dir: &Path, out: &Path) -> Result<ExportReport, HsdsError> {
 
 /// The public contacts of `pack` as a single complete `service_list` page.
 pub fn export_pack(pack: &Pack, config: &HsdsConfig) -> (PageOut<Service>, ExportReport) {
-    let mut report = ExportReport::default();
-    report.left_out = pack
-        .documents
-        .iter()
-        .filter(|d| d.as_contact().is_some() && d.audience != Audience::Public)
-        .map(|d| d.id.clone())
-        .collect();
+    let mut report = ExportReport {
+        left_out: pack
+            .documents
+            .iter()
+            .filter(|d| d.as_contact().is_some() && d.audience != Audience::Public)
+            .map(|d| d.id.clone())
+            .collect(),
+        ..ExportReport::default()
+    };
     // The same projection the public release is built with.
     let public = pack.for_audience(Audience::Public);
     let mut services = Vec::new();
