@@ -15,7 +15,7 @@ use fieldref_core::content::{languages, Audience, DocKind, SourceTree};
 use fieldref_core::directory::{DirectoryQuery, GeoFilter};
 use fieldref_core::search::{SearchFilters, SearchRequest};
 use fieldref_core::sync::SyncConfig;
-use fieldref_core::{pack, FieldRef, OpenOptions};
+use fieldref_core::{hsds, pack, FieldRef, OpenOptions};
 use serde_json::json;
 
 #[derive(Parser)]
@@ -213,6 +213,25 @@ enum PackCommand {
         file: PathBuf,
         #[arg(long, default_value_t = 0)]
         version: u64,
+    },
+    /// Import Open Referral HSDS 3.x contacts (a JSON record or list page, or a CSV data
+    /// package folder) into a pack folder; trainers' edits are kept.
+    ImportHsds {
+        source: PathBuf,
+        #[arg(long)]
+        into: PathBuf,
+        /// The day schedules are checked against (`YYYY-MM-DD`; today by default).
+        #[arg(long)]
+        today: Option<chrono::NaiveDate>,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write the pack's public contacts as one HSDS 3.x `service_list` page.
+    ExportHsds {
+        dir: PathBuf,
+        #[arg(long)]
+        to: PathBuf,
     },
 }
 
@@ -471,6 +490,34 @@ fn run_pack(
                 output.display(),
                 pack.documents.len(),
                 bytes.len()
+            );
+        }
+        PackCommand::ImportHsds {
+            source,
+            into,
+            today,
+            json,
+        } => {
+            let today = today.unwrap_or_else(|| chrono::Local::now().date_naive());
+            let report = hsds::import_into(&source, &into, today)
+                .with_context(|| format!("importing {}", source.display()))?;
+            if json {
+                print_json(&report)?;
+            } else {
+                render::import_report(&report);
+            }
+        }
+        PackCommand::ExportHsds { dir, to } => {
+            let report = hsds::export_dir(&dir, &to)
+                .with_context(|| format!("exporting {}", dir.display()))?;
+            for (id, note) in &report.notes {
+                eprintln!("{id}: {note}");
+            }
+            println!(
+                "{}: {} public contacts ({} officers-only left out)",
+                to.display(),
+                report.services,
+                report.left_out.len()
             );
         }
         PackCommand::Install { file, version } => {

@@ -296,3 +296,34 @@ pub fn audience_summary(sources: &Pack, audience: Audience) -> String {
         located(sources) - release.documents.iter().filter(|d| has_location(d)).count(),
     )
 }
+
+/// `fieldref pack import-hsds`: counts first, then every line that needs a trainer's eye.
+pub fn import_report(report: &fieldref_core::hsds::ImportReport) {
+    println!(
+        "added {}, changed {}, unchanged {}, removed {}, skipped {}, kept edits {}, conflicts {}",
+        report.added.len(),
+        report.changed.len(),
+        report.unchanged.len(),
+        report.removed.len(),
+        report.skipped.len(),
+        report.kept_edits.len(),
+        report.conflicts.len()
+    );
+    let sections = [
+        ("added", &report.added),
+        ("changed", &report.changed),
+        ("removed", &report.removed),
+        ("skipped", &report.skipped),
+        ("kept edit", &report.kept_edits),
+        ("conflict", &report.conflicts),
+        ("note", &report.notes),
+    ];
+    for (label, entries) in sections {
+        for entry in entries {
+            println!("{label}: {}: {}", entry.id, entry.detail);
+        }
+    }
+    if !report.complete {
+        println!("(not a complete listing: contacts it does not mention were left as they are)");
+    }
+}

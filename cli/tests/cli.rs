@@ -355,3 +355,77 @@ fn a_public_viewer_cannot_bookmark_or_list_officers_documents() {
     );
     assert!(hit_ids(&hits).is_empty(), "{hits}");
 }
+
+/// `pack import-hsds` then `pack validate` then `pack export-hsds`, with the real binary, on the
+/// specification's example record (skipped when `../shared/hsds` is not there).
+#[test]
+fn hsds_import_validates_and_exports_through_the_command() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let example = repo.join("../shared/hsds/service_full.json");
+    if !example.exists() {
+        assert!(
+            std::env::var("FIELDREF_REQUIRE_HSDS").as_deref() != Ok("1"),
+            "{} is missing",
+            example.display()
+        );
+        eprintln!("skipped: {} is missing", example.display());
+        return;
+    }
+    let data = tempfile::tempdir().expect("data");
+    let pack = tempfile::tempdir().expect("pack");
+    let pack_toml = std::fs::read_to_string(repo.join("content/pack.toml")).expect("pack.toml");
+    // The bundled mapping is replaced by one for the example's term.
+    let pack_toml = pack_toml.split("\n[hsds]").next().expect("text");
+    std::fs::write(
+        pack.path().join("pack.toml"),
+        format!("{pack_toml}\n[hsds]\ntaxonomy = {{ \"code\" = [\"mental-health\"] }}\n"),
+    )
+    .expect("write pack.toml");
+    let dir = pack.path().to_str().expect("utf-8 path");
+    let example = example.to_str().expect("utf-8 path");
+    let report = json(
+        data.path(),
+        &[
+            "pack",
+            "import-hsds",
+            example,
+            "--into",
+            dir,
+            "--today",
+            "2026-11-26",
+            "--json",
+        ],
+    );
+    assert_eq!(
+        report["added"][0]["id"],
+        "contact-hsds-ac148810-d857-441c-9679-408f346de14b"
+    );
+    let validate = run(data.path(), &["pack", "validate", dir]);
+    assert!(validate.status.success());
+    assert!(String::from_utf8_lossy(&validate.stdout).contains("ok, 1 documents"));
+    let out = pack.path().join("../export.json");
+    let out = out.to_str().expect("utf-8 path");
+    let export = run(data.path(), &["pack", "export-hsds", dir, "--to", out]);
+    assert!(export.status.success());
+    let page: Value =
+        serde_json::from_str(&std::fs::read_to_string(out).expect("export")).expect("json");
+    assert_eq!(
+        page["contents"][0]["id"],
+        "ac148810-d857-441c-9679-408f346de14b"
+    );
+    // A broken source fails with its place and leaves the pack as it was.
+    let broken = pack.path().join("../broken.json");
+    std::fs::write(&broken, "{\n\"name\": ").expect("write");
+    let failed = run(
+        data.path(),
+        &[
+            "pack",
+            "import-hsds",
+            broken.to_str().expect("utf-8"),
+            "--into",
+            dir,
+        ],
+    );
+    assert!(!failed.status.success());
+    assert!(String::from_utf8_lossy(&failed.stderr).contains("broken.json:2:"));
+}

@@ -11,6 +11,7 @@ pub use model::{
 };
 pub use source::{check_documents, Problem, SourceFile, SourceTree};
 pub use validate::check_phone_number;
+pub(crate) use validate::is_valid_id;
 
 #[cfg(test)]
 mod tests;

@@ -259,16 +259,16 @@ fn line_at(text: &str, byte: usize) -> usize {
 }
 
 fn parse_pack_info(file: &SourceFile, problems: &mut Vec<Problem>) -> Option<PackInfo> {
-    let info: PackInfo = match toml::from_str(&file.text) {
-        Ok(info) => info,
+    let syntax_problem = |e: &toml::de::Error| Problem {
+        path: file.path.clone(),
+        line: e.span().map(|s| line_at(&file.text, s.start)).unwrap_or(1),
+        field: field_from_message(e.message()).unwrap_or_else(|| "pack".to_owned()),
+        message: e.message().trim().to_owned(),
+    };
+    let mut table: toml::Table = match toml::from_str(&file.text) {
+        Ok(table) => table,
         Err(e) => {
-            let line = e.span().map(|s| line_at(&file.text, s.start)).unwrap_or(1);
-            problems.push(Problem {
-                path: file.path.clone(),
-                line,
-                field: field_from_message(e.message()).unwrap_or_else(|| "pack".to_owned()),
-                message: e.message().trim().to_owned(),
-            });
+            problems.push(syntax_problem(&e));
             return None;
         }
     };
@@ -277,8 +277,29 @@ fn parse_pack_info(file: &SourceFile, problems: &mut Vec<Problem>) -> Option<Pac
         front_matter: &file.text,
         first_line: 1,
     };
+    // `[hsds]` is the importer's mapping: checked here, never part of the shipped pack info.
+    let hsds = table.remove("hsds");
+    let info: PackInfo = match toml::Value::Table(table).try_into() {
+        Ok(info) => info,
+        Err(e) => {
+            let message = e.message().trim().to_owned();
+            let field = field_from_message(&message).unwrap_or_else(|| "pack".to_owned());
+            problems.push(located.problem(&field, None, &message));
+            return None;
+        }
+    };
     let before = problems.len();
     validate::pack_info(&info, &located, problems);
+    if let Some(value) = hsds {
+        match crate::hsds::HsdsConfig::from_value(value) {
+            Ok(config) => {
+                for (field, value, message) in config.problems(&info) {
+                    problems.push(located.problem(&field, Some(&value), &message));
+                }
+            }
+            Err(message) => problems.push(located.problem("hsds", None, &message)),
+        }
+    }
     (problems.len() == before).then_some(info)
 }
 

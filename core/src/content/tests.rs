@@ -272,3 +272,16 @@ fn scene_words_are_short_and_distinct() {
     assert!(problems[0].message.contains("twice"), "{problems:?}");
     assert_eq!(problems[0].line, 8, "the line of scene_words");
 }
+
+#[test]
+fn international_numbers_need_a_plus_and_a_sane_length() {
+    use crate::content::check_phone_number;
+    assert!(check_phone_number("+44 1234 234567").is_ok());
+    assert!(check_phone_number("+1 507-555-0142").is_ok());
+    assert!(
+        check_phone_number("44 1234 234567").is_err(),
+        "no +: not international"
+    );
+    assert!(check_phone_number("+44 12").is_err());
+    assert!(check_phone_number("+44 1234 5678 9012 3456").is_err());
+}

@@ -253,7 +253,9 @@ fn phone_problems(phone: &Phone, i: usize, at: &Located<'_>, problems: &mut Vec<
 }
 
 /// North American numbers: 7 or 10 digits (11 with a leading 1), or a 3-digit service code
-/// (911-style N11 codes and 988).
+/// (911-style N11 codes and 988). A number written with a leading `+` and a country code other
+/// than 1 is an international one (E.164: 8 to 15 digits), as directory data from partners
+/// abroad (and the HSDS examples) carry them.
 pub fn check_phone_number(number: &str) -> Result<(), String> {
     if let Some(bad) = number
         .chars()
@@ -264,6 +266,17 @@ pub fn check_phone_number(number: &str) -> Result<(), String> {
         ));
     }
     let digits: String = number.chars().filter(|c| c.is_ascii_digit()).collect();
+    let international = number.trim_start().starts_with('+') && !digits.starts_with('1');
+    if international {
+        return if (8..=15).contains(&digits.len()) {
+            Ok(())
+        } else {
+            Err(format!(
+                "`{number}` has {} digits: an international number has 8 to 15",
+                digits.len()
+            ))
+        };
+    }
     let ok = match digits.len() {
         3 => digits == "988" || (digits.ends_with("11") && digits != "011"),
         7 | 10 => true,
