@@ -18,6 +18,24 @@ android {
         // The sync server; a department sets its own in its build.
         buildConfigField("String", "SYNC_SERVER", "\"https://updates.port-alder.example\"")
     }
+    // One app per audience (AUDIENCES.md): the partners' app ships a library that bundles only
+    // the public pack and refuses officers content; the officers' app can enroll for officers
+    // updates. Different application ids, so a department can distribute them separately.
+    flavorDimensions += "audience"
+    productFlavors {
+        create("officers") {
+            dimension = "audience"
+            applicationIdSuffix = ".officers"
+            buildConfigField("String", "VIEWER", "\"OFFICER\"")
+            buildConfigField("boolean", "CAN_ENROLL", "true")
+        }
+        create("partner") {
+            dimension = "audience"
+            applicationIdSuffix = ".partner"
+            buildConfigField("String", "VIEWER", "\"PUBLIC\"")
+            buildConfigField("boolean", "CAN_ENROLL", "false")
+        }
+    }
     buildFeatures {
         compose = true
         buildConfig = true
@@ -27,21 +45,33 @@ android {
         targetCompatibility = JavaVersion.VERSION_17
     }
     kotlinOptions { jvmTarget = "17" }
-    sourceSets["main"].jniLibs.srcDir(layout.buildDirectory.dir("rustJniLibs"))
+    sourceSets["officers"].jniLibs.srcDir(layout.buildDirectory.dir("rustJniLibs/officers"))
+    sourceSets["partner"].jniLibs.srcDir(layout.buildDirectory.dir("rustJniLibs/partner"))
 }
 
 // Builds libfieldref_ffi.so for every Android ABI with cargo-ndk (needs the NDK and
-// `rustup target add aarch64-linux-android armv7-linux-androideabi x86_64-linux-android`).
-val cargoNdk by tasks.registering(Exec::class) {
-    workingDir = repoRoot
-    commandLine(
-        "cargo", "ndk",
-        "-t", "arm64-v8a", "-t", "armeabi-v7a", "-t", "x86_64",
-        "-o", layout.buildDirectory.dir("rustJniLibs").get().asFile.absolutePath,
-        "build", "--profile", "mobile", "-p", "fieldref-ffi",
-    )
+// `rustup target add aarch64-linux-android armv7-linux-androideabi x86_64-linux-android`), once
+// per audience, each in its own cargo target dir: the partner library is built without the
+// core's `officers` feature.
+fun cargoNdk(flavor: String, cargoFlags: List<String>) =
+    tasks.register<Exec>("cargoNdk${flavor.replaceFirstChar { it.uppercase() }}") {
+        workingDir = repoRoot
+        commandLine(
+            listOf(
+                "cargo", "ndk",
+                "-t", "arm64-v8a", "-t", "armeabi-v7a", "-t", "x86_64",
+                "-o", layout.buildDirectory.dir("rustJniLibs/$flavor").get().asFile.absolutePath,
+                "build", "--profile", "mobile", "-p", "fieldref-ffi",
+                "--target-dir", "target/android-$flavor",
+            ) + cargoFlags,
+        )
+    }
+val cargoNdkOfficers = cargoNdk("officers", emptyList())
+val cargoNdkPartner = cargoNdk("partner", listOf("--no-default-features"))
+tasks.configureEach {
+    if (name.startsWith("preOfficers") && name.endsWith("Build")) dependsOn(cargoNdkOfficers)
+    if (name.startsWith("prePartner") && name.endsWith("Build")) dependsOn(cargoNdkPartner)
 }
-tasks.named("preBuild") { dependsOn(cargoNdk) }
 
 dependencies {
     implementation(project(":core-kt"))

@@ -44,13 +44,24 @@ final class AppModel: ObservableObject {
     nonisolated(unsafe) static var shared: AppModel?
     let core: FieldRefApp
     static let server = "https://updates.port-alder.example"
+    /// The build configuration decides the audience (AUDIENCES.md): the `Partner` configuration
+    /// sets `FieldRefAudience = public` in Info.plist and links the partners' library
+    /// (`AUDIENCE=partner ios/build-xcframework.sh`), which bundles only public content.
+    static let viewer: Viewer =
+        (Bundle.main.object(forInfoDictionaryKey: "FieldRefAudience") as? String) == "public"
+        ? .public : .officer
+    static var canEnroll: Bool { viewer == .officer }
 
     init() {
         let dir = FileManager.default.urls(for: .applicationSupportDirectory, in: .userDomainMask)[0]
             .appendingPathComponent("fieldref").path
         // The data dir is the app's own; failing to open it is a programming or device fault.
-        core = try! FieldRefApp.open(dataDir: dir, viewer: .officer)
+        core = try! FieldRefApp.open(dataDir: dir, viewer: AppModel.viewer)
         AppModel.shared = self
+    }
+
+    nonisolated func enroll(code: String) throws -> Enrollment {
+        try core.enroll(transport: URLSessionTransport(), server: AppModel.server, code: code)
     }
 
     nonisolated func syncNow() throws -> SyncReport {

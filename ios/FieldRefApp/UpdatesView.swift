@@ -7,6 +7,8 @@ struct UpdatesView: View {
     @State private var sync: SyncStatus?
     @State private var message: String?
     @State private var syncing = false
+    @State private var enrollment: Enrollment?
+    @State private var code = ""
 
     var body: some View {
         List {
@@ -41,6 +43,34 @@ struct UpdatesView: View {
                 }
             }
             .disabled(syncing)
+            if AppModel.canEnroll && enrollment == nil {
+                Section("Enroll this device") {
+                    TextField("Enrollment code from your admin", text: $code)
+                        .textInputAutocapitalization(.characters)
+                        .autocorrectionDisabled()
+                    Button("Enroll this device") {
+                        syncing = true
+                        let typed = code
+                        Task.detached {
+                            let result: String
+                            do {
+                                let enrolled = try model.enroll(code: typed)
+                                let report = try model.syncNow()
+                                result = "Enrolled as \(enrolled.device): version \(report.toVersion)"
+                            } catch {
+                                result = (error as? FieldRefError)?.detail ?? error.localizedDescription
+                            }
+                            await MainActor.run {
+                                message = result
+                                syncing = false
+                                refresh()
+                            }
+                        }
+                    }
+                    .disabled(syncing || code.isEmpty)
+                }
+            }
+            if let enrollment { Text("Enrolled as \(enrollment.device) (\(enrollment.channel))") }
             if let message { Text(message) }
         }
         .navigationTitle("Updates")
@@ -50,5 +80,6 @@ struct UpdatesView: View {
     private func refresh() {
         content = try? model.core.contentStatus()
         sync = try? model.core.syncStatus()
+        enrollment = try? model.core.enrollment()
     }
 }

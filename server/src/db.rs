@@ -96,6 +96,15 @@ CREATE TABLE sealed_blobs (
 
 pub fn open(path: &Path) -> Result<Connection, rusqlite::Error> {
     let mut conn = Connection::open(path)?;
+    // The database holds officers content keys and plaintext releases (AUDIENCES.md): readable
+    // by the server's user only. SQLite gives its -wal and -shm files the same mode.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        if let Err(e) = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)) {
+            tracing::warn!(path = %path.display(), "could not make the database private: {e}");
+        }
+    }
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
     refuse_newer(&conn)?;
     let _: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
@@ -472,6 +481,17 @@ mod tests {
         assert!(!trainer.covers("port-alder"));
         drop(conn);
         open(&path).expect("opening again changes nothing");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_database_is_readable_by_the_server_user_only() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("server.sqlite3");
+        open(&path).expect("open");
+        let mode = std::fs::metadata(&path).expect("meta").permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
     }
 
     #[test]

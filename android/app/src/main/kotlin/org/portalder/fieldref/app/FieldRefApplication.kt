@@ -16,6 +16,7 @@ import org.portalder.fieldref.core.DefaultSyncRunner
 import org.portalder.fieldref.core.FieldRefRepository
 import org.portalder.fieldref.core.HttpUrlConnectionTransport
 import org.portalder.fieldref.core.SyncRunner
+import org.portalder.fieldref.ffi.Viewer
 
 /** Opens the core once per process and schedules background sync for when there is a network. */
 class FieldRefApplication : Application() {
@@ -30,7 +31,14 @@ class FieldRefApplication : Application() {
     override fun onCreate() {
         super.onCreate()
         scope.launch {
-            opened.complete(FieldRefRepository.open(filesDir.resolve("fieldref").absolutePath))
+            // The flavor decides the audience: partners' builds open as the public, and their
+            // library could not hold officers content anyway.
+            opened.complete(
+                FieldRefRepository.open(
+                    filesDir.resolve("fieldref").absolutePath,
+                    viewer = Viewer.valueOf(BuildConfig.VIEWER),
+                ),
+            )
         }
         val request = PeriodicWorkRequestBuilder<SyncWorker>(6, TimeUnit.HOURS)
             .setConstraints(Constraints.Builder().setRequiredNetworkType(NetworkType.CONNECTED).build())

@@ -56,16 +56,34 @@ class ViewModelTest {
     fun `sync now shows the outcome, or the error's detail, and refreshes the status`(): Unit = runBlocking {
         repo().use { repo ->
             val report = SyncReport(SyncOutcome.UP_TO_DATE, 0uL, 0uL, 0uL, 0uL, null, null, false, repo.syncStatus())
-            val ok = UpdatesViewModel(repo) { report }
+            val ok = UpdatesViewModel(repo, runner = { report })
             ok.syncNow()
             assertEquals("up to date: version 0", ok.state.value.lastResult)
             assertEquals(0uL, ok.state.value.content?.version)
             assertFalse(ok.state.value.syncing)
 
-            val offline = UpdatesViewModel(repo) { throw FieldRefException.Network("no route to host") }
+            val offline = UpdatesViewModel(repo, runner = { throw FieldRefException.Network("no route to host") })
             offline.syncNow()
             assertEquals("no route to host", offline.state.value.lastResult)
             assertFalse(offline.state.value.syncing)
+            assertFalse(offline.state.value.needsEnrollment)
+            assertFalse(offline.canEnroll)
+
+            // An officers app whose device is not enrolled: the screen offers enrollment, and a
+            // refused code is shown without leaving the screen busy.
+            val refusedCode = FieldRefException.Refused(401u.toUShort(), "unauthorized", "code not valid")
+            val officers = UpdatesViewModel(
+                repo,
+                enroller = { throw refusedCode },
+                runner = { throw FieldRefException.NotEnrolled("this device is not enrolled") },
+            )
+            officers.syncNow()
+            assertTrue(officers.state.value.needsEnrollment)
+            assertTrue(officers.canEnroll)
+            officers.enroll(" AAAA-BBBB-CCCC ")
+            assertEquals("code not valid", officers.state.value.lastResult)
+            assertFalse(officers.state.value.syncing)
+            assertEquals(null, officers.state.value.enrollment)
         }
     }
 
