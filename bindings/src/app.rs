@@ -326,6 +326,28 @@ impl FieldRefApp {
         })
     }
 
+    /// The ticked steps of a checklist (`InvalidInput` for another kind). SQLite read.
+    pub fn checklist_progress(&self, id: String) -> Result<ChecklistProgress> {
+        Ok(self
+            .core
+            .checklist_progress(&id, self.viewer.into())?
+            .into())
+    }
+
+    /// Ticks or unticks one step; kept across rotation and restarts until the checklist
+    /// changes. SQLite write: background dispatcher.
+    pub fn mark_step(&self, id: String, step: StepRef, done: bool) -> Result<ChecklistProgress> {
+        Ok(self
+            .core
+            .mark_step(&id, step.into(), done, self.viewer.into())?
+            .into())
+    }
+
+    /// "Start over". SQLite write.
+    pub fn reset_checklist(&self, id: String) -> Result<ChecklistProgress> {
+        Ok(self.core.reset_checklist(&id, self.viewer.into())?.into())
+    }
+
     /// Enrolls this device for officers updates with the one-time code an admin gave the
     /// officer; the next sync installs the officers release. `NotEnrolled`-free on success;
     /// `Refused` (401) for a wrong, used or expired code; `UpdateRefused(WrongAudience)` in a

@@ -492,3 +492,51 @@ pub struct Enrollment {
     /// The officers channel the device follows.
     pub channel: String,
 }
+
+/// A step's place in a checklist: section and step, both from 0.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Record)]
+pub struct StepRef {
+    pub section: u32,
+    pub step: u32,
+}
+
+impl From<fieldref_core::store::StepRef> for StepRef {
+    fn from(s: fieldref_core::store::StepRef) -> Self {
+        StepRef {
+            section: s.section,
+            step: s.step,
+        }
+    }
+}
+
+impl From<StepRef> for fieldref_core::store::StepRef {
+    fn from(s: StepRef) -> Self {
+        fieldref_core::store::StepRef {
+            section: s.section,
+            step: s.step,
+        }
+    }
+}
+
+/// Where the officer is in a checklist; kept by the core across rotation and process death, for
+/// this revision of the checklist.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ChecklistProgress {
+    pub doc_id: String,
+    pub revision: u32,
+    pub done: Vec<StepRef>,
+    pub total: u32,
+    pub next: Option<StepRef>,
+}
+
+impl From<fieldref_core::ChecklistProgress> for ChecklistProgress {
+    fn from(p: fieldref_core::ChecklistProgress) -> Self {
+        ChecklistProgress {
+            doc_id: p.doc_id,
+            revision: p.revision,
+            done: p.done.into_iter().map(Into::into).collect(),
+            total: p.total,
+            next: p.next.map(Into::into),
+        }
+    }
+}

@@ -42,6 +42,15 @@ const MIGRATIONS: &[&str] = &[
          sent_at    TEXT
      );
      CREATE INDEX outbox_unsent ON outbox(sent_at) WHERE sent_at IS NULL;",
+    // 3: checklist progress, per document revision.
+    "CREATE TABLE checklist_progress (
+         doc_id   TEXT NOT NULL,
+         revision INTEGER NOT NULL,
+         section  INTEGER NOT NULL,
+         step     INTEGER NOT NULL,
+         done_at  TEXT NOT NULL,
+         PRIMARY KEY (doc_id, section, step)
+     );",
 ];
 
 /// The schema version this code writes.

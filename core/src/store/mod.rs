@@ -4,6 +4,7 @@
 
 mod migrations;
 mod outbox;
+mod progress;
 mod user_data;
 
 use std::path::{Path, PathBuf};
@@ -17,6 +18,7 @@ use crate::error::{Error, Result};
 
 pub use migrations::SCHEMA_VERSION;
 pub use outbox::{new_item_id, OutboxItem, OutboxKind};
+pub use progress::StepRef;
 pub use user_data::SavedItem;
 
 /// What content the store holds: which pack, at which version, with which hash.
@@ -138,6 +140,13 @@ impl Store {
                 info
             }
         };
+        // Ticks of a checklist that changed (or left) no longer say which steps were done.
+        tx.execute(
+            "DELETE FROM checklist_progress WHERE NOT EXISTS (SELECT 1 FROM documents d
+                 WHERE d.id = checklist_progress.doc_id
+                 AND d.revision = checklist_progress.revision)",
+            [],
+        )?;
         let narrowed = before.is_some_and(|old| old > info.audience);
         if narrowed {
             forget_user_data_of_removed_documents(&tx)?;

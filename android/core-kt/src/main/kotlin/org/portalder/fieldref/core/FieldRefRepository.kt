@@ -7,7 +7,9 @@ import org.portalder.fieldref.ffi.DirectoryFilters
 import org.portalder.fieldref.ffi.DirectoryPage
 import org.portalder.fieldref.ffi.DocKind
 import org.portalder.fieldref.ffi.DocumentDetail
+import org.portalder.fieldref.ffi.ChecklistProgress
 import org.portalder.fieldref.ffi.Enrollment
+import org.portalder.fieldref.ffi.StepRef
 import org.portalder.fieldref.ffi.FieldRefApp
 import org.portalder.fieldref.ffi.GeoPoint
 import org.portalder.fieldref.ffi.HttpTransport
@@ -70,6 +72,13 @@ class FieldRefRepository(
             true
         }
     }
+
+    suspend fun checklistProgress(id: String): ChecklistProgress = withContext(io) { app.checklistProgress(id) }
+
+    suspend fun markStep(id: String, step: StepRef, done: Boolean): ChecklistProgress =
+        withContext(io) { app.markStep(id, step, done) }
+
+    suspend fun resetChecklist(id: String): ChecklistProgress = withContext(io) { app.resetChecklist(id) }
 
     suspend fun isBookmarked(id: String): Boolean = withContext(io) { app.isBookmarked(id) }
 

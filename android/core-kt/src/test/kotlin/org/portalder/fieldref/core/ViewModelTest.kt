@@ -10,6 +10,7 @@ import kotlinx.coroutines.runBlocking
 import org.junit.jupiter.api.Test
 import org.portalder.fieldref.ffi.DocKind
 import org.portalder.fieldref.ffi.FieldRefException
+import org.portalder.fieldref.ffi.StepRef
 import org.portalder.fieldref.ffi.SyncOutcome
 import org.portalder.fieldref.ffi.SyncReport
 
@@ -35,20 +36,33 @@ class ViewModelTest {
     }
 
     @Test
-    fun `checklist ticks track progress and the next step`(): Unit = runBlocking {
-        repo().use { repo ->
-            val checklist = ChecklistState(repo.document("checklist-edged-weapon"))
-            val total = checklist.progress().total
-            assertTrue(total > 5)
-            checklist.toggle(StepRef(0, 0))
-            assertEquals(StepRef(0, 1), checklist.nextStep())
-            checklist.toggle(StepRef(0, 0))
-            assertEquals(0, checklist.progress().done)
-            checklist.sections.forEachIndexed { s, section -> section.steps.indices.forEach { checklist.toggle(StepRef(s, it)) } }
-            assertTrue(checklist.progress().complete)
+    fun `checklist ticks track progress and the next step, and survive closing the app`(): Unit = runBlocking {
+        val dir = java.nio.file.Files.createTempDirectory("fieldref-kt-ticks").toString()
+        FieldRefRepository.open(dir).use { repo ->
+            val checklist = ChecklistState(repo.document("checklist-edged-weapon"), repo)
+            checklist.load()
+            val total = checklist.progress.value.total
+            assertTrue(total > 5u)
+            checklist.toggle(StepRef(0u, 0u))
+            assertEquals(StepRef(0u, 1u), checklist.nextStep())
+            checklist.toggle(StepRef(0u, 0u))
+            assertEquals(0, checklist.progress.value.done.size)
+            checklist.sections.forEachIndexed { s, section ->
+                section.steps.indices.forEach { checklist.toggle(StepRef(s.toUInt(), it.toUInt())) }
+            }
+            assertTrue(checklist.progress.value.complete)
             assertEquals(null, checklist.nextStep())
-            assertFailsWith<IllegalArgumentException> { checklist.toggle(StepRef(99, 0)) }
-            assertFailsWith<IllegalArgumentException> { ChecklistState(repo.document("note-active-listening")) }
+            assertFailsWith<IllegalArgumentException> { checklist.toggle(StepRef(99u, 0u)) }
+            assertFailsWith<IllegalArgumentException> { ChecklistState(repo.document("note-active-listening"), repo) }
+            checklist.reset()
+            checklist.toggle(StepRef(1u, 0u))
+        }
+        // Process death: a new repository on the same data directory finds the tick.
+        FieldRefRepository.open(dir).use { repo ->
+            val checklist = ChecklistState(repo.document("checklist-edged-weapon"), repo)
+            checklist.load()
+            assertEquals(setOf(StepRef(1u, 0u)), checklist.ticked)
+            assertEquals(StepRef(0u, 0u), checklist.nextStep())
         }
     }
 

@@ -30,7 +30,7 @@ import androidx.compose.ui.unit.sp
 import kotlinx.coroutines.launch
 import org.portalder.fieldref.core.ChecklistState
 import org.portalder.fieldref.core.FieldRefRepository
-import org.portalder.fieldref.core.StepRef
+import org.portalder.fieldref.ffi.StepRef
 import org.portalder.fieldref.core.detail
 import org.portalder.fieldref.ffi.ContactDetail
 import org.portalder.fieldref.ffi.DocumentBody
@@ -55,7 +55,7 @@ fun DocumentScreen(repository: FieldRefRepository, id: String) {
         Text(doc.summary, style = MaterialTheme.typography.bodyLarge, modifier = Modifier.padding(vertical = 8.dp))
         BookmarkButton(repository, doc)
         when (val body = doc.body) {
-            is DocumentBody.Checklist -> ChecklistSteps(remember(doc.id) { ChecklistState(doc) })
+            is DocumentBody.Checklist -> ChecklistSteps(remember(doc.id) { ChecklistState(doc, repository) })
             is DocumentBody.Note -> NoteBody(doc.markdown, body.dos, body.donts)
             is DocumentBody.Contact -> ContactCard(body.contact)
         }
@@ -80,13 +80,20 @@ private fun BookmarkButton(repository: FieldRefRepository, doc: DocumentDetail) 
 /** Big, tickable steps: read at arm's length, in the dark, with gloves. */
 @Composable
 private fun ChecklistSteps(state: ChecklistState) {
-    val ticked by state.ticked.collectAsState()
+    val scope = rememberCoroutineScope()
+    val progress by state.progress.collectAsState()
+    val ticked = progress.done.toSet()
+    // Ticks live in the core's store, so they survive rotation and process death.
+    LaunchedEffect(state.document.id) { runCatching { state.load() } }
     state.sections.forEachIndexed { s, section ->
         Text(section.title.uppercase(), style = MaterialTheme.typography.titleMedium, modifier = Modifier.padding(top = 16.dp))
         section.steps.forEachIndexed { i, step ->
-            val ref = StepRef(s, i)
+            val ref = StepRef(s.toUInt(), i.toUInt())
             Row(Modifier.padding(vertical = 6.dp)) {
-                Checkbox(checked = ref in ticked, onCheckedChange = { state.toggle(ref) })
+                Checkbox(
+                    checked = ref in ticked,
+                    onCheckedChange = { scope.launch { runCatching { state.toggle(ref) } } },
+                )
                 Column {
                     Text(step.text, fontSize = 20.sp)
                     step.say?.let { Text("Say: $it", fontSize = 18.sp, color = MaterialTheme.colorScheme.primary) }
@@ -96,9 +103,8 @@ private fun ChecklistSteps(state: ChecklistState) {
             }
         }
     }
-    val progress = state.progress()
-    Text("${progress.done} of ${progress.total} steps", style = MaterialTheme.typography.labelLarge)
-    OutlinedButton(onClick = state::reset) { Text("Start over") }
+    Text("${progress.done.size} of ${progress.total} steps", style = MaterialTheme.typography.labelLarge)
+    OutlinedButton(onClick = { scope.launch { runCatching { state.reset() } } }) { Text("Start over") }
 }
 
 @Composable
