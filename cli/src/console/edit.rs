@@ -406,7 +406,7 @@ fn set_phones(root: &mut Table, before_phones: Option<&Value>, new: &Value) -> R
         }
         .unwrap_or(Value::Null);
         for key in PHONE_KEYS {
-            let value = optional(item, key, *key == "language");
+            let value = optional(item, key, *key != "number");
             set_value(&mut table, key, before.get(*key), &value)?;
         }
         match base {

@@ -35,9 +35,11 @@ fn number(doc: &Value, key: &str) -> String {
 /// `number`).
 fn input(label: &str, field: &str, value: &str, kind: &str, hint: Option<&str>) -> Markup {
     html! {
-        label.field {
-            span.label { (label) }
-            input type="text" data-field=(field) data-type=(kind) value=(value) autocomplete="off";
+        div.field {
+            label.field {
+                span.label { (label) }
+                input type="text" aria-label=(label) data-field=(field) data-type=(kind) value=(value) autocomplete="off";
+            }
             @if let Some(hint) = hint { span.hint { (hint) } }
         }
     }
@@ -47,17 +49,37 @@ fn textarea(label: &str, field: &str, value: &str, kind: &str, rows: u32) -> Mar
     html! {
         label.field {
             span.label { (label) }
-            textarea data-field=(field) data-type=(kind) rows=(rows) { (value) }
+            textarea aria-label=(label) data-field=(field) data-type=(kind) rows=(rows) { (value) }
         }
     }
 }
 
 fn select(label: &str, field: &str, value: &str, options: &[&str]) -> Markup {
-    let known = options.contains(&value);
+    choice(label, field, value, options, None)
+}
+
+/// A select whose field may be absent from the file: an empty value shows `default` and leaves
+/// the file without the field.
+fn choice(
+    label: &str,
+    field: &str,
+    value: &str,
+    options: &[&str],
+    default: Option<&str>,
+) -> Markup {
+    let known = options.contains(&value) || (value.is_empty() && default.is_some());
+    let kind = if default.is_some() {
+        "optional"
+    } else {
+        "text"
+    };
     html! {
         label.field {
             span.label { (label) }
-            select data-field=(field) data-type="text" {
+            select aria-label=(label) data-field=(field) data-type=(kind) {
+                @if let Some(default) = default {
+                    option value="" selected[value.is_empty()] { (default) " (default)" }
+                }
                 @if !known { option value=(value) selected { (value) " (not allowed)" } }
                 @for option in options {
                     option value=(option) selected[*option == value] { (option) }
@@ -90,7 +112,7 @@ pub fn common(doc: &Value) -> Markup {
                 (input("Revision", "revision", &number(doc, "revision"), "int", None))
                 (input("Updated", "updated_at", text(doc, "updated_at"), "text", Some("YYYY-MM-DD")))
                 (input("Language", "language", text(doc, "language"), "optional", Some("en, es, …")))
-                (select("Audience", "audience", if text(doc, "audience").is_empty() { "public" } else { text(doc, "audience") }, &["public", "officers"]))
+                (choice("Audience", "audience", text(doc, "audience"), &["public", "officers"], Some("public")))
             }
             (input("Tags", "tags", &csv(doc, "tags"), "csv", Some("comma separated")))
         }
@@ -188,7 +210,7 @@ fn string_list(doc: &Value, field: &str, legend: &str, what: &str) -> Markup {
             div.item.scalar data-item {
                 label.field.inline {
                     span.label { (legend) " item" }
-                    input type="text" data-field="value" data-type="text" value=(value);
+                    input type="text" aria-label={ (legend) " item" } data-field="value" data-type="text" value=(value);
                 }
                 (item_buttons(&format!("{what} item")))
             }
@@ -217,10 +239,6 @@ pub fn contact(doc: &Value, info: &PackInfo) -> Markup {
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
-    let visibility = match text(doc, "location_visibility") {
-        "" => "public",
-        v => v,
-    };
     html! {
         fieldset {
             legend { "Organization and services" }
@@ -249,7 +267,7 @@ pub fn contact(doc: &Value, info: &PackInfo) -> Markup {
             div.row {
                 (input("Latitude", "latitude", &number(doc, "latitude"), "number", None))
                 (input("Longitude", "longitude", &number(doc, "longitude"), "number", None))
-                (select("Location visibility", "location_visibility", visibility, &["public", "officers", "withheld"]))
+                (choice("Location visibility", "location_visibility", text(doc, "location_visibility"), &["public", "officers", "withheld"], Some("public")))
             }
         }
         fieldset {
@@ -268,15 +286,11 @@ pub fn contact(doc: &Value, info: &PackInfo) -> Markup {
 }
 
 fn phone_item(phone: &Value) -> Markup {
-    let kind = match text(phone, "type") {
-        "" => "voice",
-        k => k,
-    };
     html! {
         div.item.phone data-item data-src=(phone.get("_src").map(|v| v.to_string()).unwrap_or_default()) {
             div.row {
                 (input("Number", "number", text(phone, "number"), "text", None))
-                (select("Type", "type", kind, &["voice", "text", "tty", "hotline"]))
+                (choice("Type", "type", text(phone, "type"), &["voice", "text", "tty", "hotline"], Some("voice")))
                 (input("Language of this line", "language", text(phone, "language"), "optional", None))
                 (item_buttons("phone"))
             }

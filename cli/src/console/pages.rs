@@ -140,7 +140,7 @@ pub fn editor(path: &str, doc: &Value, info: &PackInfo) -> Markup {
     html! {
         h1 { "Edit " (kind) ": " (title) }
         div.layout {
-            form #editor data-path=(path) novalidate {
+            form #editor data-path=(path) data-kind=(kind) novalidate {
                 (editors::for_kind(doc, info))
                 div.row {
                     button.primary type="submit" { "Save" }

@@ -80,7 +80,7 @@ function collect(scope, prefix) {
 
 function editorJson() {
   const form = document.getElementById("editor");
-  return collect(form, "");
+  return { kind: form.dataset.kind, ...collect(form, "") };
 }
 
 // ---- list buttons --------------------------------------------------------------------------
@@ -168,7 +168,7 @@ function showProblems(form, problems) {
       note.textContent = p.message;
       el.setAttribute("aria-invalid", "true");
       el.setAttribute("aria-describedby", note.id);
-      el.insertAdjacentElement("afterend", note);
+      (el.closest("label") || el).insertAdjacentElement("afterend", note);
     } else {
       li.textContent = text;
     }

@@ -25,7 +25,32 @@ fn as_browser_sends(editor: &Value) -> Value {
             }
         }
     }
-    for key in ["email", "url", "hours", "eligibility", "latitude", "tags"] {
+    for phone in value
+        .get_mut("phones")
+        .and_then(Value::as_array_mut)
+        .into_iter()
+        .flatten()
+    {
+        for key in ["type", "language"] {
+            if phone.get(key).is_none() {
+                phone[key] = Value::Null;
+            }
+        }
+    }
+    for key in [
+        "email",
+        "url",
+        "hours",
+        "eligibility",
+        "latitude",
+        "audience",
+        "location_visibility",
+    ] {
+        if value.get(key).is_none() {
+            value[key] = Value::Null;
+        }
+    }
+    for key in ["tags"] {
         if value.get(key).is_none() {
             value[key] = if key == "tags" {
                 json!([])
