@@ -71,9 +71,10 @@ async function checklistStepToDevice(page) {
   await page.locator("#preview").getByText("Not shown to a community partner").waitFor({ timeout: 15000 });
   await page.getByRole("button", { name: "As an officer" }).click();
   await page.locator("#preview").getByText(STEP).waitFor({ timeout: 15000 });
+  await page.locator('[data-list="sections"] > [data-item]').first().locator(".item-title").first().scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(OUT, "console.png"), fullPage: false });
   await page.getByRole("button", { name: "Save" }).click();
   await page.locator("#save-status").getByText("Saved").waitFor({ timeout: 15000 });
-  await page.screenshot({ path: path.join(OUT, "console.png"), fullPage: false });
   const saved = readFileSync(path.join(CONTENT, CHECKLIST), "utf8");
   const original = readFileSync(path.join(ORIGINAL, CHECKLIST), "utf8");
   const caregiver = '[[sections.steps]]\ntext = "Ask the caregiver';
