@@ -4,7 +4,7 @@
 // Prints `ok: NAME` / `FAILED: NAME` per test and `console-e2e: N passed, N failed` at the end.
 import { chromium } from "playwright-core";
 import { execFileSync } from "node:child_process";
-import { readFileSync, mkdirSync } from "node:fs";
+import { existsSync, readFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
 
 const env = process.env;
@@ -156,10 +156,44 @@ async function fieldAnswers(page) {
   await page.waitForURL(/doc\?path=checklists\/checklist-autism\.md/);
 }
 
+async function documentLifecycle(page) {
+  page.on("dialog", (d) => d.accept());
+  await page.goto(`${CONSOLE}/?kind=note&q=veterans`);
+  const rows = page.locator("tbody tr");
+  assert((await rows.count()) === 1, `one note matches "veterans": ${await rows.count()}`);
+  assert((await rows.first().textContent()).includes("note-veterans"), "the veterans note");
+  await page.goto(`${CONSOLE}/?kind=contact&state=problems`);
+  assert((await rows.count()) === 0, "no contact has problems");
+  // Create a note, duplicate it, delete the copy.
+  await page.goto(`${CONSOLE}/`);
+  await page.getByLabel("Kind").last().selectOption("note");
+  await page.getByLabel("Id").fill("note-console-e2e");
+  await page.getByRole("button", { name: "Create" }).click();
+  await page.waitForURL(/doc\?path=notes\/note-console-e2e\.md/);
+  await waitForChecks(page, /No problems/);
+  const doItems = page.locator('[data-list="do"] > [data-item]');
+  await page.getByRole("button", { name: "Add do item" }).click();
+  await doItems.last().getByLabel("Do item").fill("Introduce yourself by name.");
+  await page.getByRole("button", { name: "Save" }).click();
+  await page.locator("#save-status").getByText("Saved").waitFor({ timeout: 15000 });
+  const created = readFileSync(path.join(CONTENT, "notes/note-console-e2e.md"), "utf8");
+  assert(created.includes('do = ["Something to do.", "Introduce yourself by name."]'), `the do list is saved:\n${created}`);
+  await page.getByLabel("Id of the copy").fill("note-console-e2e-copy");
+  await page.getByRole("button", { name: "Duplicate" }).click();
+  await page.waitForURL(/note-console-e2e-copy\.md/);
+  await waitForChecks(page, /No problems/);
+  assert((await page.getByLabel("Title").inputValue()) === "New note (copy)", "the copy's title");
+  await page.getByRole("button", { name: "Delete" }).click();
+  await page.waitForURL(`${CONSOLE}/`);
+  assert(!existsSync(path.join(CONTENT, "notes/note-console-e2e-copy.md")), "the copy is deleted");
+  assert(existsSync(path.join(CONTENT, "notes/note-console-e2e.md")), "the original stays");
+}
+
 const tests = [
   ["a checklist step with a mistake is caught, fixed, previewed, published and found on a synced device", checklistStepToDevice],
   ["a contact's hours show as a week grid and only the hours line is saved", contactHours],
   ["field feedback and acknowledgements are listed and feedback is marked resolved", fieldAnswers],
+  ["documents are filtered, created, edited, duplicated and deleted", documentLifecycle],
 ];
 
 // A fresh profile for every run (the suite makes a new empty folder).

@@ -195,7 +195,6 @@ fn phones_and_hours_are_rewritten_in_the_same_layout() {
             "  { number = \"507-555-0111\", type = \"voice\" },\n  { number = \"507-555-0112\", type = \"text\", language = \"so\" },\n",
         )
         .replace("[\"en\", \"es\"]", "[\"en\", \"es\", \"so\"]")
-        .replace("+++\n", "+++\n")
         + "\nNew description.\n";
     assert_eq!(saved, expected);
 }
