@@ -166,14 +166,14 @@ async function documentLifecycle(page) {
   assert((await rows.count()) === 0, "no contact has problems");
   // Create a note, duplicate it, delete the copy.
   await page.goto(`${CONSOLE}/`);
-  await page.getByLabel("Kind").last().selectOption("note");
-  await page.getByLabel("Id").fill("note-console-e2e");
+  await page.getByLabel("Kind", { exact: true }).last().selectOption("note");
+  await page.getByLabel("Id", { exact: true }).fill("note-console-e2e");
   await page.getByRole("button", { name: "Create" }).click();
-  await page.waitForURL(/doc\?path=notes\/note-console-e2e\.md/);
+  await page.waitForURL(/note-console-e2e\.md$/);
   await waitForChecks(page, /No problems/);
   const doItems = page.locator('[data-list="do"] > [data-item]');
   await page.getByRole("button", { name: "Add do item" }).click();
-  await doItems.last().getByLabel("Do item").fill("Introduce yourself by name.");
+  await doItems.last().getByLabel("Do item", { exact: true }).fill("Introduce yourself by name.");
   await page.getByRole("button", { name: "Save" }).click();
   await page.locator("#save-status").getByText("Saved").waitFor({ timeout: 15000 });
   const created = readFileSync(path.join(CONTENT, "notes/note-console-e2e.md"), "utf8");
@@ -182,7 +182,7 @@ async function documentLifecycle(page) {
   await page.getByRole("button", { name: "Duplicate" }).click();
   await page.waitForURL(/note-console-e2e-copy\.md/);
   await waitForChecks(page, /No problems/);
-  assert((await page.getByLabel("Title").inputValue()) === "New note (copy)", "the copy's title");
+  assert((await page.getByLabel("Title", { exact: true }).inputValue()) === "New note (copy)", "the copy's title");
   await page.getByRole("button", { name: "Delete" }).click();
   await page.waitForURL(`${CONSOLE}/`);
   assert(!existsSync(path.join(CONTENT, "notes/note-console-e2e-copy.md")), "the copy is deleted");

@@ -218,8 +218,19 @@ fn set_value(
 /// old one past the end), so a list written one item per line stays that way.
 fn keep_layout(old: &Array, new: &mut Array) {
     let decors: Vec<_> = old.iter().map(|v| v.decor().clone()).collect();
+    let one_per_line = decors
+        .first()
+        .and_then(|d| d.prefix())
+        .and_then(|p| p.as_str())
+        .is_some_and(|p| p.contains('\n'));
+    // Past the old end: like the last element after the first, or one space on a single line.
+    let extra = match decors.len() {
+        0 => None,
+        1 if !one_per_line => Some(toml_edit::Decor::new(" ", "")),
+        _ => decors.last().cloned(),
+    };
     for (i, value) in new.iter_mut().enumerate() {
-        if let Some(decor) = decors.get(i).or(decors.last()) {
+        if let Some(decor) = decors.get(i).or(extra.as_ref()) {
             *value.decor_mut() = decor.clone();
         }
     }

@@ -57,7 +57,7 @@ pub fn layout(title: &str, nav: Nav, session: &str, folder: &str, content: Marku
 fn select_filter(label: &str, name: &str, value: &str, options: &[(&str, &str)]) -> Markup {
     html! {
         label { (label)
-            select name=(name) {
+            select name=(name) aria-label=(label) {
                 option value="" { "any" }
                 @for (v, text) in options { option value=(v) selected[*v == value] { (text) } }
             }
@@ -87,7 +87,7 @@ pub fn documents(
     html! {
         h1 { "Documents" }
         form.filters method="get" action="/" role="search" aria-label="Filter documents" {
-            label { "Search" input type="search" name="q" value=(filter.q); }
+            label { "Search" input type="search" name="q" aria-label="Search" value=(filter.q); }
             (select_filter("Kind", "kind", &filter.kind, &kinds))
             (select_filter("Category", "category", &filter.category, &categories))
             (select_filter("Audience", "audience", &filter.audience, &[("public", "public"), ("officers", "officers")]))
@@ -114,8 +114,8 @@ pub fn documents(
         }
         h2 { "New document" }
         form #create-form.filters {
-            label { "Kind" select name="kind" { option value="checklist" { "checklist" } option value="note" { "note" } option value="contact" { "contact" } } }
-            label { "Id" input type="text" name="id" placeholder="checklist-new-scene" required; }
+            label { "Kind" select name="kind" aria-label="Kind" { option value="checklist" { "checklist" } option value="note" { "note" } option value="contact" { "contact" } } }
+            label { "Id" input type="text" name="id" aria-label="Id" placeholder="checklist-new-scene" required; }
             button.primary type="submit" { "Create" }
             span #action-status.status role="status" {}
         }
@@ -207,7 +207,7 @@ pub fn search(query: &str, hits: &[Hit]) -> Markup {
         h1 { "Officer search" }
         p { "The ranking an officer's device gives, from the core's search over the saved folder." }
         form.filters method="get" action="/search" role="search" {
-            label { "Query" input type="search" name="q" value=(query) autofocus; }
+            label { "Query" input type="search" name="q" aria-label="Query" value=(query) autofocus; }
             button.primary type="submit" { "Search" }
         }
         @if !query.is_empty() {

@@ -210,3 +210,17 @@ fn null_removes_an_optional_field_and_numbers_compare_as_numbers() {
     assert!(!saved.contains("hours"));
     assert!(saved.contains("latitude = 44.0\n"));
 }
+
+#[test]
+fn a_list_that_grows_keeps_its_spacing() {
+    let text = CONTACT.replace("services = [\"Help\"]", "services = [\"Help\"] # one line");
+    let mut editor = to_editor(&text).expect("editor");
+    editor["services"] = json!(["Help", "Food", "Rides"]);
+    editor["languages"] = json!(["en"]);
+    let saved = apply(&text, &editor).expect("save");
+    assert!(
+        saved.contains("services = [\"Help\", \"Food\", \"Rides\"] # one line\n"),
+        "{saved}"
+    );
+    assert!(saved.contains("languages = [\"en\"]\n"), "{saved}");
+}
