@@ -3,7 +3,7 @@
 // fieldref-server and the console on loopback, and passes everything in the environment.
 // Prints `ok: NAME` / `FAILED: NAME` per test and `console-e2e: N passed, N failed` at the end.
 import { chromium } from "playwright-core";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { existsSync, readFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
 
@@ -189,11 +189,40 @@ async function documentLifecycle(page) {
   assert(existsSync(path.join(CONTENT, "notes/note-console-e2e.md")), "the original stays");
 }
 
+// A second console with a token the server does not know: its errors come back in plain words.
+async function serverErrorsInPlainWords(page) {
+  const child = spawn(FIELDREF, ["console", CONTENT, "--no-open", "--server", SERVER,
+    "--token", "not-a-real-token", "--key", env.RELEASE_KEY], { stdio: ["ignore", "pipe", "pipe"] });
+  try {
+    const url = await new Promise((resolve, reject) => {
+      let seen = "";
+      child.stdout.on("data", (chunk) => {
+        seen += chunk;
+        const match = seen.match(/at (http:\/\/127\.0\.0\.1:\d+)\//);
+        if (match) resolve(match[1]);
+      });
+      child.on("exit", (code) => reject(new Error(`console exited ${code}`)));
+      setTimeout(() => reject(new Error("console did not start")), 15000);
+    });
+    await page.goto(`${url}/publish`);
+    await page.getByRole("button", { name: "Show changes" }).click();
+    await page.locator("#publish-result [role=alert]").getByText("did not accept your token").waitFor({ timeout: 30000 });
+    page.once("dialog", (d) => d.accept());
+    await page.getByRole("button", { name: "Sign and publish" }).click();
+    await page.locator("#publish-result [role=alert]").getByText("did not accept your token").waitFor({ timeout: 30000 });
+    await page.goto(`${url}/feedback`);
+    await page.getByRole("alert").getByText("did not accept your token").waitFor({ timeout: 15000 });
+  } finally {
+    child.kill();
+  }
+}
+
 const tests = [
   ["a checklist step with a mistake is caught, fixed, previewed, published and found on a synced device", checklistStepToDevice],
   ["a contact's hours show as a week grid and only the hours line is saved", contactHours],
   ["field feedback and acknowledgements are listed and feedback is marked resolved", fieldAnswers],
   ["documents are filtered, created, edited, duplicated and deleted", documentLifecycle],
+  ["a refused token is explained in plain words on publish and field answers", serverErrorsInPlainWords],
 ];
 
 // A fresh profile for every run (the suite makes a new empty folder).

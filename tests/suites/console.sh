@@ -80,7 +80,7 @@ console_port=$(free_port)
   --key "$work/keys/release.key" --at 2026-11-25T15:00:00Z >"$work/console.log" 2>&1 &
 pids+=($!)
 wait_for "http://127.0.0.1:$console_port/assets/console.css" || { cat "$work/console.log"; fail "console starts"; exit 1; }
-if curl -fsS -o /dev/null -X POST "http://127.0.0.1:$console_port/api/delete" -H 'Content-Type: application/json' \
+if curl -fs -o /dev/null -X POST "http://127.0.0.1:$console_port/api/delete" -H 'Content-Type: application/json' \
   -d '{"path":"checklists/checklist-autism.md"}'; then
   fail "a POST without the console's session is refused"
 else
@@ -93,7 +93,7 @@ rm -rf "$out" && mkdir -p "$out"
 log=$(mktemp)
 CONSOLE_URL="http://127.0.0.1:$console_port" CONTENT_DIR="$work/content" ORIGINAL_CONTENT_DIR="$work/original" \
   OUT_DIR="$out" FIELDREF_BIN="$bin/fieldref" SERVER_URL="$server" DEVICE_DIR="$work/device" \
-  TRUST_ROOT="$work/keys/root.json" BROWSER_PROFILE="$work/profile" \
+  TRUST_ROOT="$work/keys/root.json" RELEASE_KEY="$work/keys/release.key" BROWSER_PROFILE="$work/profile" \
   timeout 240 node tests/console/e2e.mjs >"$log" 2>&1
 grep -v '^console-e2e:' "$log"
 e2e_passed=$(sed -n 's/^console-e2e: \([0-9]*\) passed, \([0-9]*\) failed/\1/p' "$log")
