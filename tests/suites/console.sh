@@ -37,7 +37,7 @@ log=$(mktemp)
 if cargo test --quiet -p fieldref-cli --bin fieldref console >"$log" 2>&1; then
   pass "console unit tests ($(grep -o '[0-9]* passed' "$log" | head -1))"
 else
-  cat "$log"
+  grep -v '^test result:' "$log"
   fail "console unit tests"
 fi
 rm -f "$log"

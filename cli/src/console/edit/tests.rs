@@ -224,3 +224,18 @@ fn a_list_that_grows_keeps_its_spacing() {
     );
     assert!(saved.contains("languages = [\"en\"]\n"), "{saved}");
 }
+
+#[test]
+fn a_new_section_is_written_as_tables_after_the_others() {
+    let mut editor = to_editor(CHECKLIST).expect("editor");
+    editor["sections"]
+        .as_array_mut()
+        .expect("sections")
+        .push(json!({ "title": "Three", "steps": [{ "text": "Fourth." }] }));
+    let saved = apply(CHECKLIST, &editor).expect("save");
+    let expected = CHECKLIST.replace(
+        "text = \"Third.\"\n+++",
+        "text = \"Third.\"\n\n[[sections]]\ntitle = \"Three\"\n\n[[sections.steps]]\ntext = \"Fourth.\"\n+++",
+    );
+    assert_eq!(saved, expected);
+}
