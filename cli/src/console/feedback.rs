@@ -65,24 +65,49 @@ fn request(settings: &PublishSettings, method: &str, path: &str) -> Result<Optio
     }
 }
 
-/// Every item of the pack's public and officers channels, newest first. A channel with no
-/// release yet has none.
-pub fn fetch(settings: &PublishSettings, pack_channel: &str) -> Result<Vec<FieldItem>> {
-    let mut items = Vec::new();
+/// What the server gave for the pack's channels.
+pub struct FieldAnswers {
+    /// Newest first.
+    pub items: Vec<FieldItem>,
+    /// A channel that could not be read, and why (the other's items are still shown).
+    pub unread: Vec<(String, String)>,
+}
+
+/// Every item of the pack's public and officers channels. A channel with no release yet has
+/// none; an error only when neither channel could be read.
+pub fn fetch(settings: &PublishSettings, pack_channel: &str) -> Result<FieldAnswers> {
+    let mut answers = FieldAnswers {
+        items: Vec::new(),
+        unread: Vec::new(),
+    };
+    let mut last_error = None;
     for audience in [Audience::Public, Audience::Officers] {
         let channel = channel_for(pack_channel, audience);
-        let Some(body) = request(settings, "GET", &format!("/v1/{channel}/feedback"))? else {
-            continue;
+        let body = match request(settings, "GET", &format!("/v1/{channel}/feedback")) {
+            Ok(Some(body)) => body,
+            Ok(None) => continue,
+            Err(e) => {
+                answers.unread.push((channel, format!("{e:#}")));
+                last_error = Some(e);
+                continue;
+            }
         };
         let listing: Listing =
             serde_json::from_slice(&body).context("the server's feedback list")?;
-        items.extend(listing.items.into_iter().map(|mut item| {
-            item.channel = channel.clone();
-            item
-        }));
+        answers
+            .items
+            .extend(listing.items.into_iter().map(|mut item| {
+                item.channel = channel.clone();
+                item
+            }));
     }
-    items.sort_by(|a, b| b.received_at.cmp(&a.received_at));
-    Ok(items)
+    if let (Some(e), 2) = (last_error, answers.unread.len()) {
+        return Err(e);
+    }
+    answers
+        .items
+        .sort_by(|a, b| b.received_at.cmp(&a.received_at));
+    Ok(answers)
 }
 
 pub fn resolve(settings: &PublishSettings, channel: &str, id: &str) -> Result<()> {

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::checks::WeekGrid;
 use super::documents::{DocSummary, ListFilter};
-use super::feedback::FieldItem;
+use super::feedback::{FieldAnswers, FieldItem};
 use super::publish::{Change, ChannelDiff};
 use super::{editors, preview};
 
@@ -279,11 +279,16 @@ pub fn outcomes(outcomes: &[fieldref_core::sync::publish::PublishOutcome]) -> Ma
     }
 }
 
-pub fn feedback(items: &[FieldItem], paths: &dyn Fn(&str) -> Option<String>) -> Markup {
-    let (answers, acks): (Vec<&FieldItem>, Vec<&FieldItem>) =
-        items.iter().partition(|i| i.kind != "acknowledgement");
+pub fn feedback(answers_in: &FieldAnswers, paths: &dyn Fn(&str) -> Option<String>) -> Markup {
+    let (answers, acks): (Vec<&FieldItem>, Vec<&FieldItem>) = answers_in
+        .items
+        .iter()
+        .partition(|i| i.kind != "acknowledgement");
     html! {
         h1 { "Field answers" }
+        @for (channel, why) in &answers_in.unread {
+            p.status.bad role="alert" { (channel) ": " (why) }
+        }
         span #feedback-status.status role="status" {}
         h2 { "Feedback (" (answers.len()) ")" }
         table {

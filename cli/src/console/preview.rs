@@ -162,6 +162,37 @@ mod tests {
     }
 
     #[test]
+    fn partners_see_a_contact_without_its_officers_only_address() {
+        let pack = bundled();
+        let contact = pack
+            .documents
+            .iter()
+            .find(|d| {
+                d.audience == Audience::Public
+                    && d.as_contact().is_some_and(|c| {
+                        c.location_visibility
+                            == fieldref_core::content::LocationVisibility::Officers
+                            && c.address.is_some()
+                    })
+            })
+            .expect("a public contact whose address only officers see");
+        let address = contact
+            .as_contact()
+            .and_then(|c| c.address.clone())
+            .expect("address");
+        let address = maud::html! { (address) }.into_string();
+        let officer = for_audience(&pack, &contact.id, Audience::Officers).into_string();
+        assert!(officer.contains(&address));
+        let partner = for_audience(&pack, &contact.id, Audience::Public).into_string();
+        assert!(partner.contains("As a community partner sees it"));
+        assert!(
+            !partner.contains(&address),
+            "the address is left out for partners"
+        );
+        assert!(partner.contains("not shown"));
+    }
+
+    #[test]
     fn officer_search_ranks_and_marks_matches() {
         let hits = officer_search(&bundled(), "autism", 5).expect("search");
         assert_eq!(hits[0].id, "checklist-autism");
