@@ -4,7 +4,7 @@
 // Prints `ok: NAME` / `FAILED: NAME` per test and `console-e2e: N passed, N failed` at the end.
 import { chromium } from "playwright-core";
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, readFileSync, mkdirSync } from "node:fs";
+import { existsSync, readFileSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 const env = process.env;
@@ -178,6 +178,15 @@ async function documentLifecycle(page) {
   await page.locator("#save-status").getByText("Saved").waitFor({ timeout: 15000 });
   const created = readFileSync(path.join(CONTENT, "notes/note-console-e2e.md"), "utf8");
   assert(created.includes('do = ["Something to do.", "Introduce yourself by name."]'), `the do list is saved:\n${created}`);
+  // Someone changes the file on disk meanwhile: the console refuses to write over it.
+  const outside = created.replace("The note.", "The note, edited in a text editor.");
+  writeFileSync(path.join(CONTENT, "notes/note-console-e2e.md"), outside);
+  await page.getByLabel("Title", { exact: true }).fill("A title typed in the console");
+  await page.getByRole("button", { name: "Save" }).click();
+  await page.locator("#save-status").getByText("changed on disk since you opened it").waitFor({ timeout: 15000 });
+  assert(readFileSync(path.join(CONTENT, "notes/note-console-e2e.md"), "utf8") === outside, "the outside edit is kept");
+  await page.reload();
+  await waitForChecks(page, /No problems/);
   await page.getByLabel("Id of the copy").fill("note-console-e2e-copy");
   await page.getByRole("button", { name: "Duplicate" }).click();
   await page.waitForURL(/note-console-e2e-copy\.md/);

@@ -143,6 +143,15 @@ impl Folder {
     }
 }
 
+/// A fingerprint of a file's text, to notice that it changed on disk since an editor opened it
+/// (a `git pull`, a text editor) instead of silently writing over that change.
+pub fn version_of(text: &str) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut hasher);
+    format!("{:016x}", hasher.finish())
+}
+
 /// Where new documents of a kind go, by the folder's convention.
 pub fn kind_folder(kind: &str) -> &'static str {
     match kind {

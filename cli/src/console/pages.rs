@@ -134,13 +134,13 @@ pub fn encode(path: &str) -> String {
         .collect()
 }
 
-pub fn editor(path: &str, doc: &Value, info: &PackInfo) -> Markup {
+pub fn editor(path: &str, version: &str, doc: &Value, info: &PackInfo) -> Markup {
     let title = doc.get("title").and_then(Value::as_str).unwrap_or(path);
     let kind = doc.get("kind").and_then(Value::as_str).unwrap_or("");
     html! {
         h1 { "Edit " (kind) ": " (title) }
         div.layout {
-            form #editor data-path=(path) data-kind=(kind) novalidate {
+            form #editor data-path=(path) data-kind=(kind) data-version=(version) novalidate {
                 (editors::for_kind(doc, info))
                 div.row {
                     button.primary type="submit" { "Save" }

@@ -16,7 +16,7 @@ use maud::Markup;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::documents::{Folder, ListFilter};
+use super::documents::{version_of, Folder, ListFilter};
 use super::pages::{self, Nav};
 use super::{checks, edit, feedback, preview, publish, Console};
 
@@ -158,12 +158,12 @@ async fn editor_page(State(console): State<Arc<Console>>, Query(q): Query<PathQu
             .ok_or_else(|| anyhow::anyhow!("no document `{path}` in the folder"))?;
         let doc = edit::to_editor(text)?;
         let info = c.pack_info().unwrap_or_else(super::empty_info);
-        Ok((doc, info))
+        Ok((doc, version_of(text), info))
     })
     .await;
     match loaded {
-        Ok((doc, info)) => {
-            let body = pages::editor(&q.path, &doc, &info);
+        Ok((doc, version, info)) => {
+            let body = pages::editor(&q.path, &version, &doc, &info);
             page(&console, &q.path, Nav::Documents, body).into_response()
         }
         Err(failure) => error_page(&console, failure),
@@ -176,6 +176,9 @@ struct Edited {
     doc: Value,
     #[serde(default)]
     audience: Option<String>,
+    /// [`version_of`] the file when the editor opened it; a save over a newer file is refused.
+    #[serde(default)]
+    version: Option<String>,
 }
 
 /// The edited text of `path`, with the folder it belongs to.
@@ -229,14 +232,28 @@ async fn save(
 ) -> Answer<Json<Value>> {
     blocking(&console, move |c| {
         let (folder, text) = edited_text(c, &edited)?;
-        let changed = folder.text(&edited.path) != Some(text.as_str());
+        let on_disk = folder.text(&edited.path).unwrap_or_default();
+        if edited
+            .version
+            .as_deref()
+            .is_some_and(|v| v != version_of(on_disk))
+        {
+            anyhow::bail!(
+                "{} changed on disk since you opened it (a git pull or another editor?): nothing \
+                 was saved. Copy your edits, reload the page, and make them again.",
+                edited.path
+            );
+        }
+        let changed = on_disk != text;
         if changed {
             folder.save(&edited.path, &text)?;
         }
         let (problems, _) = checks::check(&folder, &edited.path, &text);
-        Ok(Json(
-            json!({ "changed": changed, "problems": problems_json(&problems) }),
-        ))
+        Ok(Json(json!({
+            "changed": changed,
+            "version": version_of(&text),
+            "problems": problems_json(&problems),
+        })))
     })
     .await
 }

@@ -206,7 +206,8 @@ function say(id, text, good) {
 async function save() {
   const form = document.getElementById("editor");
   try {
-    const answer = await post("/api/save", { path: form.dataset.path, doc: editorJson() });
+    const answer = await post("/api/save", { path: form.dataset.path, version: form.dataset.version, doc: editorJson() });
+    form.dataset.version = answer.version;
     showProblems(form, answer.problems);
     say("save-status", answer.changed ? `Saved ${form.dataset.path}.` : "No changes to save.", true);
   } catch (e) {
