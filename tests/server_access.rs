@@ -482,3 +482,54 @@ fn the_online_key_is_written_0600_and_a_release_key_in_the_data_dir_is_refused()
         "{err}"
     );
 }
+
+#[test]
+fn a_trainer_marks_feedback_resolved_and_a_viewer_may_not() {
+    let server = Server::start();
+    let pack = bundled_pack();
+    server.publish(&pack);
+    let now = chrono::Utc::now().to_rfc3339();
+    let credential = enroll(server.url());
+    let body = items(vec![item("r1", &pack.documents[0].id, &now)]);
+    let (status, _, _) = call(
+        "POST",
+        &outbox_url(&server),
+        &device_auth(&credential),
+        Some(&body),
+    );
+    assert_eq!(status, 200);
+    assert!(stored_feedback(&server)[0]["resolved_at"].is_null());
+    let resolve = |id: &str, token: &str| {
+        let url = format!("{}/v1/{CHANNEL}/feedback/{id}/resolve", server.url());
+        call("POST", &url, &bearer(token), None)
+    };
+    let viewer = new_token(&server, TokenRole::Viewer, &[CHANNEL]);
+    assert_eq!(resolve("r1", &viewer).0, 403, "viewers only read");
+    let elsewhere = new_token(&server, TokenRole::Trainer, &["another-city"]);
+    assert_eq!(
+        resolve("r1", &elsewhere).0,
+        403,
+        "a trainer of another channel"
+    );
+    assert_eq!(resolve("r1", "not-a-token").0, 401);
+    assert!(
+        stored_feedback(&server)[0]["resolved_at"].is_null(),
+        "refusals change nothing"
+    );
+    let (status, _, answer) = resolve("r1", &server.token);
+    assert_eq!(status, 200);
+    let first = answer["resolved_at"]
+        .as_str()
+        .expect("resolved_at")
+        .to_owned();
+    let stored = &stored_feedback(&server)[0];
+    assert_eq!(stored["resolved_at"].as_str(), Some(first.as_str()));
+    assert!(stored["resolved_by"].is_string());
+    let (_, _, again) = resolve("r1", &server.token);
+    assert_eq!(
+        again["resolved_at"].as_str(),
+        Some(first.as_str()),
+        "idempotent"
+    );
+    assert_eq!(resolve("no-such-item", &server.token).0, 404);
+}

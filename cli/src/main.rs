@@ -2,6 +2,7 @@
 //! `--json` with stable field names, for scripts and for the tests that drive this binary.
 
 mod channel;
+mod console;
 mod render;
 
 use channel::{keygen, publish, transport};
@@ -141,6 +142,28 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The trainers' web console over a content folder, on 127.0.0.1: edit with checks as you
+    /// type, preview as officers and partners see it, publish, read the field's answers.
+    Console {
+        #[arg(default_value = "content")]
+        dir: PathBuf,
+        /// Port on 127.0.0.1 (default: any free port).
+        #[arg(long, default_value_t = 0)]
+        port: u16,
+        /// Do not open a browser; only print the address.
+        #[arg(long)]
+        no_open: bool,
+        #[arg(long, env = "FIELDREF_SERVER")]
+        server: Option<String>,
+        #[arg(long, env = "FIELDREF_TOKEN", hide_env_values = true)]
+        token: Option<String>,
+        /// The release key file from `fieldref keygen` (it stays on this machine).
+        #[arg(long)]
+        key: Option<PathBuf>,
+        /// The instant the hours grid calls "now", RFC 3339 (default: the clock).
+        #[arg(long, value_parser = parse_instant, hide = true)]
+        at: Option<DateTime<Utc>>,
+    },
     /// Bookmarks: list, add or remove.
     Bookmarks {
         #[arg(long, conflicts_with = "remove")]
@@ -262,6 +285,28 @@ fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Pack(command) => return run_pack(command, cli.data_dir, cli.trust_root),
         Command::Keygen { out } => return keygen(&out),
+        Command::Console {
+            dir,
+            port,
+            no_open,
+            server,
+            token,
+            key,
+            at,
+        } => {
+            return console::run(console::ConsoleOptions {
+                dir,
+                port,
+                open_browser: !no_open,
+                publish: console::PublishSettings {
+                    server,
+                    token,
+                    key,
+                    ca_cert: cli.ca_cert,
+                },
+                now: at,
+            })
+        }
         Command::Publish {
             dir,
             server,
@@ -446,7 +491,10 @@ fn run(cli: Cli) -> Result<()> {
                         }
                     }
                 }
-                Command::Pack(_) | Command::Keygen { .. } | Command::Publish { .. } => {
+                Command::Pack(_)
+                | Command::Keygen { .. }
+                | Command::Publish { .. }
+                | Command::Console { .. } => {
                     unreachable!("handled above")
                 }
             }

@@ -429,3 +429,17 @@ fn hsds_import_validates_and_exports_through_the_command() {
     assert!(!failed.status.success());
     assert!(String::from_utf8_lossy(&failed.stderr).contains("broken.json:2:"));
 }
+
+#[test]
+fn the_console_refuses_a_folder_that_is_not_a_content_folder() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let empty = tempfile::tempdir().expect("tempdir");
+    let folder = empty.path().to_str().expect("utf-8 path");
+    let output = run(data.path(), &["console", folder, "--no-open"]);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("not a content folder (no pack.toml)"),
+        "{stderr}"
+    );
+}

@@ -92,6 +92,11 @@ CREATE TABLE sealed_blobs (
     PRIMARY KEY (channel, sha256)
 );
 ",
+    // 4: trainers mark field feedback resolved (the console's "mark resolved").
+    "
+ALTER TABLE outbox ADD COLUMN resolved_at TEXT;
+ALTER TABLE outbox ADD COLUMN resolved_by TEXT;
+",
 ];
 
 pub fn open(path: &Path) -> Result<Connection, rusqlite::Error> {

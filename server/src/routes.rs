@@ -11,6 +11,7 @@ use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use fieldref_core::store::OutboxItem;
 use fieldref_core::sync::OutboxAccepted;
+use rusqlite::OptionalExtension as _;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use tower_http::compression::CompressionLayer;
@@ -43,6 +44,10 @@ pub fn router(state: Arc<AppState>) -> Router {
             post(outbox).layer(DefaultBodyLimit::max(MAX_OUTBOX_BYTES)),
         )
         .route("/v1/{channel}/feedback", get(feedback))
+        .route(
+            "/v1/{channel}/feedback/{id}/resolve",
+            post(resolve_feedback),
+        )
         .route("/v1/tokens", post(create_token).get(list_tokens))
         .route("/v1/tokens/{which}", delete(revoke_token))
         .layer(CompressionLayer::new())
@@ -399,6 +404,8 @@ struct FeedbackRow {
     payload: String,
     created_at: String,
     received_at: String,
+    resolved_at: Option<String>,
+    resolved_by: Option<String>,
 }
 
 async fn feedback(
@@ -417,7 +424,7 @@ async fn feedback(
         .blocking(move |state| {
             state.read(|conn| {
                 let mut stmt = conn.prepare(
-                    "SELECT id, kind, doc_id, payload, created_at, received_at FROM outbox WHERE channel = ?1 ORDER BY received_at, id",
+                    "SELECT id, kind, doc_id, payload, created_at, received_at, resolved_at, resolved_by FROM outbox WHERE channel = ?1 ORDER BY received_at, id",
                 )?;
                 let rows = stmt.query_map([&channel], |r| {
                     Ok(FeedbackRow {
@@ -427,6 +434,8 @@ async fn feedback(
                         payload: r.get(3)?,
                         created_at: r.get(4)?,
                         received_at: r.get(5)?,
+                        resolved_at: r.get(6)?,
+                        resolved_by: r.get(7)?,
                     })
                 })?;
                 Ok(rows.collect::<Result<Vec<_>, _>>()?)
@@ -434,6 +443,40 @@ async fn feedback(
         })
         .await?;
     Ok(Json(json!({ "items": items })))
+}
+
+/// A trainer marks one feedback item of `channel` resolved (idempotent: the first resolution's
+/// time and name are kept). 404 for an item the channel does not have.
+async fn resolve_feedback(
+    State(state): State<Arc<AppState>>,
+    Path((channel, id)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    channel_name(&channel)?;
+    let who = principal(&state, &headers).await?;
+    require(&who, &[TokenRole::Trainer], Some(&channel))?;
+    let by = who.name.clone();
+    let resolved_at = state
+        .blocking(move |state| {
+            state.write(|conn| {
+                let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+                conn.execute(
+                    "UPDATE outbox SET resolved_at = ?1, resolved_by = ?2
+                     WHERE channel = ?3 AND id = ?4 AND resolved_at IS NULL",
+                    rusqlite::params![now, by, channel, id],
+                )?;
+                let resolved: Option<Option<String>> = conn
+                    .query_row(
+                        "SELECT resolved_at FROM outbox WHERE channel = ?1 AND id = ?2",
+                        rusqlite::params![channel, id],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                resolved.ok_or_else(|| ApiError::NotFound(format!("feedback `{id}`")))
+            })
+        })
+        .await?;
+    Ok(Json(json!({ "resolved_at": resolved_at })))
 }
 
 #[derive(Deserialize)]

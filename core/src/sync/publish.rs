@@ -145,6 +145,21 @@ pub fn publish(
     )))
 }
 
+/// The latest version of `channel` on `server` and its content, read with a trainer's token, for
+/// a trainer's tools to show what a publish would change (the console's diff). Unverified: only
+/// for showing. `(0, None)` when the channel has no release yet. Does network I/O.
+pub fn server_release(
+    transport: &dyn Transport,
+    server: &str,
+    channel: &str,
+    token: &str,
+    timeout_ms: u64,
+) -> Result<(u64, Option<Pack>)> {
+    super::check_server_url(server)?;
+    let base = format!("{}/v1/{channel}", server.trim_end_matches('/'));
+    current_release(transport, &base, token, timeout_ms)
+}
+
 /// The server's latest version and its content (unverified: only shown to the trainer and used
 /// as the base the server itself checks).
 fn current_release(

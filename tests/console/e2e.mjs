@@ -1,0 +1,262 @@
+// Browser end-to-end tests of `fieldref console`, driven through headless Chromium by
+// playwright-core. Run by tests/suites/console.sh, which builds the binaries, starts a real
+// fieldref-server and the console on loopback, and passes everything in the environment.
+// Prints `ok: NAME` / `FAILED: NAME` per test and `console-e2e: N passed, N failed` at the end.
+import { chromium } from "playwright-core";
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, readFileSync, mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+
+const env = process.env;
+const CONSOLE = env.CONSOLE_URL;
+const CONTENT = env.CONTENT_DIR;
+const ORIGINAL = env.ORIGINAL_CONTENT_DIR;
+const OUT = env.OUT_DIR;
+const FIELDREF = env.FIELDREF_BIN;
+const SERVER = env.SERVER_URL;
+mkdirSync(OUT, { recursive: true });
+
+function fieldref(args) {
+  return execFileSync(FIELDREF, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+}
+
+function assert(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+async function problemsText(page) {
+  return (await page.locator("#problems").textContent()) || "";
+}
+
+// Waits until the checks panel settles on a text matching `pattern`.
+async function waitForChecks(page, pattern) {
+  await page.waitForFunction(
+    (source) => new RegExp(source).test(document.getElementById("check-state").textContent + " " + document.getElementById("problems").textContent),
+    pattern.source,
+    { timeout: 15000 },
+  );
+}
+
+const STEP = "Offer the weighted lap blanket from the sensory kit before any questions.";
+const CHECKLIST = "checklists/checklist-autism.md";
+
+async function checklistStepToDevice(page) {
+  await page.goto(`${CONSOLE}/doc?path=${CHECKLIST}`);
+  await waitForChecks(page, /No problems/);
+  // A new step in the first section, with a mistake: "say" filled, the step's text left empty.
+  const section = page.locator('[data-list="sections"] > [data-item]').first();
+  await section.locator(':scope > button[data-action="add"][data-target="steps"]').click();
+  const steps = section.locator('[data-list="steps"] > [data-item]');
+  const count = await steps.count();
+  const step = steps.nth(count - 1);
+  await step.getByLabel("Say (example phrasing)").fill("Would the blanket help?");
+  await waitForChecks(page, /must not be empty/);
+  const problems = await problemsText(page);
+  const field = `sections[0].steps[${count - 1}].text`;
+  assert(problems.includes(`${field}: must not be empty`), `validator message shown: ${problems}`);
+  assert(problems.includes(`${CONTENT}/${CHECKLIST}:`), `the same path:line as pack validate: ${problems}`);
+  const text = step.getByLabel("Step", { exact: true });
+  assert((await text.getAttribute("aria-invalid")) === "true", "the empty field is marked invalid");
+  await page.screenshot({ path: path.join(OUT, "console-problem.png"), fullPage: false });
+  // Fix it; move it up one place with the keyboard.
+  await text.fill(STEP);
+  await waitForChecks(page, /No problems/);
+  await step.getByRole("button", { name: "Move step up" }).focus();
+  await page.keyboard.press("Enter");
+  await waitForChecks(page, /No problems/);
+  // Previews: the officer sees the new step, a partner does not get this officers-only checklist.
+  await page.getByRole("button", { name: "As an officer" }).click();
+  await page.locator("#preview").getByText(STEP).waitFor({ timeout: 15000 });
+  await page.getByRole("button", { name: "As a community partner" }).click();
+  await page.locator("#preview").getByText("Not shown to a community partner").waitFor({ timeout: 15000 });
+  await page.getByRole("button", { name: "As an officer" }).click();
+  await page.locator("#preview").getByText(STEP).waitFor({ timeout: 15000 });
+  await page.locator('[data-list="sections"] > [data-item]').first().locator(".item-title").first().scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(OUT, "console.png"), fullPage: false });
+  await page.getByRole("button", { name: "Save" }).click();
+  await page.locator("#save-status").getByText("Saved").waitFor({ timeout: 15000 });
+  const saved = readFileSync(path.join(CONTENT, CHECKLIST), "utf8");
+  const original = readFileSync(path.join(ORIGINAL, CHECKLIST), "utf8");
+  const caregiver = '[[sections.steps]]\ntext = "Ask the caregiver';
+  const expected = original.replace(caregiver,
+    `[[sections.steps]]\ntext = "${STEP}"\nsay = "Would the blanket help?"\n\n${caregiver}`);
+  assert(saved === expected, `only the new step was added, above the last one:\n${saved.slice(0, 1500)}`);
+  // The officer search preview finds it, with the words marked.
+  await page.goto(`${CONSOLE}/search?q=${encodeURIComponent("weighted lap blanket")}`);
+  const first = page.locator("ol.hits li").first();
+  assert((await first.textContent()).includes("checklist-autism"), "officer search ranks the checklist first");
+  assert((await first.locator("mark").count()) > 0, "matched words are highlighted");
+  // Publish: the diff names the change, a dry run, then the signed upload.
+  await page.goto(`${CONSOLE}/publish`);
+  await page.getByRole("button", { name: "Show changes" }).click();
+  await page.locator("#publish-result ins").getByText(STEP).waitFor({ timeout: 30000 });
+  const diff = await page.locator("#publish-result").textContent();
+  assert(diff.includes("Changed: Person with autism"), `diff names the document: ${diff.slice(0, 400)}`);
+  assert(!diff.includes("Added:") && !diff.includes("Removed:"), "only that document changed");
+  await page.getByRole("button", { name: "Dry run" }).click();
+  await page.locator("#publish-result").getByText("would publish version 2").first().waitFor({ timeout: 30000 });
+  page.once("dialog", (d) => d.accept());
+  await page.getByRole("button", { name: "Sign and publish" }).click();
+  await page.locator("#publish-result").getByText("published version 2").first().waitFor({ timeout: 60000 });
+  // A device syncs and finds the new step with `fieldref search`.
+  const device = ["--data-dir", env.DEVICE_DIR, "--trust-root", env.TRUST_ROOT];
+  fieldref([...device, "sync", "--server", SERVER]);
+  const found = JSON.parse(fieldref([...device, "search", "weighted lap blanket", "--json"]));
+  assert(found.hits.length > 0 && found.hits[0].id === "checklist-autism", `device search: ${JSON.stringify(found.hits.slice(0, 2))}`);
+  const shown = JSON.parse(fieldref([...device, "show", "checklist-autism", "--json"]));
+  assert(JSON.stringify(shown.document).includes(STEP), "the device has the new step");
+}
+
+const CONTACT = "contacts/contact-alder-aging-disability-resource.md";
+
+async function contactHours(page) {
+  await page.goto(`${CONSOLE}/doc?path=${CONTACT}`);
+  await waitForChecks(page, /No problems/);
+  const hours = page.getByLabel("Hours", { exact: true });
+  await hours.fill("Mo-Fr 25:00");
+  await waitForChecks(page, /hours: .*is not valid opening_hours syntax/);
+  await hours.fill("Mo-Fr 10:00-16:00; Sa 10:00-14:00");
+  await waitForChecks(page, /No problems/);
+  // The console runs with "now" fixed at Wednesday 2026-11-25 15:00 UTC = 09:00 in Chicago.
+  const grid = page.locator("#hours-grid");
+  await grid.getByText("closed, opens Wed 10:00").waitFor({ timeout: 15000 });
+  const cell = (day, time) => grid.locator(`tr:has(th:text-is("${day}")) td[title^="${time} "]`);
+  const state = async (day, time) => (await cell(day, time).getAttribute("title")).split(" ")[1];
+  assert((await state("Mon 23 Nov", "09:30")) === "closed", "Monday 09:30 closed");
+  assert((await state("Mon 23 Nov", "10:00")) === "open", "Monday 10:00 open");
+  assert((await state("Fri 27 Nov", "15:30")) === "open", "Friday 15:30 open");
+  assert((await state("Fri 27 Nov", "16:00")) === "closed", "Friday 16:00 closed");
+  assert((await state("Sat 28 Nov", "13:30")) === "open", "Saturday 13:30 open");
+  assert((await state("Sat 28 Nov", "14:00")) === "closed", "Saturday 14:00 closed");
+  assert((await grid.locator('tr:has(th:text-is("Sun 29 Nov")) td.open').count()) === 0, "Sunday closed all day");
+  assert((await grid.locator("tr.today th").textContent()).startsWith("Wed 25 Nov"), "today is marked");
+  await page.keyboard.press("Control+s");
+  await page.locator("#save-status").getByText("Saved").waitFor({ timeout: 15000 });
+  const saved = readFileSync(path.join(CONTENT, CONTACT), "utf8");
+  const original = readFileSync(path.join(ORIGINAL, CONTACT), "utf8");
+  const before = original.match(/^hours = .*$/m)[0];
+  assert(saved === original.replace(before, 'hours = "Mo-Fr 10:00-16:00; Sa 10:00-14:00"'),
+    `only the hours line changed:\n${saved}`);
+}
+
+async function fieldAnswers(page) {
+  const device = ["--data-dir", env.DEVICE_DIR, "--trust-root", env.TRUST_ROOT];
+  fieldref([...device, "outbox", "feedback", "checklist-autism", "The sensory kit number rings out"]);
+  fieldref([...device, "outbox", "ack", "checklist-autism"]);
+  fieldref([...device, "sync", "--server", SERVER]);
+  await page.goto(`${CONSOLE}/feedback`);
+  const row = page.locator("tr", { hasText: "The sensory kit number rings out" });
+  await row.waitFor({ timeout: 15000 });
+  assert((await page.locator("h2", { hasText: "Read acknowledgements (1)" }).count()) === 1, "the acknowledgement is listed");
+  await row.getByRole("button", { name: /Mark resolved/ }).click();
+  await row.getByText("Resolved").waitFor({ timeout: 15000 });
+  await page.reload();
+  await page.locator("tr", { hasText: "The sensory kit number rings out" }).getByText(/Resolved .* by/).waitFor({ timeout: 15000 });
+  await page.locator("tr", { hasText: "The sensory kit number rings out" }).getByRole("link", { name: "Open checklist-autism" }).click();
+  await page.waitForURL(/doc\?path=checklists\/checklist-autism\.md/);
+}
+
+async function documentLifecycle(page) {
+  page.on("dialog", (d) => d.accept());
+  await page.goto(`${CONSOLE}/?kind=note&q=veterans`);
+  const rows = page.locator("tbody tr");
+  assert((await rows.count()) === 1, `one note matches "veterans": ${await rows.count()}`);
+  assert((await rows.first().textContent()).includes("note-veterans"), "the veterans note");
+  await page.goto(`${CONSOLE}/?kind=contact&state=problems`);
+  assert((await rows.count()) === 0, "no contact has problems");
+  // Create a note, duplicate it, delete the copy.
+  await page.goto(`${CONSOLE}/`);
+  await page.getByLabel("Kind", { exact: true }).last().selectOption("note");
+  await page.getByLabel("Id", { exact: true }).fill("note-console-e2e");
+  await page.getByRole("button", { name: "Create" }).click();
+  await page.waitForURL(/note-console-e2e\.md$/);
+  await waitForChecks(page, /No problems/);
+  const doItems = page.locator('[data-list="do"] > [data-item]');
+  await page.getByRole("button", { name: "Add do item" }).click();
+  await doItems.last().getByLabel("Do item", { exact: true }).fill("Introduce yourself by name.");
+  await page.getByRole("button", { name: "Save" }).click();
+  await page.locator("#save-status").getByText("Saved").waitFor({ timeout: 15000 });
+  const created = readFileSync(path.join(CONTENT, "notes/note-console-e2e.md"), "utf8");
+  assert(created.includes('do = ["Something to do.", "Introduce yourself by name."]'), `the do list is saved:\n${created}`);
+  // Someone changes the file on disk meanwhile: the console refuses to write over it.
+  const outside = created.replace("The note.", "The note, edited in a text editor.");
+  writeFileSync(path.join(CONTENT, "notes/note-console-e2e.md"), outside);
+  await page.getByLabel("Title", { exact: true }).fill("A title typed in the console");
+  await page.getByRole("button", { name: "Save" }).click();
+  await page.locator("#save-status").getByText("changed on disk since you opened it").waitFor({ timeout: 15000 });
+  assert(readFileSync(path.join(CONTENT, "notes/note-console-e2e.md"), "utf8") === outside, "the outside edit is kept");
+  await page.reload();
+  await waitForChecks(page, /No problems/);
+  await page.getByLabel("Id of the copy").fill("note-console-e2e-copy");
+  await page.getByRole("button", { name: "Duplicate" }).click();
+  await page.waitForURL(/note-console-e2e-copy\.md/);
+  await waitForChecks(page, /No problems/);
+  assert((await page.getByLabel("Title", { exact: true }).inputValue()) === "New note (copy)", "the copy's title");
+  await page.getByRole("button", { name: "Delete" }).click();
+  await page.waitForURL(`${CONSOLE}/`);
+  assert(!existsSync(path.join(CONTENT, "notes/note-console-e2e-copy.md")), "the copy is deleted");
+  assert(existsSync(path.join(CONTENT, "notes/note-console-e2e.md")), "the original stays");
+}
+
+// A second console with a token the server does not know: its errors come back in plain words.
+async function serverErrorsInPlainWords(page) {
+  const child = spawn(FIELDREF, ["console", CONTENT, "--no-open", "--server", SERVER,
+    "--token", "not-a-real-token", "--key", env.RELEASE_KEY], { stdio: ["ignore", "pipe", "pipe"] });
+  try {
+    const url = await new Promise((resolve, reject) => {
+      let seen = "";
+      child.stdout.on("data", (chunk) => {
+        seen += chunk;
+        const match = seen.match(/at (http:\/\/127\.0\.0\.1:\d+)\//);
+        if (match) resolve(match[1]);
+      });
+      child.on("exit", (code) => reject(new Error(`console exited ${code}`)));
+      setTimeout(() => reject(new Error("console did not start")), 15000);
+    });
+    await page.goto(`${url}/publish`);
+    await page.getByRole("button", { name: "Show changes" }).click();
+    await page.locator("#publish-result [role=alert]").getByText("did not accept your token").waitFor({ timeout: 30000 });
+    page.once("dialog", (d) => d.accept());
+    await page.getByRole("button", { name: "Sign and publish" }).click();
+    await page.locator("#publish-result [role=alert]").getByText("did not accept your token").waitFor({ timeout: 30000 });
+    await page.goto(`${url}/feedback`);
+    await page.getByRole("alert").getByText("did not accept your token").waitFor({ timeout: 15000 });
+  } finally {
+    child.kill();
+  }
+}
+
+const tests = [
+  ["a checklist step with a mistake is caught, fixed, previewed, published and found on a synced device", checklistStepToDevice],
+  ["a contact's hours show as a week grid and only the hours line is saved", contactHours],
+  ["field feedback and acknowledgements are listed and feedback is marked resolved", fieldAnswers],
+  ["documents are filtered, created, edited, duplicated and deleted", documentLifecycle],
+  ["a refused token is explained in plain words on publish and field answers", serverErrorsInPlainWords],
+];
+
+// A fresh profile for every run (the suite makes a new empty folder).
+const browser = await chromium.launchPersistentContext(env.BROWSER_PROFILE, {
+  executablePath: "/usr/bin/chromium",
+  headless: true,
+  viewport: { width: 1366, height: 900 },
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run"],
+});
+let passed = 0;
+let failed = 0;
+for (const [name, run] of tests) {
+  const page = await browser.newPage();
+  try {
+    await run(page);
+    console.log(`ok: ${name}`);
+    passed += 1;
+  } catch (e) {
+    console.log(`FAILED: ${name}\n  ${e.stack || e}`);
+    await page.screenshot({ path: path.join(OUT, `failed-${passed + failed}.png`) }).catch(() => {});
+    failed += 1;
+  }
+  await page.close();
+}
+await browser.close();
+console.log(`console-e2e: ${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
