@@ -99,6 +99,7 @@ impl Settings {
             categories: Vec::new(),
             service_types: Vec::new(),
             synonyms: Vec::new(),
+            stale_after_months: crate::content::DEFAULT_STALE_AFTER_MONTHS,
             audience: Audience::Public,
         });
         Settings {

@@ -6,8 +6,9 @@ mod source;
 mod validate;
 
 pub use model::{
-    channel_for, Audience, Checklist, Contact, Details, DocKind, Document, LocationVisibility,
-    Note, Pack, PackInfo, Phone, PhoneKind, Section, Step, OFFICERS_CHANNEL_SUFFIX,
+    channel_for, Audience, Change, Checklist, Contact, Details, DocKind, Document,
+    LocationVisibility, Note, Pack, PackInfo, Phone, PhoneKind, Provenance, Section, Source, Step,
+    DEFAULT_STALE_AFTER_MONTHS, OFFICERS_CHANNEL_SUFFIX,
 };
 pub use source::{check_documents, Problem, SourceFile, SourceTree};
 pub use validate::check_phone_number;

@@ -314,9 +314,17 @@ const COMMON_KEYS: &[&str] = &[
     "language",
     "tags",
     "audience",
+    "authors",
+    "reviewed_by",
+    "reviewed_at",
+    "review_due",
+    "sources",
+    "translation_of",
+    "translation_revision",
+    "changes",
 ];
 const CHECKLIST_KEYS: &[&str] = &["category", "scene_words", "sections"];
-const NOTE_KEYS: &[&str] = &["category", "communities", "do", "dont"];
+const NOTE_KEYS: &[&str] = &["category", "communities", "do", "dont", "contacts"];
 const CONTACT_KEYS: &[&str] = &[
     "organization",
     "services",
@@ -333,6 +341,7 @@ const CONTACT_KEYS: &[&str] = &[
     "languages",
     "eligibility",
     "service_area",
+    "verified_at",
 ];
 const REQUIRED_COMMON: &[&str] = &["id", "title", "summary", "updated_at"];
 const REQUIRED_CHECKLIST: &[&str] = &["category", "sections"];

@@ -285,3 +285,70 @@ fn international_numbers_need_a_plus_and_a_sane_length() {
     assert!(check_phone_number("+44 12").is_err());
     assert!(check_phone_number("+44 1234 5678 9012 3456").is_err());
 }
+
+#[test]
+fn provenance_and_links_parse() {
+    let checklist = CHECKLIST
+        .replace(
+            "category = \"autism\"\n",
+            r#"category = "autism"
+revision = 2
+authors = ["Port Alder PD Training Unit"]
+reviewed_by = "Sgt. Dana Okafor"
+reviewed_at = "2026-09-15"
+review_due = "2027-09-15"
+
+[[sources]]
+title = "Autism Society: Safe and Sound"
+url = "https://autismsociety.org/"
+publication = "Autism Society of America, 2022"
+
+[[changes]]
+revision = 2
+date = "2026-09-30"
+note = "Step 1 now says to turn off sirens early."
+"#,
+        )
+        .replace(
+            "say = 'I am here to help.'\n",
+            "say = 'I am here to help.'\ncontacts = [\"contact-harbor-house\"]\nrequires_language = \"es\"\n",
+        );
+    let contact = CONTACT.replace(
+        "languages = [\"en\", \"es\"]",
+        "languages = [\"en\", \"es\"]\nverified_at = \"2026-09-01\"",
+    );
+    let pack = SourceTree::from_files([
+        ("pack.toml", PACK),
+        ("checklists/a.md", checklist.as_str()),
+        ("contacts/c.md", contact.as_str()),
+    ])
+    .compile()
+    .expect("valid");
+    let doc = &pack.documents[0];
+    assert_eq!(doc.revision, 2);
+    assert_eq!(doc.provenance.authors, ["Port Alder PD Training Unit"]);
+    assert_eq!(
+        doc.provenance.reviewed_by.as_deref(),
+        Some("Sgt. Dana Okafor")
+    );
+    assert_eq!(
+        doc.provenance.sources[0].url.as_deref(),
+        Some("https://autismsociety.org/")
+    );
+    let latest = doc.provenance.latest_change().expect("a change");
+    assert_eq!((latest.revision, latest.date.as_str()), (2, "2026-09-30"));
+    let crate::content::Details::Checklist(c) = &doc.details else {
+        panic!("checklist")
+    };
+    assert_eq!(c.sections[0].steps[0].contacts, ["contact-harbor-house"]);
+    assert_eq!(
+        c.sections[0].steps[0].requires_language.as_deref(),
+        Some("es")
+    );
+    let contact = pack.documents[1].as_contact().expect("contact");
+    assert_eq!(contact.verified_at.as_deref(), Some("2026-09-01"));
+    // Through JSON (the store, packs) and back unchanged.
+    let json = serde_json::to_string(&pack).expect("json");
+    let back: crate::content::Pack = serde_json::from_str(&json).expect("parse");
+    assert_eq!(back, pack);
+}

@@ -97,6 +97,9 @@ pub fn render_document(doc: &Document) -> Option<String> {
     if let Some(area) = &contact.service_area {
         line("service_area", string(area));
     }
+    if let Some(verified_at) = &contact.verified_at {
+        line("verified_at", string(verified_at));
+    }
     out.push_str("+++\n");
     if !doc.body.is_empty() {
         out.push('\n');
