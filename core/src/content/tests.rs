@@ -3,6 +3,9 @@
 
 use super::{Problem, SourceTree};
 
+/// Provenance every checklist and note carries, for the inline fixtures below.
+const PROVENANCE: &str = "authors = [\"Trainer\"]\nreviewed_by = \"Sgt. Okafor\"\nreviewed_at = \"2026-09-15\"\nreview_due = \"2027-09-15\"\n[[sources]]\ntitle = \"CIT International\"\nurl = \"https://www.citinternational.org/\"\n";
+
 const PACK: &str = r#"id = "test-pack"
 title = "Test pack"
 channel = "test"
@@ -20,6 +23,14 @@ summary = "Approach calmly."
 updated_at = "2026-10-01"
 audience = "officers"
 category = "autism"
+authors = ["Port Alder PD Training Unit"]
+reviewed_by = "Sgt. Dana Okafor"
+reviewed_at = "2026-09-15"
+review_due = "2027-09-15"
+
+[[sources]]
+title = "Autism Society: Safe and Sound"
+url = "https://autismsociety.org/"
 
 [[sections]]
 title = "Before contact"
@@ -217,8 +228,8 @@ fn missing_front_matter_is_reported() {
 
 #[test]
 fn empty_checklist_section_is_rejected() {
-    let text = "+++\nid = \"checklist-b\"\nkind = \"checklist\"\ntitle = \"B\"\nsummary = \"S\"\nupdated_at = \"2026-10-01\"\ncategory = \"autism\"\n\n[[sections]]\ntitle = \"Empty\"\nsteps = []\n+++\n";
-    let problems = compile_with("checklists/b.md", text).expect_err("empty section");
+    let text = format!("+++\nid = \"checklist-b\"\nkind = \"checklist\"\ntitle = \"B\"\nsummary = \"S\"\nupdated_at = \"2026-10-01\"\ncategory = \"autism\"\n{PROVENANCE}\n[[sections]]\ntitle = \"Empty\"\nsteps = []\n+++\n");
+    let problems = compile_with("checklists/b.md", &text).expect_err("empty section");
     assert_eq!(problems[0].field, "sections[0].steps");
 }
 
@@ -261,8 +272,8 @@ fn problems_render_as_path_line_field_message() {
 
 #[test]
 fn scene_words_are_short_and_distinct() {
-    let text = "+++\nid = \"checklist-b\"\nkind = \"checklist\"\ntitle = \"B\"\nsummary = \"S\"\nupdated_at = \"2026-10-01\"\ncategory = \"autism\"\nscene_words = [\"flapping hands\", \"Flapping hands\", \"he keeps running off toward the water\"]\n\n[[sections]]\ntitle = \"T\"\n[[sections.steps]]\ntext = \"Step\"\n+++\n";
-    let problems = compile_with("checklists/b.md", text).expect_err("bad scene words");
+    let text = format!("+++\nid = \"checklist-b\"\nkind = \"checklist\"\ntitle = \"B\"\nsummary = \"S\"\nupdated_at = \"2026-10-01\"\ncategory = \"autism\"\nscene_words = [\"flapping hands\", \"Flapping hands\", \"he keeps running off toward the water\"]\n{PROVENANCE}\n[[sections]]\ntitle = \"T\"\n[[sections.steps]]\ntext = \"Step\"\n+++\n");
+    let problems = compile_with("checklists/b.md", &text).expect_err("bad scene words");
     let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
     assert_eq!(
         fields,
@@ -289,25 +300,10 @@ fn international_numbers_need_a_plus_and_a_sane_length() {
 #[test]
 fn provenance_and_links_parse() {
     let checklist = CHECKLIST
+        .replace("category = \"autism\"\n", "category = \"autism\"\nrevision = 2\n")
         .replace(
-            "category = \"autism\"\n",
-            r#"category = "autism"
-revision = 2
-authors = ["Port Alder PD Training Unit"]
-reviewed_by = "Sgt. Dana Okafor"
-reviewed_at = "2026-09-15"
-review_due = "2027-09-15"
-
-[[sources]]
-title = "Autism Society: Safe and Sound"
-url = "https://autismsociety.org/"
-publication = "Autism Society of America, 2022"
-
-[[changes]]
-revision = 2
-date = "2026-09-30"
-note = "Step 1 now says to turn off sirens early."
-"#,
+            "[[sections]]\n",
+            "[[changes]]\nrevision = 2\ndate = \"2026-09-30\"\nnote = \"Step 1 now says to turn off sirens early.\"\n\n[[sections]]\n",
         )
         .replace(
             "say = 'I am here to help.'\n",
