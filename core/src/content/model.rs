@@ -67,6 +67,15 @@ impl Provenance {
     }
 }
 
+impl Change {
+    /// Days from this change to `today` (0 on the day), for "Updated 3 days ago"; `None` when
+    /// the date does not parse.
+    pub fn days_ago(&self, today: chrono::NaiveDate) -> Option<i64> {
+        let date = chrono::NaiveDate::parse_from_str(&self.date, "%Y-%m-%d").ok()?;
+        Some((today - date).num_days().max(0))
+    }
+}
+
 /// A citation a document rests on: a title and a URL, a publication, or both.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -353,6 +362,21 @@ impl Document {
             Details::Note(n) => Some(&n.category),
             Details::Contact(_) => None,
         }
+    }
+
+    /// Ids of the contacts this document links, in document order (a checklist's steps, then
+    /// none for contacts; a note's `contacts`), repeats included.
+    pub fn linked_contact_ids(&self) -> impl Iterator<Item = &str> {
+        let (steps, note): (Vec<&Step>, &[String]) = match &self.details {
+            Details::Checklist(c) => (c.sections.iter().flat_map(|s| &s.steps).collect(), &[]),
+            Details::Note(n) => (Vec::new(), &n.contacts),
+            Details::Contact(_) => (Vec::new(), &[]),
+        };
+        steps
+            .into_iter()
+            .flat_map(|s| s.contacts.iter())
+            .chain(note)
+            .map(String::as_str)
     }
 
     pub fn as_contact(&self) -> Option<&Contact> {
