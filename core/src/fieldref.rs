@@ -224,6 +224,16 @@ impl FieldRef {
         Ok(directory::list(contacts, query, &info))
     }
 
+    /// Today's date in the pack's time zone: what "updated 3 days ago" counts from.
+    pub fn today(&self) -> chrono::NaiveDate {
+        let tz: chrono_tz::Tz = read(&self.settings)
+            .info
+            .timezone
+            .parse()
+            .unwrap_or(chrono_tz::Tz::UTC);
+        chrono::Utc::now().with_timezone(&tz).date_naive()
+    }
+
     /// When a contact was last verified and whether that is longer ago than the pack's
     /// `stale_after_months` (at `at`, now when `None`); `None` for other kinds.
     pub fn verification(

@@ -65,6 +65,13 @@ impl Provenance {
     pub fn latest_change(&self) -> Option<&Change> {
         self.changes.iter().max_by_key(|c| c.revision)
     }
+
+    /// Every change note, newest revision first.
+    pub fn history(&self) -> Vec<&Change> {
+        let mut changes: Vec<&Change> = self.changes.iter().collect();
+        changes.sort_by(|a, b| b.revision.cmp(&a.revision));
+        changes
+    }
 }
 
 impl Change {
