@@ -61,6 +61,11 @@ pub struct Provenance {
 }
 
 impl Provenance {
+    /// Whether nothing at all is given.
+    pub fn is_empty(&self) -> bool {
+        *self == Provenance::default()
+    }
+
     /// The change note with the highest revision.
     pub fn latest_change(&self) -> Option<&Change> {
         self.changes.iter().max_by_key(|c| c.revision)

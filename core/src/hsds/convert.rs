@@ -201,7 +201,7 @@ fn document(
         tags: ext.map(|e| e.tags.clone()).unwrap_or_default(),
         audience: Audience::Public,
         body,
-        provenance: Default::default(),
+        provenance: ext.map(|e| e.provenance.clone()).unwrap_or_default(),
         details: Details::Contact(contact),
     }
 }

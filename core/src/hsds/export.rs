@@ -289,6 +289,7 @@ fn service(doc: &Document, config: &HsdsConfig, report: &mut ExportReport) -> Se
                 .collect(),
             hours: contact.hours.clone(),
             location_visibility: visibility.to_owned(),
+            provenance: doc.provenance.clone(),
         }),
         ..Service::default()
     }
