@@ -435,8 +435,11 @@ fn content_with_contact(contact: &str) -> tempfile::TempDir {
     let work = tempfile::tempdir().expect("tempdir");
     std::fs::create_dir_all(work.path().join("contacts")).expect("mkdir");
     let repo_content = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
-    std::fs::copy(repo_content.join("pack.toml"), work.path().join("pack.toml"))
-        .expect("pack.toml");
+    std::fs::copy(
+        repo_content.join("pack.toml"),
+        work.path().join("pack.toml"),
+    )
+    .expect("pack.toml");
     std::fs::write(work.path().join("contacts/c.md"), contact).expect("write");
     work
 }
@@ -519,20 +522,27 @@ fn the_bundled_content_passes_strict_validation() {
 #[test]
 fn show_prints_reviewer_sources_and_the_latest_change() {
     let data = tempfile::tempdir().expect("tempdir");
-    let doc = json(data.path(), &["show", "checklist-suicidal-person", "--json"]);
+    let doc = json(
+        data.path(),
+        &["show", "checklist-suicidal-person", "--json"],
+    );
     let d = &doc["document"];
     let reviewer = d["reviewed_by"].as_str().expect("reviewed_by");
     let reviewed_at = d["reviewed_at"].as_str().expect("reviewed_at");
     let review_due = d["review_due"].as_str().expect("review_due");
     let source = d["sources"][0]["title"].as_str().expect("a source");
-    let note = doc["latest_change"]["note"].as_str().expect("latest change");
+    let note = doc["latest_change"]["note"]
+        .as_str()
+        .expect("latest change");
     let revision = d["revision"].as_u64().expect("revision");
     assert_eq!(doc["latest_change"]["revision"].as_u64(), Some(revision));
     let output = run(data.path(), &["show", "checklist-suicidal-person"]);
     assert!(output.status.success());
     let text = String::from_utf8_lossy(&output.stdout);
     assert!(
-        text.contains(&format!("Reviewed by {reviewer} on {reviewed_at} · review due {review_due}")),
+        text.contains(&format!(
+            "Reviewed by {reviewer} on {reviewed_at} · review due {review_due}"
+        )),
         "{text}"
     );
     assert!(text.contains("SOURCES\n  1. "), "{text}");

@@ -74,7 +74,7 @@ impl Provenance {
     /// Every change note, newest revision first.
     pub fn history(&self) -> Vec<&Change> {
         let mut changes: Vec<&Change> = self.changes.iter().collect();
-        changes.sort_by(|a, b| b.revision.cmp(&a.revision));
+        changes.sort_by_key(|c| std::cmp::Reverse(c.revision));
         changes
     }
 }
