@@ -348,3 +348,17 @@ fn provenance_and_links_parse() {
     let back: crate::content::Pack = serde_json::from_str(&json).expect("parse");
     assert_eq!(back, pack);
 }
+
+#[test]
+fn an_sms_short_code_is_a_text_line_only() {
+    let text_line = CONTACT.replace(
+        "{ number = \"507-555-0142\", type = \"voice\" },",
+        "{ number = \"507-555-0142\", type = \"voice\" },\n  { number = \"838255\", type = \"text\" },",
+    );
+    assert!(compile_with("contacts/c.md", &text_line).is_ok());
+    let p = contact_problem(
+        "{ number = \"507-555-0142\", type = \"voice\" },",
+        "{ number = \"507-555-0142\", type = \"voice\" },\n  { number = \"838255\", type = \"voice\" },",
+    );
+    assert_eq!((p.field.as_str(), p.line), ("phones[1].number", 12));
+}

@@ -6,7 +6,7 @@ use std::str::FromStr;
 
 use chrono::NaiveDate;
 
-use super::model::{Checklist, Details, Document, LocationVisibility, PackInfo, Phone};
+use super::model::{Checklist, Details, Document, LocationVisibility, PackInfo, Phone, PhoneKind};
 use super::problem::Problem;
 use super::source::Located;
 use super::{claims, languages, review};
@@ -302,14 +302,24 @@ fn language_problem(at: &Located<'_>, field: &str, tag: &str) -> Problem {
 
 fn phone_problems(phone: &Phone, i: usize, at: &Located<'_>, problems: &mut Vec<Problem>) {
     let field = format!("phones[{i}].number");
+    let short_code = phone.kind == PhoneKind::Text && is_sms_short_code(&phone.number);
     if let Err(message) = check_phone_number(&phone.number) {
-        problems.push(at.problem(&field, Some(&phone.number), &message));
+        if !short_code {
+            problems.push(at.problem(&field, Some(&phone.number), &message));
+        }
     }
     if let Some(tag) = &phone.language {
         if !languages::is_valid_tag(tag) {
             problems.push(language_problem(at, &format!("phones[{i}].language"), tag));
         }
     }
+}
+
+/// A US SMS short code (5 or 6 digits, e.g. the Veterans Crisis Line's 838255): valid only as a
+/// `text` line, since nobody can dial it.
+fn is_sms_short_code(number: &str) -> bool {
+    let number = number.trim();
+    (5..=6).contains(&number.len()) && number.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// North American numbers: 7 or 10 digits (11 with a leading 1), or a 3-digit service code
