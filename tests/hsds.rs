@@ -168,6 +168,11 @@ fn service_full_imports_field_by_field_and_validates() {
     let (doc, c) = contact(&pack, CONTACT_ID);
     assert_eq!(doc.title, "Community Counselling");
     assert_eq!(doc.updated_at, "2005-01-01", "HSDS assured_date");
+    assert_eq!(
+        c.verified_at.as_deref(),
+        Some("2005-01-01"),
+        "assured_date is when the record was last verified"
+    );
     assert_eq!(c.organization, "Example Organization Inc.");
     assert_eq!(
         c.service_types,

@@ -237,10 +237,14 @@ fn contact(rng: &mut Rng, i: usize) -> String {
         "services = [{service:?}, {service2:?}]\nservice_types = {}",
         list(&types)
     );
+    // One number per organization (the validator's rule): the area code counts the hundreds.
+    // The draw stays so the rest of the corpus is the one earlier figures were measured on.
+    let _ = rng.below(100);
     let _ = writeln!(
         out,
-        "phones = [{{ number = \"507-555-01{:02}\", type = \"voice\" }}]",
-        rng.below(100)
+        "phones = [{{ number = \"{:03}-555-01{:02}\", type = \"voice\" }}]",
+        200 + i / 100,
+        i % 100
     );
     let _ = writeln!(
         out,
@@ -265,12 +269,15 @@ fn contact(rng: &mut Rng, i: usize) -> String {
     out
 }
 
+/// Who wrote, reviewed and backs every generated checklist and note (required on both kinds).
+const PROVENANCE: &str = "authors = [\"Bench Training Unit\"]\nreviewed_by = \"Sgt. Bench\"\nreviewed_at = \"2026-09-15\"\nreview_due = \"2036-09-15\"\n\n[[sources]]\ntitle = \"CIT International: Best Practice Guide\"\nurl = \"https://www.citinternational.org/\"\n";
+
 fn checklist(rng: &mut Rng, i: usize, base: &PackInfo) -> String {
     let category = rng
         .pick(&base.categories[..12.min(base.categories.len())])
         .clone();
     let mut out = format!(
-        "+++\nid = \"checklist-{i:05}\"\nkind = \"checklist\"\ntitle = \"{} response {i}\"\nsummary = \"What to do when a call involves {}.\"\nupdated_at = \"2026-10-01\"\naudience = \"officers\"\ncategory = {category:?}\n",
+        "+++\nid = \"checklist-{i:05}\"\nkind = \"checklist\"\ntitle = \"{} response {i}\"\nsummary = \"What to do when a call involves {}.\"\nupdated_at = \"2026-10-01\"\naudience = \"officers\"\ncategory = {category:?}\n{PROVENANCE}",
         category.replace('-', " "),
         category.replace('-', " ")
     );
@@ -301,7 +308,7 @@ fn note(rng: &mut Rng, i: usize, base: &PackInfo) -> String {
         .pick(&base.categories[12.min(base.categories.len() - 1)..])
         .clone();
     let mut out = format!(
-        "+++\nid = \"note-{i:05}\"\nkind = \"note\"\ntitle = \"Notes on {} {i}\"\nsummary = \"Practical guidance on {} for patrol officers.\"\nupdated_at = \"2026-10-01\"\ncategory = {category:?}\ndo = [{:?}]\ndont = [\"Rush the conversation.\"]\n+++\n",
+        "+++\nid = \"note-{i:05}\"\nkind = \"note\"\ntitle = \"Notes on {} {i}\"\nsummary = \"Practical guidance on {} for patrol officers.\"\nupdated_at = \"2026-10-01\"\ncategory = {category:?}\ndo = [{:?}]\ndont = [\"Rush the conversation.\"]\n{PROVENANCE}+++\n",
         category.replace('-', " "),
         category.replace('-', " "),
         rng.pick(STEP_VERBS)

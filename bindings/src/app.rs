@@ -162,8 +162,15 @@ impl FieldRefApp {
             )),
             _ => None,
         };
-        let bookmarked = self.core.is_bookmarked(&id)?;
-        Ok(document_detail(doc, bookmarked, open, distance))
+        let cx = DetailContext {
+            bookmarked: self.core.is_bookmarked(&id)?,
+            open,
+            distance_km: distance,
+            verification: self.core.verification(&doc, None),
+            linked: self.core.linked_contacts(&doc, self.viewer.into())?,
+            today: self.core.today(),
+        };
+        Ok(document_detail(doc, cx))
     }
 
     /// Contacts by service, language, neighborhood, open now and near, with facet counts.
@@ -196,7 +203,12 @@ impl FieldRefApp {
                         id,
                         title,
                         summary,
-                        contact: contact_detail(contact, entry.open, entry.distance_km),
+                        contact: contact_detail(
+                            contact,
+                            entry.open,
+                            entry.distance_km,
+                            entry.verification,
+                        ),
                     })
                 })
                 .collect(),

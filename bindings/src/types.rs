@@ -181,6 +181,138 @@ pub struct ChecklistStep {
     pub say: Option<String>,
     pub why: Option<String>,
     pub warning: Option<String>,
+    /// Ids of contacts to offer as call buttons in this step; details in
+    /// [`DocumentDetail::linked_contacts`].
+    pub contacts: Vec<String>,
+    /// A language (BCP 47) the step relies on; every linked contact lists it.
+    pub requires_language: Option<String>,
+}
+
+/// A citation a document rests on.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct SourceRef {
+    pub title: String,
+    pub url: Option<String>,
+    pub publication: Option<String>,
+}
+
+/// What one revision changed.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ChangeNote {
+    pub revision: u32,
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    pub note: String,
+    /// Days from the change to today in the pack's time zone, for "Updated 3 days ago".
+    pub days_ago: Option<u32>,
+}
+
+/// Who wrote and reviewed a document, from what, and what changed: enough for a shell to say
+/// "Reviewed by ... on ..., sources: ..." and "Updated 3 days ago: ...".
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Provenance {
+    pub authors: Vec<String>,
+    pub reviewed_by: Option<String>,
+    pub reviewed_at: Option<String>,
+    pub review_due: Option<String>,
+    pub sources: Vec<SourceRef>,
+    /// Id of the original when this document is a translation.
+    pub translation_of: Option<String>,
+    pub translation_revision: Option<u32>,
+    /// Newest revision first.
+    pub changes: Vec<ChangeNote>,
+    pub latest_change: Option<ChangeNote>,
+}
+
+/// How fresh a contact's record is.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Verification {
+    pub verified_at: Option<String>,
+    pub months_since: Option<u32>,
+    /// Not verified within the pack's `stale_after_months`, or never.
+    pub stale: bool,
+    /// "verified 2026-10-01", "not verified for 14 months": ready to show.
+    pub description: String,
+}
+
+impl From<directory::Verification> for Verification {
+    fn from(v: directory::Verification) -> Self {
+        Verification {
+            description: v.describe(),
+            verified_at: v.verified_at,
+            months_since: v.months_since,
+            stale: v.stale,
+        }
+    }
+}
+
+/// A contact a document links, with what a call button needs.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ContactLink {
+    pub id: String,
+    pub title: String,
+    pub organization: String,
+    pub phones: Vec<PhoneLine>,
+}
+
+fn change_note(change: &content::Change, today: chrono::NaiveDate) -> ChangeNote {
+    ChangeNote {
+        revision: change.revision,
+        date: change.date.clone(),
+        note: change.note.clone(),
+        days_ago: change
+            .days_ago(today)
+            .map(|d| u32::try_from(d).unwrap_or(u32::MAX)),
+    }
+}
+
+pub fn provenance(p: content::Provenance, today: chrono::NaiveDate) -> Provenance {
+    Provenance {
+        changes: p
+            .history()
+            .into_iter()
+            .map(|c| change_note(c, today))
+            .collect(),
+        latest_change: p.latest_change().map(|c| change_note(c, today)),
+        authors: p.authors,
+        reviewed_by: p.reviewed_by,
+        reviewed_at: p.reviewed_at,
+        review_due: p.review_due,
+        sources: p
+            .sources
+            .into_iter()
+            .map(|s| SourceRef {
+                title: s.title,
+                url: s.url,
+                publication: s.publication,
+            })
+            .collect(),
+        translation_of: p.translation_of,
+        translation_revision: p.translation_revision,
+    }
+}
+
+fn phone_lines(phones: Vec<content::Phone>) -> Vec<PhoneLine> {
+    phones
+        .into_iter()
+        .map(|p| PhoneLine {
+            number: p.number,
+            kind: p.kind.as_str().to_owned(),
+            language: p.language,
+        })
+        .collect()
+}
+
+pub fn contact_link(doc: content::Document) -> Option<ContactLink> {
+    let Details::Contact(contact) = doc.details else {
+        return None;
+    };
+    Some(ContactLink {
+        id: doc.id,
+        title: doc.title,
+        organization: contact.organization,
+        phones: phone_lines(contact.phones),
+    })
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -218,6 +350,8 @@ pub struct ContactDetail {
     pub language_names: Vec<String>,
     pub eligibility: Option<String>,
     pub service_area: Option<String>,
+    /// When the record was last confirmed, and whether that is too long ago.
+    pub verification: Verification,
 }
 
 // Crosses the FFI by value; boxing the contact would change nothing on the other side.
@@ -233,6 +367,8 @@ pub enum DocumentBody {
         communities: Vec<String>,
         dos: Vec<String>,
         donts: Vec<String>,
+        /// Ids of contacts the note refers to; details in [`DocumentDetail::linked_contacts`].
+        contacts: Vec<String>,
     },
     Contact {
         contact: ContactDetail,
@@ -253,13 +389,27 @@ pub struct DocumentDetail {
     pub revision: u32,
     pub updated_at: String,
     pub bookmarked: bool,
+    pub provenance: Provenance,
+    /// Contacts the steps or the note link, each once, as this viewer may see them.
+    pub linked_contacts: Vec<ContactLink>,
     pub body: DocumentBody,
+}
+
+/// What the core says about a document beyond the document itself, for [`document_detail`].
+pub struct DetailContext {
+    pub bookmarked: bool,
+    pub open: Option<CoreOpenStatus>,
+    pub distance_km: Option<f64>,
+    pub verification: Option<directory::Verification>,
+    pub linked: Vec<content::Document>,
+    pub today: chrono::NaiveDate,
 }
 
 pub fn contact_detail(
     contact: content::Contact,
     open: CoreOpenStatus,
     distance_km: Option<f64>,
+    verification: directory::Verification,
 ) -> ContactDetail {
     ContactDetail {
         language_names: contact
@@ -270,15 +420,7 @@ pub fn contact_detail(
         organization: contact.organization,
         services: contact.services,
         service_types: contact.service_types,
-        phones: contact
-            .phones
-            .into_iter()
-            .map(|p| PhoneLine {
-                number: p.number,
-                kind: p.kind.as_str().to_owned(),
-                language: p.language,
-            })
-            .collect(),
+        phones: phone_lines(contact.phones),
         email: contact.email,
         url: contact.url,
         address: contact.address,
@@ -291,15 +433,11 @@ pub fn contact_detail(
         languages: contact.languages,
         eligibility: contact.eligibility,
         service_area: contact.service_area,
+        verification: verification.into(),
     }
 }
 
-pub fn document_detail(
-    doc: content::Document,
-    bookmarked: bool,
-    open: Option<CoreOpenStatus>,
-    distance_km: Option<f64>,
-) -> DocumentDetail {
+pub fn document_detail(doc: content::Document, cx: DetailContext) -> DocumentDetail {
     let kind = doc.kind().into();
     let body = match doc.details {
         Details::Checklist(c) => DocumentBody::Checklist {
@@ -317,6 +455,8 @@ pub fn document_detail(
                             say: st.say,
                             why: st.why,
                             warning: st.warning,
+                            contacts: st.contacts,
+                            requires_language: st.requires_language,
                         })
                         .collect(),
                 })
@@ -327,10 +467,23 @@ pub fn document_detail(
             communities: n.communities,
             dos: n.dos,
             donts: n.donts,
+            contacts: n.contacts,
         },
-        Details::Contact(c) => DocumentBody::Contact {
-            contact: contact_detail(c, open.unwrap_or_else(CoreOpenStatus::unknown), distance_km),
-        },
+        Details::Contact(c) => {
+            let verification = cx.verification.unwrap_or_else(|| directory::Verification {
+                verified_at: c.verified_at.clone(),
+                months_since: None,
+                stale: true,
+            });
+            DocumentBody::Contact {
+                contact: contact_detail(
+                    c,
+                    cx.open.unwrap_or_else(CoreOpenStatus::unknown),
+                    cx.distance_km,
+                    verification,
+                ),
+            }
+        }
     };
     DocumentDetail {
         id: doc.id,
@@ -343,7 +496,9 @@ pub fn document_detail(
         officers_only: doc.audience == content::Audience::Officers,
         revision: doc.revision,
         updated_at: doc.updated_at,
-        bookmarked,
+        bookmarked: cx.bookmarked,
+        provenance: provenance(doc.provenance, cx.today),
+        linked_contacts: cx.linked.into_iter().filter_map(contact_link).collect(),
         body,
     }
 }

@@ -205,3 +205,58 @@ fn directory_facets_label_languages_and_count_the_filtered_contacts() {
     let spanish = page.languages.iter().find(|f| f.value == "es");
     assert_eq!(spanish.map(|f| f.label.as_str()), Some("Spanish"));
 }
+
+#[test]
+fn provenance_and_links_cross_the_ffi() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = open(dir.path(), Viewer::Officer);
+    let doc = app
+        .document("checklist-suicidal-person".to_owned(), None)
+        .unwrap();
+    let p = &doc.provenance;
+    assert!(p.reviewed_by.as_deref().is_some_and(|r| !r.is_empty()));
+    assert!(p.reviewed_at.is_some() && p.review_due.is_some());
+    assert!(!p.sources.is_empty());
+    let latest = p.latest_change.as_ref().expect("latest change");
+    assert_eq!(latest.revision, doc.revision);
+    assert!(latest.days_ago.is_some());
+    assert_eq!(p.changes.first(), Some(latest), "newest first");
+    // Each id a step links is resolved once, with a number to call.
+    let DocumentBody::Checklist { sections, .. } = &doc.body else {
+        panic!("a checklist")
+    };
+    for id in sections
+        .iter()
+        .flat_map(|s| &s.steps)
+        .flat_map(|s| &s.contacts)
+    {
+        let link = doc
+            .linked_contacts
+            .iter()
+            .find(|c| &c.id == id)
+            .unwrap_or_else(|| panic!("{id} resolved"));
+        assert!(!link.phones.is_empty());
+    }
+    let ids: std::collections::HashSet<&str> =
+        doc.linked_contacts.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids.len(), doc.linked_contacts.len(), "each contact once");
+    // Contacts carry their verification, in the directory and in full.
+    let page = app
+        .directory(DirectoryFilters {
+            service_types: vec![],
+            languages: vec![],
+            neighborhood: None,
+            open_now: false,
+            near: None,
+            radius_km: None,
+            limit: Some(5),
+        })
+        .unwrap();
+    for item in &page.items {
+        let v = &item.contact.verification;
+        assert_eq!(
+            v.stale,
+            v.verified_at.is_none() || v.description.starts_with("not verified")
+        );
+    }
+}

@@ -223,8 +223,14 @@ impl PlaceArgs {
 
 #[derive(Subcommand)]
 enum PackCommand {
-    /// Report every problem in a content folder as path:line: field: message.
-    Validate { dir: PathBuf },
+    /// Report every problem in a content folder as path:line: field: message; warnings carry a
+    /// `warning:` prefix and fail only with --strict.
+    Validate {
+        dir: PathBuf,
+        /// Fail on warnings too (a review overdue, a translation behind its original...).
+        #[arg(long)]
+        strict: bool,
+    },
     /// Validate and build a pack file.
     Build {
         dir: PathBuf,
@@ -366,12 +372,25 @@ fn run(cli: Cli) -> Result<()> {
                         .with_context(|| format!("no document `{id}` (try `fieldref search`)"))?;
                     app.record_view(&id, viewer)?;
                     let open = app.open_status(&doc, None);
+                    let verification = app.verification(&doc, None);
+                    let linked = app.linked_contacts(&doc, viewer)?;
                     if json {
-                        print_json(
-                            &json!({ "document": doc, "open": open, "bookmarked": app.is_bookmarked(&id)? }),
-                        )?;
+                        print_json(&json!({
+                            "document": doc,
+                            "open": open,
+                            "verification": verification,
+                            "latest_change": doc.provenance.latest_change(),
+                            "linked_contacts": linked,
+                            "bookmarked": app.is_bookmarked(&id)?,
+                        }))?;
                     } else {
-                        print!("{}", render::document_text(&doc, open.as_ref()));
+                        let shown = render::Shown {
+                            open: open.as_ref(),
+                            verification: verification.as_ref(),
+                            linked: &linked,
+                            today: Utc::now().date_naive(),
+                        };
+                        print!("{}", render::document_text(&doc, &shown));
                     }
                 }
                 Command::Directory {
@@ -509,8 +528,8 @@ fn run_pack(
     trust_root: Option<PathBuf>,
 ) -> Result<()> {
     match command {
-        PackCommand::Validate { dir } => {
-            let pack = compile(&dir)?;
+        PackCommand::Validate { dir, strict } => {
+            let pack = validate(&dir, strict)?;
             println!("{}: ok, {} documents", dir.display(), pack.documents.len());
             for audience in [Audience::Public, Audience::Officers] {
                 println!("{}", render::audience_summary(&pack, audience));
@@ -585,7 +604,40 @@ fn run_pack(
     Ok(())
 }
 
-/// Validates a content folder; every problem is printed, one per line, before failing.
+/// Checks a content folder and prints every problem, warnings included, one per line; fails on
+/// an error, or on a warning when `strict`.
+fn validate(dir: &std::path::Path, strict: bool) -> Result<fieldref_core::content::Pack> {
+    let checked = match SourceTree::read_dir(dir) {
+        Ok(tree) => tree.check(),
+        Err(problems) => fieldref_core::content::Checked {
+            pack: None,
+            problems,
+        },
+    };
+    for problem in &checked.problems {
+        eprintln!("{problem}");
+    }
+    let errors = checked.errors().count();
+    let warnings = checked.warnings().count();
+    match checked.pack {
+        Some(pack) if !(strict && warnings > 0) => {
+            if warnings > 0 {
+                eprintln!("{}: {warnings} warning(s)", dir.display());
+            }
+            Ok(pack)
+        }
+        Some(_) => bail!(
+            "{}: {warnings} warning(s), failing because of --strict",
+            dir.display()
+        ),
+        None => bail!(
+            "{}: {errors} error(s), {warnings} warning(s); nothing was built",
+            dir.display()
+        ),
+    }
+}
+
+/// Validates a content folder; every error is printed, one per line, before failing.
 fn compile(dir: &std::path::Path) -> Result<fieldref_core::content::Pack> {
     let compiled = SourceTree::read_dir(dir).and_then(|tree| tree.compile());
     match compiled {

@@ -2,8 +2,9 @@
 
 use std::fmt::Write as _;
 
-use fieldref_core::content::{languages, Audience, Details, DocKind, Document, Pack};
-use fieldref_core::directory::{DirectoryListing, OpenStatus};
+use chrono::NaiveDate;
+use fieldref_core::content::{languages, Audience, Details, DocKind, Document, Pack, Step};
+use fieldref_core::directory::{DirectoryListing, OpenStatus, Verification};
 use fieldref_core::search::{SearchResults, Snippet};
 use fieldref_core::sync::{SyncOutcome, SyncReport};
 use fieldref_core::Stats;
@@ -80,7 +81,16 @@ fn highlighted(snippet: &Snippet) -> String {
     out
 }
 
-pub fn document_text(doc: &Document, open: Option<&OpenStatus>) -> String {
+/// What `show` prints beside the document itself.
+pub struct Shown<'a> {
+    pub open: Option<&'a OpenStatus>,
+    pub verification: Option<&'a Verification>,
+    /// Contacts the document links, as the viewer may see them.
+    pub linked: &'a [Document],
+    pub today: NaiveDate,
+}
+
+pub fn document_text(doc: &Document, shown: &Shown<'_>) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}", doc.title);
     let mut tags = vec![doc.kind().to_string()];
@@ -88,6 +98,7 @@ pub fn document_text(doc: &Document, open: Option<&OpenStatus>) -> String {
     tags.push(doc.audience.as_str().to_owned());
     tags.push(format!("rev {} · {}", doc.revision, doc.updated_at));
     let _ = writeln!(out, "[{}]\n", tags.join(" · "));
+    provenance_text(&mut out, doc, shown.today);
     let _ = writeln!(out, "{}\n", doc.summary);
     match &doc.details {
         Details::Checklist(checklist) => {
@@ -106,6 +117,7 @@ pub fn document_text(doc: &Document, open: Option<&OpenStatus>) -> String {
                     if let Some(warning) = &step.warning {
                         let _ = writeln!(out, "        WARNING: {warning}");
                     }
+                    step_calls(&mut out, step, shown.linked);
                 }
                 out.push('\n');
             }
@@ -126,6 +138,9 @@ pub fn document_text(doc: &Document, open: Option<&OpenStatus>) -> String {
                 for item in &note.donts {
                     let _ = writeln!(out, "  - {item}");
                 }
+            }
+            for contact in shown.linked {
+                let _ = writeln!(out, "Call: {}", call_line(contact));
             }
         }
         Details::Contact(contact) => {
@@ -151,7 +166,7 @@ pub fn document_text(doc: &Document, open: Option<&OpenStatus>) -> String {
                 let _ = writeln!(out, "Neighborhood: {n}");
             }
             let hours = contact.hours.as_deref().unwrap_or("not listed");
-            let state = open.map(OpenStatus::describe).unwrap_or_default();
+            let state = shown.open.map(OpenStatus::describe).unwrap_or_default();
             let _ = writeln!(out, "Hours: {hours} — {state}");
             let langs: Vec<String> = contact
                 .languages
@@ -169,10 +184,97 @@ pub fn document_text(doc: &Document, open: Option<&OpenStatus>) -> String {
                     let _ = writeln!(out, "{label}: {value}");
                 }
             }
+            if let Some(v) = shown.verification {
+                let mark = if v.stale { "NOT CURRENT: " } else { "" };
+                let _ = writeln!(out, "Record: {mark}{}", v.describe());
+            }
             let _ = writeln!(out, "\n{}", doc.body);
         }
     }
+    sources_text(&mut out, doc);
     out
+}
+
+/// "Reviewed by ... on ...", who wrote it, what the translation follows and what the latest
+/// revision changed: what tells an officer how far to trust the text below.
+fn provenance_text(out: &mut String, doc: &Document, today: NaiveDate) {
+    let p = &doc.provenance;
+    let mut any = false;
+    if let Some(by) = &p.reviewed_by {
+        let on = p.reviewed_at.as_deref().unwrap_or("an unknown date");
+        let due = p
+            .review_due
+            .as_deref()
+            .map(|d| format!(" · review due {d}"))
+            .unwrap_or_default();
+        let _ = writeln!(out, "Reviewed by {by} on {on}{due}");
+        any = true;
+    }
+    if !p.authors.is_empty() {
+        let _ = writeln!(out, "Written by {}", p.authors.join(", "));
+        any = true;
+    }
+    if let Some(original) = &p.translation_of {
+        let revision = p
+            .translation_revision
+            .map(|r| format!(" (revision {r})"))
+            .unwrap_or_default();
+        let _ = writeln!(out, "Translation of {original}{revision}");
+        any = true;
+    }
+    if let Some(change) = p.latest_change() {
+        let when = match change.days_ago(today) {
+            Some(0) => "today".to_owned(),
+            Some(1) => "1 day ago".to_owned(),
+            Some(days) => format!("{days} days ago"),
+            None => change.date.clone(),
+        };
+        let _ = writeln!(
+            out,
+            "Revision {}, {} ({when}): {}",
+            change.revision, change.date, change.note
+        );
+        any = true;
+    }
+    if any {
+        out.push('\n');
+    }
+}
+
+fn sources_text(out: &mut String, doc: &Document) {
+    let sources = &doc.provenance.sources;
+    if sources.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\nSOURCES");
+    for (i, source) in sources.iter().enumerate() {
+        let mut line = format!("  {}. {}", i + 1, source.title);
+        if let Some(publication) = &source.publication {
+            let _ = write!(line, " ({publication})");
+        }
+        if let Some(url) = &source.url {
+            let _ = write!(line, " — {url}");
+        }
+        let _ = writeln!(out, "{line}");
+    }
+}
+
+/// The call buttons of a step, as text: each linked contact the viewer may see.
+fn step_calls(out: &mut String, step: &Step, linked: &[Document]) {
+    for id in &step.contacts {
+        if let Some(contact) = linked.iter().find(|c| &c.id == id) {
+            let _ = writeln!(out, "        Call: {}", call_line(contact));
+        }
+    }
+}
+
+fn call_line(doc: &Document) -> String {
+    let number = doc
+        .as_contact()
+        .and_then(|c| c.phones.first())
+        .map(|p| p.number.as_str())
+        .unwrap_or("");
+    format!("{} {number} [{}]", doc.title, doc.id)
 }
 
 pub fn directory_text(listing: &DirectoryListing) -> String {
@@ -185,6 +287,9 @@ pub fn directory_text(listing: &DirectoryListing) -> String {
             .map(|p| p.number.as_str())
             .unwrap_or("");
         let _ = write!(out, "{}  {}  {}", doc.title, phone, entry.open.describe());
+        if entry.verification.stale {
+            let _ = write!(out, "  ({})", entry.verification.describe());
+        }
         if let Some(d) = entry.distance_km {
             let _ = write!(out, "  {d:.1} km");
         }

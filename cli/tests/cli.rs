@@ -443,3 +443,124 @@ fn the_console_refuses_a_folder_that_is_not_a_content_folder() {
         "{stderr}"
     );
 }
+
+/// A content folder with the repository's pack.toml and one contact, for the validator's output.
+fn content_with_contact(contact: &str) -> tempfile::TempDir {
+    let work = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(work.path().join("contacts")).expect("mkdir");
+    let repo_content = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
+    std::fs::copy(
+        repo_content.join("pack.toml"),
+        work.path().join("pack.toml"),
+    )
+    .expect("pack.toml");
+    std::fs::write(work.path().join("contacts/c.md"), contact).expect("write");
+    work
+}
+
+#[test]
+fn validate_prints_warnings_with_a_prefix_and_strict_fails_on_them() {
+    let contact = "+++\nid = \"contact-night-line\"\nkind = \"contact\"\ntitle = \"Night line\"\nsummary = \"Crisis line answered 24/7.\"\nupdated_at = \"2026-10-01\"\norganization = \"Night Line\"\nservices = [\"Crisis line\"]\nservice_types = [\"crisis-line\"]\nphones = [{ number = \"507-555-0190\", type = \"hotline\" }]\nhours = \"Mo-Fr 17:00-24:00\"\nlanguages = [\"en\"]\nverified_at = \"2026-10-01\"\n+++\nText.\n";
+    let work = content_with_contact(contact);
+    let output = Command::new(FIELDREF)
+        .args(["pack", "validate"])
+        .arg(work.path())
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "warnings do not fail: {stderr}");
+    let shown = format!("{}", work.path().join("contacts/c.md").display());
+    assert!(
+        stderr.contains(&format!("warning: {shown}:11: hours: the text says 24/7")),
+        "{stderr}"
+    );
+    let strict = Command::new(FIELDREF)
+        .args(["pack", "validate", "--strict"])
+        .arg(work.path())
+        .output()
+        .expect("run");
+    assert!(!strict.status.success());
+    assert!(String::from_utf8_lossy(&strict.stderr).contains("--strict"));
+    // Fixed: clean under --strict too.
+    let fixed = content_with_contact(&contact.replace("Mo-Fr 17:00-24:00", "24/7"));
+    let clean = Command::new(FIELDREF)
+        .args(["pack", "validate", "--strict"])
+        .arg(fixed.path())
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&clean.stderr);
+    assert!(clean.status.success(), "{stderr}");
+    assert!(!stderr.contains("warning"), "{stderr}");
+}
+
+#[test]
+fn validate_reports_a_shared_number_as_an_error_naming_both_files() {
+    let first = "+++\nid = \"contact-a\"\nkind = \"contact\"\ntitle = \"A\"\nsummary = \"S\"\nupdated_at = \"2026-10-01\"\norganization = \"Alpha House\"\nservices = [\"S\"]\nservice_types = [\"shelter\"]\nphones = [{ number = \"507-555-0117\", type = \"voice\" }]\nlanguages = [\"en\"]\n+++\nText.\n";
+    let work = content_with_contact(first);
+    let second = first
+        .replace("contact-a", "contact-b")
+        .replace("Alpha House", "Beta Center");
+    std::fs::write(work.path().join("contacts/d.md"), second).expect("write");
+    let output = Command::new(FIELDREF)
+        .args(["pack", "validate"])
+        .arg(work.path())
+        .output()
+        .expect("run");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let first_path = work.path().join("contacts/c.md").display().to_string();
+    let second_path = work.path().join("contacts/d.md").display().to_string();
+    assert!(
+        stderr.contains(&format!(
+            "{second_path}:10: phones[0].number: shared number: `507-555-0117` also belongs to Alpha House ({first_path})"
+        )),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn the_bundled_content_passes_strict_validation() {
+    let repo_content = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
+    let output = Command::new(FIELDREF)
+        .args(["pack", "validate", "--strict"])
+        .arg(&repo_content)
+        .output()
+        .expect("run");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn show_prints_reviewer_sources_and_the_latest_change() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let doc = json(
+        data.path(),
+        &["show", "checklist-suicidal-person", "--json"],
+    );
+    let d = &doc["document"];
+    let reviewer = d["reviewed_by"].as_str().expect("reviewed_by");
+    let reviewed_at = d["reviewed_at"].as_str().expect("reviewed_at");
+    let review_due = d["review_due"].as_str().expect("review_due");
+    let source = d["sources"][0]["title"].as_str().expect("a source");
+    let note = doc["latest_change"]["note"]
+        .as_str()
+        .expect("latest change");
+    let revision = d["revision"].as_u64().expect("revision");
+    assert_eq!(doc["latest_change"]["revision"].as_u64(), Some(revision));
+    let output = run(data.path(), &["show", "checklist-suicidal-person"]);
+    assert!(output.status.success());
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.contains(&format!(
+            "Reviewed by {reviewer} on {reviewed_at} · review due {review_due}"
+        )),
+        "{text}"
+    );
+    assert!(text.contains("SOURCES\n  1. "), "{text}");
+    assert!(text.contains(source), "{text}");
+    assert!(text.contains(&format!("Revision {revision}, ")), "{text}");
+    assert!(text.contains(note), "{text}");
+}

@@ -99,6 +99,7 @@ impl Settings {
             categories: Vec::new(),
             service_types: Vec::new(),
             synonyms: Vec::new(),
+            stale_after_months: crate::content::DEFAULT_STALE_AFTER_MONTHS,
             audience: Audience::Public,
         });
         Settings {
@@ -219,8 +220,56 @@ impl FieldRef {
     /// Contacts by service, language, neighborhood, open now and near, with facet counts.
     pub fn directory(&self, query: &DirectoryQuery) -> Result<DirectoryListing> {
         let contacts = self.store()?.documents(Some(DocKind::Contact))?;
-        let timezone = read(&self.settings).info.timezone.clone();
-        Ok(directory::list(contacts, query, &timezone))
+        let info = read(&self.settings).info.clone();
+        Ok(directory::list(contacts, query, &info))
+    }
+
+    /// Today's date in the pack's time zone: what "updated 3 days ago" counts from.
+    pub fn today(&self) -> chrono::NaiveDate {
+        let tz: chrono_tz::Tz = read(&self.settings)
+            .info
+            .timezone
+            .parse()
+            .unwrap_or(chrono_tz::Tz::UTC);
+        chrono::Utc::now().with_timezone(&tz).date_naive()
+    }
+
+    /// When a contact was last verified and whether that is longer ago than the pack's
+    /// `stale_after_months` (at `at`, now when `None`); `None` for other kinds.
+    pub fn verification(
+        &self,
+        document: &Document,
+        at: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Option<directory::Verification> {
+        let contact = document.as_contact()?;
+        let settings = read(&self.settings);
+        Some(directory::verification(
+            contact,
+            at.unwrap_or_else(chrono::Utc::now),
+            &settings.info.timezone,
+            settings.info.stale_after_months,
+        ))
+    }
+
+    /// The contacts a document links (a checklist's steps, a note's `contacts`), each once, in
+    /// the order they first appear, as `viewer` may see them. A link the viewer may not follow
+    /// is left out rather than shown as a dead button.
+    pub fn linked_contacts(&self, document: &Document, viewer: Audience) -> Result<Vec<Document>> {
+        let mut ids: Vec<&str> = Vec::new();
+        for id in document.linked_contact_ids() {
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+        let mut contacts = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(doc) = self.document(id, viewer)? {
+                if doc.as_contact().is_some() {
+                    contacts.push(doc);
+                }
+            }
+        }
+        Ok(contacts)
     }
 
     pub fn pack_info(&self) -> PackInfo {

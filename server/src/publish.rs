@@ -77,7 +77,10 @@ pub(crate) fn prepare(
     }
     let new_pack: Pack = pack::decode_signed(&snapshot, release.decoded_size)
         .map_err(|e| ApiError::BadRequest(format!("snapshot: {e}")))?;
-    let problems = check_documents(&new_pack.info, &new_pack.documents);
+    let problems: Vec<_> = check_documents(&new_pack.info, &new_pack.documents)
+        .into_iter()
+        .filter(|p| p.is_error())
+        .collect();
     if let Some(first) = problems.first() {
         return Err(ApiError::BadRequest(format!(
             "snapshot fails the content rules ({} problem(s)), first: {first}",

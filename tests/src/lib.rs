@@ -501,6 +501,11 @@ pub fn edited(pack: &Pack, n: usize, marker: &str) -> (Pack, Vec<String>) {
         }
         doc.summary = format!("{} {marker}", doc.summary);
         doc.revision += 1;
+        doc.provenance.changes.push(fieldref_core::content::Change {
+            revision: doc.revision,
+            date: doc.updated_at.clone(),
+            note: format!("Summary now ends with {marker}."),
+        });
         ids.push(doc.id.clone());
     }
     (next, ids)

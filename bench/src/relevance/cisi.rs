@@ -264,11 +264,13 @@ pub fn pack(documents: &[CisiDoc]) -> Pack {
             tags: Vec::new(),
             audience: Audience::Public,
             body: d.text.clone(),
+            provenance: Default::default(),
             details: Details::Note(Note {
                 category: CATEGORY.to_owned(),
                 communities: Vec::new(),
                 dos: Vec::new(),
                 donts: Vec::new(),
+                contacts: Vec::new(),
             }),
         })
         .collect();
@@ -282,6 +284,7 @@ pub fn pack(documents: &[CisiDoc]) -> Pack {
             categories: vec![CATEGORY.to_owned()],
             service_types: Vec::new(),
             synonyms: Vec::new(),
+            stale_after_months: fieldref_core::content::DEFAULT_STALE_AFTER_MONTHS,
             audience: fieldref_core::content::Audience::Public,
         },
         documents: docs,

@@ -78,6 +78,7 @@ pub fn empty_info() -> PackInfo {
         service_types: Vec::new(),
         synonyms: Vec::new(),
         audience: Audience::Public,
+        stale_after_months: fieldref_core::content::DEFAULT_STALE_AFTER_MONTHS,
     }
 }
 

@@ -1,5 +1,7 @@
-//! The text of a new document of each kind: valid as written (so the checks start green), with
-//! the pack's first category or service type, for the trainer to replace.
+//! The text of a new document of each kind, with the pack's first category or service type for
+//! the trainer to replace. A new contact is valid as written; a new checklist or note carries its
+//! provenance fields empty on purpose, so the checks name at once what guidance needs before it
+//! can be published (authors, reviewer, sources) instead of a placeholder passing for a citation.
 
 use anyhow::{bail, Result};
 use fieldref_core::content::PackInfo;
@@ -25,17 +27,26 @@ pub fn new_document(kind: &str, id: &str, today: &str, info: &PackInfo) -> Resul
             "+++\nid = \"{id}\"\nkind = \"{kind}\"\ntitle = \"{title}\"\nsummary = \"One or two sentences shown under the title.\"\nrevision = 1\nupdated_at = \"{today}\"\n"
         )
     };
+    let due = chrono::NaiveDate::parse_from_str(today, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.checked_add_months(chrono::Months::new(12)))
+        .map(|d| d.to_string())
+        .unwrap_or_default();
+    let provenance = format!(
+        "authors = []\nreviewed_by = \"\"\nreviewed_at = \"{today}\"\nreview_due = \"{due}\"\n"
+    );
+    let sources = "\n# The sources this guidance follows: add one [[sources]] table per source.\n[[sources]]\ntitle = \"\"\nurl = \"\"\n";
     Ok(match kind {
         "checklist" => format!(
-            "{}category = \"{category}\"\n\n[[sections]]\ntitle = \"On arrival\"\n\n[[sections.steps]]\ntext = \"First step.\"\n+++\n\nBackground for officers.\n",
+            "{}{provenance}category = \"{category}\"\n{sources}\n[[sections]]\ntitle = \"On arrival\"\n\n[[sections.steps]]\ntext = \"First step.\"\n+++\n\nBackground for officers.\n",
             head("checklist", "New checklist")
         ),
         "note" => format!(
-            "{}category = \"{category}\"\ndo = [\"Something to do.\"]\ndont = [\"Something to avoid.\"]\n+++\n\nThe note.\n",
+            "{}{provenance}category = \"{category}\"\ndo = [\"Something to do.\"]\ndont = [\"Something to avoid.\"]\n{sources}+++\n\nThe note.\n",
             head("note", "New note")
         ),
         "contact" => format!(
-            "{}organization = \"Organization\"\nservices = [\"Service\"]\nservice_types = [\"{service}\"]\nphones = [\n  {{ number = \"507-555-0100\", type = \"voice\" }},\n]\nlanguages = [\"en\"]\n+++\n\nWhat they do and how to reach them.\n",
+            "{}organization = \"Organization\"\nservices = [\"Service\"]\nservice_types = [\"{service}\"]\nphones = [\n  {{ number = \"555-555-0100\", type = \"voice\" }},\n]\nlanguages = [\"en\"]\n+++\n\nWhat they do and how to reach them.\n",
             head("contact", "New contact")
         ),
         other => bail!("unknown kind `{other}`: expected checklist, note or contact"),
@@ -47,7 +58,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_new_document_passes_the_validator() {
+    fn a_new_contact_is_valid_and_new_guidance_asks_for_its_provenance() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
         let mut tree = fieldref_core::content::SourceTree::read_dir(&dir).expect("bundled");
         let info = tree.compile().expect("valid").info;
@@ -59,8 +70,25 @@ mod tests {
                 text,
             });
         }
-        let pack = tree.compile().expect("new documents are valid");
-        assert!(pack.documents.iter().any(|d| d.id == "contact-console-new"));
+        let problems = match tree.compile() {
+            Ok(_) => panic!("a new checklist or note without provenance must not pass"),
+            Err(problems) => problems,
+        };
+        // Only what a trainer must supply is reported: who wrote and reviewed it, and its sources.
+        let mut named: Vec<(String, String)> = problems
+            .iter()
+            .map(|p| (p.path.clone(), p.field.clone()))
+            .collect();
+        named.sort();
+        named.dedup();
+        let mut expected = Vec::new();
+        for path in ["checklist-console-new.md", "note-console-new.md"] {
+            for field in ["authors", "reviewed_by", "sources[0].title"] {
+                expected.push((path.to_owned(), field.to_owned()));
+            }
+        }
+        expected.sort();
+        assert_eq!(named, expected, "{problems:?}");
         assert!(new_document("recipe", "x", "2026-12-01", &info).is_err());
     }
 }

@@ -18,6 +18,29 @@ pub fn names(tag: &str) -> &'static [&'static str] {
         "om" => &["oromo"],
         "kar" => &["karen"],
         "ne" => &["nepali"],
+        "uk" => &["ukrainian"],
+        "ku" | "ckb" | "kmr" | "sdh" => &["kurdish"],
+        "prs" => &["dari"],
+        "fa" => &["farsi", "persian"],
+        "ps" => &["pashto"],
+        "ht" => &["haitian creole", "kreyòl"],
+        "quc" => &["k'iche'", "kiche", "quiché"],
+        "mam" => &["mam"],
+        "ti" => &["tigrinya"],
+        "sw" => &["swahili"],
+        "my" => &["burmese"],
+        "lo" => &["lao"],
+        "km" => &["khmer", "cambodian"],
+        "tl" | "fil" => &["tagalog", "filipino"],
+        "ko" => &["korean"],
+        "pt" => &["portuguese"],
+        "pa" => &["punjabi"],
+        "hi" => &["hindi"],
+        "ur" => &["urdu"],
+        "bs" => &["bosnian"],
+        "pl" => &["polish"],
+        "cmn" => &["mandarin", "chinese"],
+        "yue" => &["cantonese", "chinese"],
         "ase" => &["asl", "american sign language", "sign language", "deaf"],
         _ => &[],
     }
@@ -29,6 +52,7 @@ pub fn display_name(tag: &str) -> String {
         "ase" => "ASL".to_owned(),
         "vi" => "Vietnamese".to_owned(),
         "es" => "Spanish".to_owned(),
+        "ht" => "Haitian Creole".to_owned(),
         _ => match names(tag).first() {
             Some(name) => {
                 let mut chars = name.chars();
@@ -47,7 +71,9 @@ pub fn display_name(tag: &str) -> String {
 pub fn resolve(input: &str) -> Option<String> {
     let lowered = input.trim().to_lowercase();
     const KNOWN: &[&str] = &[
-        "en", "es", "so", "hmn", "vi", "ar", "zh", "ru", "fr", "am", "om", "kar", "ne", "ase",
+        "en", "es", "so", "hmn", "vi", "ar", "zh", "ru", "fr", "am", "om", "kar", "ne", "uk", "ku",
+        "prs", "fa", "ps", "ht", "quc", "mam", "ti", "sw", "my", "lo", "km", "tl", "ko", "pt",
+        "pa", "hi", "ur", "bs", "pl", "ase",
     ];
     if let Some(tag) = KNOWN.iter().find(|t| **t == lowered) {
         return Some((*tag).to_owned());
@@ -97,5 +123,13 @@ mod tests {
         assert_eq!(resolve("ASL").as_deref(), Some("ase"));
         assert_eq!(resolve("so").as_deref(), Some("so"));
         assert_eq!(resolve("Klingon"), None);
+        // The languages partners' descriptions name (issue 11), found by the language filter.
+        assert_eq!(resolve("Ukrainian").as_deref(), Some("uk"));
+        assert_eq!(resolve("Dari").as_deref(), Some("prs"));
+        assert_eq!(resolve("K'iche'").as_deref(), Some("quc"));
+        assert_eq!(resolve("Kurdish").as_deref(), Some("ku"));
+        assert_eq!(display_name("quc"), "K'iche'");
+        assert_eq!(display_name("ht"), "Haitian Creole");
+        assert_eq!(display_name("ckb"), "Kurdish");
     }
 }

@@ -24,8 +24,90 @@ pub struct Document {
     /// Markdown: background for a checklist, the note itself, a contact's description.
     #[serde(default)]
     pub body: String,
+    /// Who wrote and checked the document, from what, and what each revision changed.
+    #[serde(flatten)]
+    pub provenance: Provenance,
     #[serde(flatten)]
     pub details: Details,
+}
+
+/// Why an officer may trust a document: who wrote it, who reviewed it and when, when the next
+/// review is due, what it rests on, which original it translates, and what each revision
+/// changed. Every field is optional in the model; the validator says which kinds need which.
+/// Empty fields stay out of the JSON so documents without provenance hash as before.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Provenance {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub authors: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reviewed_by: Option<String>,
+    /// `YYYY-MM-DD` of the last review.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reviewed_at: Option<String>,
+    /// `YYYY-MM-DD` by which the document must be reviewed again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_due: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<Source>,
+    /// Id of the document this one translates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub translation_of: Option<String>,
+    /// The original's revision this translation matches.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub translation_revision: Option<u32>,
+    /// One short note per revision, in any order; [`Provenance::latest_change`] finds the newest.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<Change>,
+}
+
+impl Provenance {
+    /// Whether nothing at all is given.
+    pub fn is_empty(&self) -> bool {
+        *self == Provenance::default()
+    }
+
+    /// The change note with the highest revision.
+    pub fn latest_change(&self) -> Option<&Change> {
+        self.changes.iter().max_by_key(|c| c.revision)
+    }
+
+    /// Every change note, newest revision first.
+    pub fn history(&self) -> Vec<&Change> {
+        let mut changes: Vec<&Change> = self.changes.iter().collect();
+        changes.sort_by_key(|c| std::cmp::Reverse(c.revision));
+        changes
+    }
+}
+
+impl Change {
+    /// Days from this change to `today` (0 on the day), for "Updated 3 days ago"; `None` when
+    /// the date does not parse.
+    pub fn days_ago(&self, today: chrono::NaiveDate) -> Option<i64> {
+        let date = chrono::NaiveDate::parse_from_str(&self.date, "%Y-%m-%d").ok()?;
+        Some((today - date).num_days().max(0))
+    }
+}
+
+/// A citation a document rests on: a title and a URL, a publication, or both.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Publisher and year, a journal, a statute: where to find it without a link.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publication: Option<String>,
+}
+
+/// What one revision changed, in a sentence an officer can read at a glance.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Change {
+    pub revision: u32,
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    pub note: String,
 }
 
 fn default_revision() -> u32 {
@@ -153,6 +235,12 @@ pub struct Step {
     pub why: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warning: Option<String>,
+    /// Ids of contacts this step sends the officer to: the shells put a call button in the step.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub contacts: Vec<String>,
+    /// A language (BCP 47) the step relies on: every linked contact must list it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requires_language: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -164,6 +252,9 @@ pub struct Note {
     pub dos: Vec<String>,
     #[serde(rename = "dont", default)]
     pub donts: Vec<String>,
+    /// Ids of contacts the note refers the reader to.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub contacts: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -195,6 +286,10 @@ pub struct Contact {
     pub eligibility: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_area: Option<String>,
+    /// `YYYY-MM-DD` someone last confirmed this record with the organization (HSDS
+    /// `assured_date`); the directory marks records not verified for a long time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verified_at: Option<String>,
 }
 
 impl Contact {
@@ -281,6 +376,21 @@ impl Document {
         }
     }
 
+    /// Ids of the contacts this document links, in document order (a checklist's steps, then
+    /// none for contacts; a note's `contacts`), repeats included.
+    pub fn linked_contact_ids(&self) -> impl Iterator<Item = &str> {
+        let (steps, note): (Vec<&Step>, &[String]) = match &self.details {
+            Details::Checklist(c) => (c.sections.iter().flat_map(|s| &s.steps).collect(), &[]),
+            Details::Note(n) => (Vec::new(), &n.contacts),
+            Details::Contact(_) => (Vec::new(), &[]),
+        };
+        steps
+            .into_iter()
+            .flat_map(|s| s.contacts.iter())
+            .chain(note)
+            .map(String::as_str)
+    }
+
     pub fn as_contact(&self) -> Option<&Contact> {
         match &self.details {
             Details::Contact(c) => Some(c),
@@ -339,6 +449,12 @@ pub struct PackInfo {
     /// Lines of `=`-separated equivalent terms, e.g. `EDP = emotionally disturbed person`.
     #[serde(default)]
     pub synonyms: Vec<String>,
+    /// Months after a contact's `verified_at` when the directory marks it "not verified".
+    #[serde(
+        default = "default_stale_after_months",
+        skip_serializing_if = "is_default_stale_after_months"
+    )]
+    pub stale_after_months: u32,
     /// Whom this pack was projected for ([`Pack::for_audience`]); set by the build, never written
     /// in `pack.toml`. Left out of the JSON when public, so public content hashes are unchanged.
     #[serde(default, skip_serializing_if = "Audience::is_public")]
@@ -362,6 +478,18 @@ pub fn channel_for(channel: &str, audience: Audience) -> String {
         Audience::Public => channel.to_owned(),
         Audience::Officers => format!("{channel}{OFFICERS_CHANNEL_SUFFIX}"),
     }
+}
+
+/// A year: partners' numbers and hours change about that often.
+pub const DEFAULT_STALE_AFTER_MONTHS: u32 = 12;
+
+fn default_stale_after_months() -> u32 {
+    DEFAULT_STALE_AFTER_MONTHS
+}
+
+// Left out of the JSON at the default so packs written before the field hash as before.
+fn is_default_stale_after_months(months: &u32) -> bool {
+    *months == DEFAULT_STALE_AFTER_MONTHS
 }
 
 fn default_timezone() -> String {

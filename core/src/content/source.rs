@@ -3,32 +3,15 @@
 //! field, and nothing is built while any problem remains.
 
 use std::collections::{BTreeSet, HashMap};
-use std::fmt;
 use std::path::Path;
+use std::str::FromStr;
 
-use serde::Serialize;
+use chrono::NaiveDate;
 
+use super::links;
 use super::model::{Audience, Document, Pack, PackInfo};
+use super::problem::{Problem, Severity};
 use super::validate;
-
-/// One problem found in the sources, printed as `path:line: field: message`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Problem {
-    pub path: String,
-    pub line: usize,
-    pub field: String,
-    pub message: String,
-}
-
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}: {}: {}",
-            self.path, self.line, self.field, self.message
-        )
-    }
-}
 
 /// The text of one source file and the path it is reported under.
 #[derive(Debug, Clone)]
@@ -92,8 +75,20 @@ impl SourceTree {
         tree
     }
 
-    /// Parses and validates everything; returns the pack only when there is no problem at all.
+    /// Parses and validates everything; returns the pack only when there is no error. Warnings
+    /// are dropped here: [`SourceTree::check`] returns them.
     pub fn compile(&self) -> Result<Pack, Vec<Problem>> {
+        self.check().into_result()
+    }
+
+    /// Parses and validates everything, dates judged against today in the pack's time zone.
+    pub fn check(&self) -> Checked {
+        self.check_on(None)
+    }
+
+    /// [`SourceTree::check`] with the date that counts as today (`None`: the clock's, in the
+    /// pack's time zone), so a test can put a review in the past or a date in the future.
+    pub fn check_on(&self, today: Option<NaiveDate>) -> Checked {
         let mut problems = Vec::new();
         let info = match &self.pack_toml {
             Some(file) => parse_pack_info(file, &mut problems),
@@ -105,14 +100,18 @@ impl SourceTree {
                 None
             }
         };
-        let mut documents = Vec::with_capacity(self.documents.len());
+        let today = today.unwrap_or_else(|| {
+            let timezone = info.as_ref().map_or("UTC", |i| i.timezone.as_str());
+            today_in(timezone)
+        });
+        let mut parsed = Vec::with_capacity(self.documents.len());
         let mut seen: HashMap<String, String> = HashMap::new();
         for file in &self.documents {
             let Some((document, located)) = parse_document(file, &mut problems) else {
                 continue;
             };
             if let Some(info) = &info {
-                validate::document(&document, &located, info, &mut problems);
+                validate::document(&document, &located, info, Some(today), &mut problems);
             }
             if let Some(first) = seen.get(&document.id) {
                 problems.push(located.problem(
@@ -123,25 +122,77 @@ impl SourceTree {
             } else {
                 seen.insert(document.id.clone(), file.path.clone());
             }
-            documents.push(document);
+            parsed.push((document, located));
         }
-        match info {
-            Some(mut info) if problems.is_empty() => {
+        let linked: Vec<(&Document, &Located<'_>)> = parsed.iter().map(|(d, l)| (d, l)).collect();
+        links::check(&linked, &mut problems);
+        let pack = match info {
+            Some(mut info) if !problems.iter().any(Problem::is_error) => {
                 // The sources hold every audience's material: what officers get, before
                 // [`Pack::for_audience`] projects it.
                 info.audience = Audience::Officers;
+                let mut documents: Vec<Document> = parsed.into_iter().map(|(d, _)| d).collect();
                 documents.sort_by(|a, b| a.id.cmp(&b.id));
-                Ok(Pack { info, documents })
+                Some(Pack { info, documents })
             }
-            _ => Err(problems),
+            _ => None,
+        };
+        Checked { pack, problems }
+    }
+}
+
+/// What [`SourceTree::check`] found: the pack when nothing is an error, and every problem,
+/// warnings included, in the order found.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    pub pack: Option<Pack>,
+    pub problems: Vec<Problem>,
+}
+
+impl Checked {
+    pub fn errors(&self) -> impl Iterator<Item = &Problem> {
+        self.problems.iter().filter(|p| p.is_error())
+    }
+
+    pub fn warnings(&self) -> impl Iterator<Item = &Problem> {
+        self.problems.iter().filter(|p| p.is_warning())
+    }
+
+    /// The pack, or the errors that kept it from being built.
+    pub fn into_result(self) -> Result<Pack, Vec<Problem>> {
+        match self.pack {
+            Some(pack) => Ok(pack),
+            None => Err(self
+                .problems
+                .into_iter()
+                .filter(Problem::is_error)
+                .collect()),
         }
     }
 }
 
+/// Today's date where the pack's city is: a review due "today" is not overdue yet there.
+fn today_in(timezone: &str) -> NaiveDate {
+    let tz = chrono_tz::Tz::from_str(timezone).unwrap_or(chrono_tz::Tz::UTC);
+    chrono::Utc::now().with_timezone(&tz).date_naive()
+}
+
 /// Checks content that did not come from source files (a release snapshot, the documents of a
 /// delta) against the same rules as [`SourceTree::compile`], so a server and a device refuse what
-/// a trainer's `pack validate` would have. Problems name the document id as their path.
+/// a trainer's `pack validate` would have. Problems name the document id as their path. Rules
+/// that depend on today's date are left out: a device's clock is not the judge of content a
+/// trainer signed, and a phone set a day behind must not refuse an update.
 pub fn check_documents(info: &PackInfo, documents: &[Document]) -> Vec<Problem> {
+    check_some_documents(info, documents, true)
+}
+
+/// [`check_documents`] for some documents of a pack (a delta's upserts): each document's own
+/// rules, without the rules across documents, which need the whole pack.
+pub fn check_changed_documents(info: &PackInfo, documents: &[Document]) -> Vec<Problem> {
+    check_some_documents(info, documents, false)
+}
+
+fn check_some_documents(info: &PackInfo, documents: &[Document], whole: bool) -> Vec<Problem> {
     let mut problems = Vec::new();
     let at = |path| Located {
         path,
@@ -150,9 +201,9 @@ pub fn check_documents(info: &PackInfo, documents: &[Document]) -> Vec<Problem> 
     };
     validate::pack_info(info, &at(PACK_FILE), &mut problems);
     let mut seen: BTreeSet<&str> = BTreeSet::new();
-    for document in documents {
-        let located = at(&document.id);
-        validate::document(document, &located, info, &mut problems);
+    let located: Vec<Located<'_>> = documents.iter().map(|d| at(&d.id)).collect();
+    for (document, located) in documents.iter().zip(&located) {
+        validate::document(document, located, info, None, &mut problems);
         if !seen.insert(&document.id) {
             problems.push(located.problem("id", None, &format!("duplicate id `{}`", document.id)));
         }
@@ -171,6 +222,10 @@ pub fn check_documents(info: &PackInfo, documents: &[Document]) -> Vec<Problem> 
                 ),
             ));
         }
+    }
+    if whole {
+        let linked: Vec<(&Document, &Located<'_>)> = documents.iter().zip(&located).collect();
+        links::check(&linked, &mut problems);
     }
     problems
 }
@@ -206,6 +261,7 @@ fn file_problem(path: &str, message: &str) -> Problem {
         line: 1,
         field: "file".to_owned(),
         message: message.to_owned(),
+        severity: Severity::Error,
     }
 }
 
@@ -218,34 +274,67 @@ pub(crate) struct Located<'a> {
 }
 
 impl Located<'_> {
-    /// The line of `key = ...`, or of the first line mentioning `needle` at or after it.
-    pub(crate) fn line_of(&self, key: &str, needle: Option<&str>) -> usize {
+    /// The line of `key = ...`, or of the first line mentioning `needle` at or after it; with a
+    /// block, searching from the `nth` (0-based) `header` line on, e.g. the third
+    /// `[[sections.steps]]`: a key repeated in every step is found in the right one.
+    fn line_in(&self, block: Option<(&str, usize)>, key: &str, needle: Option<&str>) -> usize {
         let lines: Vec<&str> = self.front_matter.lines().collect();
-        let key_line = lines.iter().position(|line| {
-            let line = line.trim_start();
-            line.strip_prefix(key)
-                .is_some_and(|rest| rest.trim_start().starts_with('='))
-        });
+        let start = block
+            .and_then(|(header, nth)| {
+                lines
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, l)| l.trim() == header)
+                    .nth(nth)
+                    .map(|(i, _)| i)
+            })
+            .unwrap_or(0);
+        let key_line = lines[start..]
+            .iter()
+            .position(|line| {
+                let line = line.trim_start();
+                line.strip_prefix(key)
+                    .is_some_and(|rest| rest.trim_start().starts_with('='))
+            })
+            .map(|i| start + i);
         if let Some(needle) = needle.filter(|n| !n.is_empty()) {
-            let from = key_line.unwrap_or(0);
+            let from = key_line.unwrap_or(start);
             if let Some(i) = lines[from..].iter().position(|l| l.contains(needle)) {
                 return self.first_line + from + i;
             }
         }
-        match key_line {
-            Some(i) => self.first_line + i,
-            None => self.first_line.saturating_sub(1).max(1),
+        match (key_line, block) {
+            (Some(i), _) => self.first_line + i,
+            (None, Some(_)) if start > 0 => self.first_line + start,
+            _ => self.first_line.saturating_sub(1).max(1),
         }
     }
 
+    pub(crate) fn path(&self) -> &str {
+        self.path
+    }
+
     pub(crate) fn problem(&self, field: &str, needle: Option<&str>, message: &str) -> Problem {
+        self.problem_in(None, field, needle, message)
+    }
+
+    /// An error about a field inside the `nth` `header` table (`[[sources]]`, `[[changes]]`,
+    /// `[[sections.steps]]`).
+    pub(crate) fn problem_in(
+        &self,
+        block: Option<(&str, usize)>,
+        field: &str,
+        needle: Option<&str>,
+        message: &str,
+    ) -> Problem {
         let key = field.rsplit(['.', ']']).next().unwrap_or(field);
         let key = if key.is_empty() { field } else { key };
         Problem {
             path: self.path.to_owned(),
-            line: self.line_of(key, needle),
+            line: self.line_in(block, key, needle),
             field: field.to_owned(),
             message: message.to_owned(),
+            severity: Severity::Error,
         }
     }
 }
@@ -264,6 +353,7 @@ fn parse_pack_info(file: &SourceFile, problems: &mut Vec<Problem>) -> Option<Pac
         line: e.span().map(|s| line_at(&file.text, s.start)).unwrap_or(1),
         field: field_from_message(e.message()).unwrap_or_else(|| "pack".to_owned()),
         message: e.message().trim().to_owned(),
+        severity: Severity::Error,
     };
     let mut table: toml::Table = match toml::from_str(&file.text) {
         Ok(table) => table,
@@ -314,9 +404,17 @@ const COMMON_KEYS: &[&str] = &[
     "language",
     "tags",
     "audience",
+    "authors",
+    "reviewed_by",
+    "reviewed_at",
+    "review_due",
+    "sources",
+    "translation_of",
+    "translation_revision",
+    "changes",
 ];
 const CHECKLIST_KEYS: &[&str] = &["category", "scene_words", "sections"];
-const NOTE_KEYS: &[&str] = &["category", "communities", "do", "dont"];
+const NOTE_KEYS: &[&str] = &["category", "communities", "do", "dont", "contacts"];
 const CONTACT_KEYS: &[&str] = &[
     "organization",
     "services",
@@ -333,6 +431,7 @@ const CONTACT_KEYS: &[&str] = &[
     "languages",
     "eligibility",
     "service_area",
+    "verified_at",
 ];
 const REQUIRED_COMMON: &[&str] = &["id", "title", "summary", "updated_at"];
 const REQUIRED_CHECKLIST: &[&str] = &["category", "sections"];
@@ -358,6 +457,7 @@ fn parse_document<'a>(
             message:
                 "expected the file to open with a `+++` line, TOML fields, and a closing `+++` line"
                     .to_owned(),
+            severity: Severity::Error,
         });
         return None;
     };
@@ -378,6 +478,7 @@ fn parse_document<'a>(
                 line,
                 field: "front matter".to_owned(),
                 message: format!("invalid TOML: {}", e.message().trim()),
+                severity: Severity::Error,
             });
             return None;
         }

@@ -3,6 +3,9 @@
 
 use super::{Problem, SourceTree};
 
+/// Provenance every checklist and note carries, for the inline fixtures below.
+const PROVENANCE: &str = "authors = [\"Trainer\"]\nreviewed_by = \"Sgt. Okafor\"\nreviewed_at = \"2026-09-15\"\nreview_due = \"2027-09-15\"\n[[sources]]\ntitle = \"CIT International\"\nurl = \"https://www.citinternational.org/\"\n";
+
 const PACK: &str = r#"id = "test-pack"
 title = "Test pack"
 channel = "test"
@@ -20,6 +23,14 @@ summary = "Approach calmly."
 updated_at = "2026-10-01"
 audience = "officers"
 category = "autism"
+authors = ["Port Alder PD Training Unit"]
+reviewed_by = "Sgt. Dana Okafor"
+reviewed_at = "2026-09-15"
+review_due = "2027-09-15"
+
+[[sources]]
+title = "Autism Society: Safe and Sound"
+url = "https://autismsociety.org/"
 
 [[sections]]
 title = "Before contact"
@@ -217,8 +228,8 @@ fn missing_front_matter_is_reported() {
 
 #[test]
 fn empty_checklist_section_is_rejected() {
-    let text = "+++\nid = \"checklist-b\"\nkind = \"checklist\"\ntitle = \"B\"\nsummary = \"S\"\nupdated_at = \"2026-10-01\"\ncategory = \"autism\"\n\n[[sections]]\ntitle = \"Empty\"\nsteps = []\n+++\n";
-    let problems = compile_with("checklists/b.md", text).expect_err("empty section");
+    let text = format!("+++\nid = \"checklist-b\"\nkind = \"checklist\"\ntitle = \"B\"\nsummary = \"S\"\nupdated_at = \"2026-10-01\"\ncategory = \"autism\"\n{PROVENANCE}\n[[sections]]\ntitle = \"Empty\"\nsteps = []\n+++\n");
+    let problems = compile_with("checklists/b.md", &text).expect_err("empty section");
     assert_eq!(problems[0].field, "sections[0].steps");
 }
 
@@ -261,8 +272,8 @@ fn problems_render_as_path_line_field_message() {
 
 #[test]
 fn scene_words_are_short_and_distinct() {
-    let text = "+++\nid = \"checklist-b\"\nkind = \"checklist\"\ntitle = \"B\"\nsummary = \"S\"\nupdated_at = \"2026-10-01\"\ncategory = \"autism\"\nscene_words = [\"flapping hands\", \"Flapping hands\", \"he keeps running off toward the water\"]\n\n[[sections]]\ntitle = \"T\"\n[[sections.steps]]\ntext = \"Step\"\n+++\n";
-    let problems = compile_with("checklists/b.md", text).expect_err("bad scene words");
+    let text = format!("+++\nid = \"checklist-b\"\nkind = \"checklist\"\ntitle = \"B\"\nsummary = \"S\"\nupdated_at = \"2026-10-01\"\ncategory = \"autism\"\nscene_words = [\"flapping hands\", \"Flapping hands\", \"he keeps running off toward the water\"]\n{PROVENANCE}\n[[sections]]\ntitle = \"T\"\n[[sections.steps]]\ntext = \"Step\"\n+++\n");
+    let problems = compile_with("checklists/b.md", &text).expect_err("bad scene words");
     let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
     assert_eq!(
         fields,
@@ -284,4 +295,70 @@ fn international_numbers_need_a_plus_and_a_sane_length() {
     );
     assert!(check_phone_number("+44 12").is_err());
     assert!(check_phone_number("+44 1234 5678 9012 3456").is_err());
+}
+
+#[test]
+fn provenance_and_links_parse() {
+    let checklist = CHECKLIST
+        .replace("category = \"autism\"\n", "category = \"autism\"\nrevision = 2\n")
+        .replace(
+            "[[sections]]\n",
+            "[[changes]]\nrevision = 2\ndate = \"2026-09-30\"\nnote = \"Step 1 now says to turn off sirens early.\"\n\n[[sections]]\n",
+        )
+        .replace(
+            "say = 'I am here to help.'\n",
+            "say = 'I am here to help.'\ncontacts = [\"contact-harbor-house\"]\nrequires_language = \"es\"\n",
+        );
+    let contact = CONTACT.replace(
+        "languages = [\"en\", \"es\"]",
+        "languages = [\"en\", \"es\"]\nverified_at = \"2026-09-01\"",
+    );
+    let pack = SourceTree::from_files([
+        ("pack.toml", PACK),
+        ("checklists/a.md", checklist.as_str()),
+        ("contacts/c.md", contact.as_str()),
+    ])
+    .compile()
+    .expect("valid");
+    let doc = &pack.documents[0];
+    assert_eq!(doc.revision, 2);
+    assert_eq!(doc.provenance.authors, ["Port Alder PD Training Unit"]);
+    assert_eq!(
+        doc.provenance.reviewed_by.as_deref(),
+        Some("Sgt. Dana Okafor")
+    );
+    assert_eq!(
+        doc.provenance.sources[0].url.as_deref(),
+        Some("https://autismsociety.org/")
+    );
+    let latest = doc.provenance.latest_change().expect("a change");
+    assert_eq!((latest.revision, latest.date.as_str()), (2, "2026-09-30"));
+    let crate::content::Details::Checklist(c) = &doc.details else {
+        panic!("checklist")
+    };
+    assert_eq!(c.sections[0].steps[0].contacts, ["contact-harbor-house"]);
+    assert_eq!(
+        c.sections[0].steps[0].requires_language.as_deref(),
+        Some("es")
+    );
+    let contact = pack.documents[1].as_contact().expect("contact");
+    assert_eq!(contact.verified_at.as_deref(), Some("2026-09-01"));
+    // Through JSON (the store, packs) and back unchanged.
+    let json = serde_json::to_string(&pack).expect("json");
+    let back: crate::content::Pack = serde_json::from_str(&json).expect("parse");
+    assert_eq!(back, pack);
+}
+
+#[test]
+fn an_sms_short_code_is_a_text_line_only() {
+    let text_line = CONTACT.replace(
+        "{ number = \"507-555-0142\", type = \"voice\" },",
+        "{ number = \"507-555-0142\", type = \"voice\" },\n  { number = \"838255\", type = \"text\" },",
+    );
+    assert!(compile_with("contacts/c.md", &text_line).is_ok());
+    let p = contact_problem(
+        "{ number = \"507-555-0142\", type = \"voice\" },",
+        "{ number = \"507-555-0142\", type = \"voice\" },\n  { number = \"838255\", type = \"voice\" },",
+    );
+    assert_eq!((p.field.as_str(), p.line), ("phones[1].number", 12));
 }

@@ -4,9 +4,12 @@
 
 use std::str::FromStr;
 
-use super::languages;
-use super::model::{Details, Document, LocationVisibility, PackInfo, Phone};
-use super::source::{Located, Problem};
+use chrono::NaiveDate;
+
+use super::model::{Checklist, Details, Document, LocationVisibility, PackInfo, Phone, PhoneKind};
+use super::problem::Problem;
+use super::source::Located;
+use super::{claims, languages, review};
 
 pub(crate) fn pack_info(info: &PackInfo, at: &Located<'_>, problems: &mut Vec<Problem>) {
     if !is_valid_id(&info.id) {
@@ -52,6 +55,7 @@ pub(crate) fn document(
     doc: &Document,
     at: &Located<'_>,
     info: &PackInfo,
+    today: Option<NaiveDate>,
     problems: &mut Vec<Problem>,
 ) {
     if !is_valid_id(&doc.id) {
@@ -66,13 +70,8 @@ pub(crate) fn document(
             problems.push(at.problem(field, None, "must not be empty"));
         }
     }
-    if chrono::NaiveDate::parse_from_str(&doc.updated_at, "%Y-%m-%d").is_err() {
-        problems.push(at.problem(
-            "updated_at",
-            Some(&doc.updated_at),
-            &format!("`{}` is not a date (expected YYYY-MM-DD)", doc.updated_at),
-        ));
-    }
+    review::date(at, None, "updated_at", &doc.updated_at, today, problems);
+    review::provenance(doc, at, today, problems);
     if !languages::is_valid_tag(&doc.language) {
         problems.push(language_problem(at, "language", &doc.language));
     }
@@ -120,9 +119,24 @@ pub(crate) fn document(
                     }
                 }
             }
+            step_links(checklist, at, problems);
         }
-        Details::Note(_) => {}
+        Details::Note(note) => {
+            for id in &note.contacts {
+                if !is_valid_id(id) {
+                    problems.push(at.problem(
+                        "contacts",
+                        Some(id),
+                        &format!("`{id}` is not a document id"),
+                    ));
+                }
+            }
+        }
         Details::Contact(contact) => {
+            if let Some(verified_at) = &contact.verified_at {
+                review::date(at, None, "verified_at", verified_at, today, problems);
+            }
+            claims::contact(doc, contact, at, today, problems);
             if contact.organization.trim().is_empty() {
                 problems.push(at.problem("organization", None, "must not be empty"));
             }
@@ -232,6 +246,52 @@ pub(crate) fn document(
     }
 }
 
+/// A step's links are well formed; whether they lead anywhere is checked across the pack.
+fn step_links(checklist: &Checklist, at: &Located<'_>, problems: &mut Vec<Problem>) {
+    let steps = checklist
+        .sections
+        .iter()
+        .enumerate()
+        .flat_map(|(s, section)| {
+            section
+                .steps
+                .iter()
+                .enumerate()
+                .map(move |(i, step)| (s, i, step))
+        });
+    for (nth, (s, i, step)) in steps.enumerate() {
+        let block = Some(("[[sections.steps]]", nth));
+        for id in &step.contacts {
+            if !is_valid_id(id) {
+                problems.push(at.problem_in(
+                    block,
+                    &format!("sections[{s}].steps[{i}].contacts"),
+                    Some(id),
+                    &format!("`{id}` is not a document id"),
+                ));
+            }
+        }
+        if let Some(tag) = &step.requires_language {
+            let field = format!("sections[{s}].steps[{i}].requires_language");
+            if !languages::is_valid_tag(tag) {
+                problems.push(at.problem_in(
+                    block,
+                    &field,
+                    Some(tag),
+                    &format!("`{tag}` is not a BCP 47 language tag (e.g. en, es, so, ase)"),
+                ));
+            } else if step.contacts.is_empty() {
+                problems.push(at.problem_in(
+                    block,
+                    &field,
+                    None,
+                    "requires_language needs contacts on the same step to check",
+                ));
+            }
+        }
+    }
+}
+
 fn language_problem(at: &Located<'_>, field: &str, tag: &str) -> Problem {
     at.problem(
         field,
@@ -242,14 +302,24 @@ fn language_problem(at: &Located<'_>, field: &str, tag: &str) -> Problem {
 
 fn phone_problems(phone: &Phone, i: usize, at: &Located<'_>, problems: &mut Vec<Problem>) {
     let field = format!("phones[{i}].number");
+    let short_code = phone.kind == PhoneKind::Text && is_sms_short_code(&phone.number);
     if let Err(message) = check_phone_number(&phone.number) {
-        problems.push(at.problem(&field, Some(&phone.number), &message));
+        if !short_code {
+            problems.push(at.problem(&field, Some(&phone.number), &message));
+        }
     }
     if let Some(tag) = &phone.language {
         if !languages::is_valid_tag(tag) {
             problems.push(language_problem(at, &format!("phones[{i}].language"), tag));
         }
     }
+}
+
+/// A US SMS short code (5 or 6 digits, e.g. the Veterans Crisis Line's 838255): valid only as a
+/// `text` line, since nobody can dial it.
+fn is_sms_short_code(number: &str) -> bool {
+    let number = number.trim();
+    (5..=6).contains(&number.len()) && number.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// North American numbers: 7 or 10 digits (11 with a leading 1), or a 3-digit service code

@@ -1,15 +1,17 @@
 //! The partner directory: contacts by service, language, neighborhood, open now and near me,
 //! with the counts a filter screen shows. Works from the store, so it needs no query text.
 
+mod freshness;
 mod geo;
 mod hours;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::content::{Audience, Document};
+use crate::content::{Audience, Document, PackInfo};
 use crate::index::spoken_languages;
 
+pub use freshness::{verification, Verification};
 pub use geo::{haversine_km, GeoFilter};
 pub use hours::{HoursEvaluator, OpenState, OpenStatus};
 
@@ -35,6 +37,8 @@ pub struct DirectoryEntry {
     pub contact: Document,
     pub open: OpenStatus,
     pub distance_km: Option<f64>,
+    /// When the record was last confirmed, and whether that is too long ago.
+    pub verification: Verification,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -59,8 +63,9 @@ pub struct DirectoryListing {
 }
 
 /// Filters, sorts (by distance near a point, else by title) and counts `contacts`.
-pub fn list(contacts: Vec<Document>, query: &DirectoryQuery, timezone: &str) -> DirectoryListing {
+pub fn list(contacts: Vec<Document>, query: &DirectoryQuery, info: &PackInfo) -> DirectoryListing {
     let at = query.at.unwrap_or_else(Utc::now);
+    let timezone = info.timezone.as_str();
     let mut hours = HoursEvaluator::new(timezone);
     let mut entries = Vec::new();
     for doc in contacts {
@@ -109,10 +114,12 @@ pub fn list(contacts: Vec<Document>, query: &DirectoryQuery, timezone: &str) -> 
                 continue;
             }
         }
+        let verification = verification(contact, at, timezone, info.stale_after_months);
         entries.push(DirectoryEntry {
             contact: doc.redacted_for(query.viewer),
             open,
             distance_km,
+            verification,
         });
     }
     if query.near.is_some() {

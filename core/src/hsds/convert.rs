@@ -151,6 +151,7 @@ fn contact(
         languages,
         eligibility: fields::eligibility(service),
         service_area: fields::service_area(service),
+        verified_at: service.assured_date.as_deref().and_then(fields::date_part),
         organization,
     };
     let document = document(service, title, public_location, &extension_lines, contact);
@@ -200,6 +201,7 @@ fn document(
         tags: ext.map(|e| e.tags.clone()).unwrap_or_default(),
         audience: Audience::Public,
         body,
+        provenance: ext.map(|e| e.provenance.clone()).unwrap_or_default(),
         details: Details::Contact(contact),
     }
 }
@@ -320,6 +322,7 @@ mod tests {
             categories: Vec::new(),
             service_types: vec!["food".to_owned(), "shelter".to_owned()],
             synonyms: Vec::new(),
+            stale_after_months: crate::content::DEFAULT_STALE_AFTER_MONTHS,
             audience: Audience::Public,
         }
     }

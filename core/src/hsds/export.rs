@@ -243,7 +243,12 @@ fn service(doc: &Document, config: &HsdsConfig, report: &mut ExportReport) -> Se
         email: contact.email.clone(),
         status: Some("active".to_owned()),
         eligibility_description: contact.eligibility.clone(),
-        assured_date: Some(doc.updated_at.clone()),
+        assured_date: Some(
+            contact
+                .verified_at
+                .clone()
+                .unwrap_or_else(|| doc.updated_at.clone()),
+        ),
         phones,
         schedules,
         service_areas: contact
@@ -284,6 +289,7 @@ fn service(doc: &Document, config: &HsdsConfig, report: &mut ExportReport) -> Se
                 .collect(),
             hours: contact.hours.clone(),
             location_visibility: visibility.to_owned(),
+            provenance: doc.provenance.clone(),
         }),
         ..Service::default()
     }

@@ -231,18 +231,25 @@ pub(super) fn hours(
     cx: &Context<'_>,
     notes: &mut Vec<String>,
 ) -> Option<String> {
-    let schedules = [
+    let own_hours = service.fieldref.as_ref().and_then(|e| e.hours.as_deref());
+    let Some(schedules) = [
         pairing.map(|p| p.schedules.as_slice()),
         Some(service.schedules.as_slice()),
         location.map(|l| l.schedules.as_slice()),
     ]
     .into_iter()
     .flatten()
-    .find(|s| !s.is_empty())?;
+    .find(|s| !s.is_empty()) else {
+        // A FieldRef export leaves out schedules HSDS cannot express (week of month, `PH off`)
+        // and keeps the hours only in its extension.
+        return own_hours
+            .filter(|h| h.parse::<opening_hours::OpeningHours>().is_ok())
+            .map(str::to_owned);
+    };
     let converted = schedule::to_opening_hours(schedules, cx.today);
     notes.extend(converted.notes);
     let derived = converted.hours?;
-    match service.fieldref.as_ref().and_then(|e| e.hours.as_deref()) {
+    match own_hours {
         Some(own) if schedule::same_week(own, &derived) => Some(own.to_owned()),
         _ => Some(derived),
     }

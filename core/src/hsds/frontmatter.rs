@@ -2,7 +2,7 @@
 //! front matter between `+++` lines in the order the bundled contacts use, then the description.
 //! What is written parses back to the same document.
 
-use crate::content::{Audience, Details, Document, LocationVisibility};
+use crate::content::{Audience, Details, Document, LocationVisibility, Provenance};
 
 fn string(text: &str) -> String {
     toml::Value::String(text.to_owned()).to_string()
@@ -15,6 +15,51 @@ fn list(items: &[String]) -> String {
 
 fn float(value: f64) -> String {
     toml::Value::Float(value).to_string()
+}
+
+/// Provenance fields, then its `[[sources]]` and `[[changes]]` tables (tables come last in TOML).
+fn provenance(out: &mut String, p: &Provenance) {
+    let mut line = |key: &str, value: String| {
+        out.push_str(key);
+        out.push_str(" = ");
+        out.push_str(&value);
+        out.push('\n');
+    };
+    if !p.authors.is_empty() {
+        line("authors", list(&p.authors));
+    }
+    let optional = [
+        ("reviewed_by", &p.reviewed_by),
+        ("reviewed_at", &p.reviewed_at),
+        ("review_due", &p.review_due),
+        ("translation_of", &p.translation_of),
+    ];
+    for (key, value) in optional {
+        if let Some(value) = value {
+            line(key, string(value));
+        }
+    }
+    if let Some(revision) = p.translation_revision {
+        line("translation_revision", revision.to_string());
+    }
+    for source in &p.sources {
+        out.push_str("\n[[sources]]\n");
+        out.push_str(&format!("title = {}\n", string(&source.title)));
+        if let Some(url) = &source.url {
+            out.push_str(&format!("url = {}\n", string(url)));
+        }
+        if let Some(publication) = &source.publication {
+            out.push_str(&format!("publication = {}\n", string(publication)));
+        }
+    }
+    for change in &p.changes {
+        out.push_str(&format!(
+            "\n[[changes]]\nrevision = {}\ndate = {}\nnote = {}\n",
+            change.revision,
+            string(&change.date),
+            string(&change.note)
+        ));
+    }
 }
 
 /// The source text of a document. Only contacts come from HSDS; other kinds are not written.
@@ -97,6 +142,10 @@ pub fn render_document(doc: &Document) -> Option<String> {
     if let Some(area) = &contact.service_area {
         line("service_area", string(area));
     }
+    if let Some(verified_at) = &contact.verified_at {
+        line("verified_at", string(verified_at));
+    }
+    provenance(&mut out, &doc.provenance);
     out.push_str("+++\n");
     if !doc.body.is_empty() {
         out.push('\n');
@@ -115,7 +164,7 @@ mod tests {
 
     #[test]
     fn a_rendered_contact_parses_back_to_the_same_document() {
-        let source = "+++\nid = \"contact-a\"\nkind = \"contact\"\ntitle = \"Harbor \\\"House\\\"\"\nsummary = \"Beds; meals.\"\nupdated_at = \"2026-10-01\"\nlanguage = \"es\"\ntags = [\"beds\"]\naudience = \"officers\"\norganization = \"Harbor\"\nservices = [\"Beds\"]\nservice_types = [\"shelter\", \"food\"]\nphones = [{ number = \"507-555-0142\", type = \"hotline\", language = \"es\" }, { number = \"507-555-0143\" }]\nemail = \"a@b.org\"\naddress = \"1 Dock St, Port Alder\"\nlatitude = 44.02\nlongitude = -92.5\nhours = \"Mo-Fr 08:00-17:00\"\nlanguages = [\"es\", \"en\"]\neligibility = \"Adults\"\nservice_area = \"City\"\n+++\n\nLine one.\n\nLine two.\n";
+        let source = "+++\nid = \"contact-a\"\nkind = \"contact\"\ntitle = \"Harbor \\\"House\\\"\"\nsummary = \"Beds; meals.\"\nupdated_at = \"2026-10-01\"\nlanguage = \"es\"\ntags = [\"beds\"]\naudience = \"officers\"\norganization = \"Harbor\"\nservices = [\"Beds\"]\nservice_types = [\"shelter\", \"food\"]\nphones = [{ number = \"507-555-0142\", type = \"hotline\", language = \"es\" }, { number = \"507-555-0143\" }]\nemail = \"a@b.org\"\naddress = \"1 Dock St, Port Alder\"\nlatitude = 44.02\nlongitude = -92.5\nhours = \"Mo-Fr 08:00-17:00\"\nlanguages = [\"es\", \"en\"]\neligibility = \"Adults\"\nservice_area = \"City\"\nverified_at = \"2026-09-30\"\nauthors = [\"Directory team\"]\nreviewed_by = \"Sgt. Okafor\"\nreviewed_at = \"2026-09-30\"\n\n[[sources]]\ntitle = \"Harbor intake sheet\"\npublication = \"Harbor, 2026\"\n\n[[changes]]\nrevision = 1\ndate = \"2026-09-30\"\nnote = \"First listing.\"\n+++\n\nLine one.\n\nLine two.\n";
         let parse = |text: &str| {
             SourceTree::from_files([("pack.toml", PACK), ("contacts/a.md", text)])
                 .compile()

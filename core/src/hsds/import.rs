@@ -279,6 +279,14 @@ fn merge(
         };
     }
     merged.revision = existing.revision + 1;
+    merged.provenance.changes.push(crate::content::Change {
+        revision: merged.revision,
+        date: merged.updated_at.clone(),
+        note: format!(
+            "Updated from the partner directory (HSDS): {}.",
+            changed_fields.join(", ")
+        ),
+    });
     report.changed.push(Entry {
         id,
         detail: changed_fields.join(", "),

@@ -321,6 +321,9 @@ pub struct FieldRefExtension {
     pub hours: Option<String>,
     #[serde(default)]
     pub location_visibility: String,
+    /// Authors, review, sources and change notes: FieldRef's own, kept through a round trip.
+    #[serde(default, skip_serializing_if = "crate::content::Provenance::is_empty")]
+    pub provenance: crate::content::Provenance,
 }
 
 /// A page of an HSDS list endpoint (`service_list`, `organization_list`, ...).

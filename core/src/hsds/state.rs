@@ -35,6 +35,7 @@ pub const FIELDS: &[&str] = &[
     "languages",
     "eligibility",
     "service_area",
+    "verified_at",
 ];
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -14,11 +14,13 @@ fn note(id: &str, title: &str) -> Document {
         tags: Vec::new(),
         audience: Audience::Public,
         body: "body".to_owned(),
+        provenance: Default::default(),
         details: Details::Note(Note {
             category: "communication".to_owned(),
             communities: Vec::new(),
             dos: Vec::new(),
             donts: Vec::new(),
+            contacts: Vec::new(),
         }),
     }
 }
@@ -33,6 +35,7 @@ fn pack(documents: Vec<Document>) -> Pack {
             categories: vec!["communication".to_owned()],
             service_types: Vec::new(),
             synonyms: Vec::new(),
+            stale_after_months: crate::content::DEFAULT_STALE_AFTER_MONTHS,
             audience: Audience::Public,
         },
         documents,

@@ -502,7 +502,7 @@ impl FieldRef {
             ))
             .into());
         }
-        check_content("delta", &delta.info, &delta.upserts)?;
+        check_content("delta", &delta.info, &delta.upserts, Scope::Changed)?;
         let change = ContentChange::Delta {
             info: &delta.info,
             upserts: &delta.upserts,
@@ -534,7 +534,7 @@ impl FieldRef {
             }
             .into());
         }
-        check_content("snapshot", &pack.info, &pack.documents)?;
+        check_content("snapshot", &pack.info, &pack.documents, Scope::Whole)?;
         self.install_checked(ContentChange::Full(&pack), release)?;
         Ok(bytes.len() as u64)
     }
@@ -552,14 +552,33 @@ impl FieldRef {
     }
 }
 
+/// How much of the pack an update carries.
+#[derive(Clone, Copy)]
+enum Scope {
+    /// Every document: rules across documents apply.
+    Whole,
+    /// Only what a delta changed: each document's own rules. Links between documents were
+    /// checked on the whole release when it was published.
+    Changed,
+}
+
 /// Runs the content validator on what an update would install: signed content that breaks the
 /// rules (a trainer's key used outside `fieldref publish`) is refused before it is applied.
 fn check_content(
     what: &str,
     info: &crate::content::PackInfo,
     documents: &[crate::content::Document],
+    scope: Scope,
 ) -> Result<()> {
-    let problems = crate::content::check_documents(info, documents);
+    let problems = match scope {
+        Scope::Whole => crate::content::check_documents(info, documents),
+        Scope::Changed => crate::content::check_changed_documents(info, documents),
+    };
+    // Warnings (a review overdue, a translation behind) never stop an update.
+    let problems: Vec<_> = problems
+        .into_iter()
+        .filter(crate::content::Problem::is_error)
+        .collect();
     match problems.first() {
         None => Ok(()),
         Some(first) => Err(SyncError::InvalidContent {

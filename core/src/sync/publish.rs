@@ -75,7 +75,10 @@ pub fn publish(
     super::check_server_url(options.server)?;
     let channel = &pack.info.audience_channel();
     let base = format!("{}/v1/{channel}", options.server.trim_end_matches('/'));
-    let problems = crate::content::check_documents(&pack.info, &pack.documents);
+    let problems: Vec<_> = crate::content::check_documents(&pack.info, &pack.documents)
+        .into_iter()
+        .filter(crate::content::Problem::is_error)
+        .collect();
     if !problems.is_empty() {
         return Err(Error::InvalidContent(problems));
     }

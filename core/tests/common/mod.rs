@@ -28,6 +28,15 @@ audience = "officers"
 category = "autism"
 tags = ["asd"]
 
+authors = ["Fixture Training Unit"]
+reviewed_by = "Sgt. Fixture"
+reviewed_at = "2026-09-15"
+review_due = "2036-09-15"
+
+[[sources]]
+title = "CIT International: Best Practice Guide"
+url = "https://www.citinternational.org/"
+
 [[sections]]
 title = "On arrival"
 
@@ -49,6 +58,15 @@ updated_at = "2026-10-01"
 category = "mental-health"
 scene_words = ["hearing voices", "off his meds", "paranoid"]
 
+authors = ["Fixture Training Unit"]
+reviewed_by = "Sgt. Fixture"
+reviewed_at = "2026-09-15"
+review_due = "2036-09-15"
+
+[[sources]]
+title = "CIT International: Best Practice Guide"
+url = "https://www.citinternational.org/"
+
 [[sections]]
 title = "Before contact"
 
@@ -66,6 +84,14 @@ title = "Active listening"
 summary = "Listening to understand before answering."
 updated_at = "2026-10-01"
 category = "communication"
+authors = ["Fixture Training Unit"]
+reviewed_by = "Sgt. Fixture"
+reviewed_at = "2026-09-15"
+review_due = "2036-09-15"
+
+[[sources]]
+title = "CIT International: Best Practice Guide"
+url = "https://www.citinternational.org/"
 +++
 Repeat back what you heard. People calm down when they feel understood near the old harbor.
 "#,
@@ -79,6 +105,14 @@ title = "Community walks"
 summary = "Walking beats with residents."
 updated_at = "2026-10-01"
 category = "communication"
+authors = ["Fixture Training Unit"]
+reviewed_by = "Sgt. Fixture"
+reviewed_at = "2026-09-15"
+review_due = "2036-09-15"
+
+[[sources]]
+title = "CIT International: Best Practice Guide"
+url = "https://www.citinternational.org/"
 +++
 Monthly walks start at the harbour steps and end at the library.
 "#,
@@ -93,6 +127,14 @@ summary = "Escuchar para entender a las familias."
 updated_at = "2026-10-01"
 language = "es"
 category = "communication"
+authors = ["Fixture Training Unit"]
+reviewed_by = "Sgt. Fixture"
+reviewed_at = "2026-09-15"
+review_due = "2036-09-15"
+
+[[sources]]
+title = "CIT International: Best Practice Guide"
+url = "https://www.citinternational.org/"
 +++
 Los intérpretes profesionales ayudan cuando la familia habla otro idioma.
 "#,

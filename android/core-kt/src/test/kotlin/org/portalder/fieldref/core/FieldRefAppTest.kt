@@ -75,6 +75,31 @@ class FieldRefAppTest {
     }
 
     @Test
+    fun `a checklist says who reviewed it, from what sources, and what changed last`(): Unit = runBlocking {
+        open().use { repo ->
+            val doc = repo.document("checklist-suicidal-person")
+            val p = doc.provenance
+            assertTrue(!p.reviewedBy.isNullOrBlank(), "reviewer")
+            assertNotNull(p.reviewedAt, "review date")
+            assertNotNull(p.reviewDue, "review due")
+            assertTrue(p.reviewedAt!! < p.reviewDue!!, "${p.reviewedAt} before ${p.reviewDue}")
+            assertTrue(p.authors.isNotEmpty(), "authors")
+            assertTrue(p.sources.isNotEmpty() && p.sources.all { it.title.isNotBlank() && (it.url != null || it.publication != null) })
+            val latest = assertNotNull(p.latestChange, "latest change note")
+            assertEquals(doc.revision, latest.revision)
+            assertTrue(latest.note.isNotBlank())
+            assertNotNull(latest.daysAgo, "days since ${latest.date}")
+            assertEquals(latest, p.changes.first(), "changes arrive newest first")
+            // Every call button a step offers resolves to a contact the shell can dial.
+            val steps = assertIs<DocumentBody.Checklist>(doc.body).sections.flatMap { it.steps }
+            val linked = doc.linkedContacts.associateBy { it.id }
+            for (id in steps.flatMap { it.contacts }) {
+                assertTrue(linked[id]?.phones?.isNotEmpty() == true, "step links $id")
+            }
+        }
+    }
+
+    @Test
     fun `directory facets count the filtered contacts`(): Unit = runBlocking {
         open().use { repo ->
             val page = repo.directory(directoryFilters(serviceTypes = listOf("shelter")))
