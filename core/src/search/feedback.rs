@@ -8,11 +8,12 @@
 
 use std::collections::{HashMap, HashSet};
 
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
-use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::query::{BooleanQuery, Occur, Query};
+use tantivy::schema::Value;
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
-use super::plan::Analyzers;
+use super::bm25f::Bm25fQuery;
+use super::plan::{bm25f_fields, Analyzers};
 use super::stopwords::is_stop_word;
 use crate::error::Result;
 use crate::index::{stored_text, Fields, TextLanguage};
@@ -120,17 +121,9 @@ pub fn expansion(
     };
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for (weight, language, stem) in ranked {
-        let lang = fields.of(language);
-        for field in [lang.title, lang.scene, lang.extra, lang.body] {
-            let query: Box<dyn Query> = Box::new(TermQuery::new(
-                Term::from_field_text(field, &stem),
-                IndexRecordOption::WithFreqs,
-            ));
-            clauses.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(query, WEIGHT * weight / best)),
-            ));
-        }
+        let boost = WEIGHT * weight / best;
+        let query = Bm25fQuery::new(&stem, bm25f_fields(fields.of(language)), boost);
+        clauses.push((Occur::Should, Box::new(query)));
     }
     Ok(Some(Box::new(BooleanQuery::new(clauses))))
 }

@@ -1,10 +1,11 @@
 //! Search: one query string from a phone keyboard in, ranked hits out, in milliseconds, offline.
 //! Lenient parsing ([`parse`]), typo and prefix expansion from the index's vocabulary
-//! ([`expand`]), trainers' synonyms ([`synonyms`]), stop words ([`stopwords`]), BM25 with boosted
-//! titles and scene words and a coordination factor ([`plan`], [`coord`]), facet filters and
-//! counts, "open now" and "near" as post-filters, and snippets with highlights. Hits always come
-//! back in the order of the score they show.
+//! ([`expand`]), trainers' synonyms ([`synonyms`]), stop words ([`stopwords`]), BM25F over title,
+//! scene words, tags and text with a coordination factor ([`plan`], [`bm25f`], [`coord`]), facet
+//! filters and counts, "open now" and "near" as post-filters, and snippets with highlights. Hits
+//! always come back in the order of the score they show.
 
+mod bm25f;
 mod coord;
 pub mod expand;
 mod feedback;

@@ -1,15 +1,17 @@
-//! From a parsed query to a tantivy query: every meaningful word becomes BM25 term queries over
-//! the stemmed fields of each language (title and scene words boosted), plus lower-weighted typo
+//! From a parsed query to a tantivy query: every meaningful word becomes one BM25F query per
+//! language over its stemmed fields ([`super::bm25f`]: title and scene words weighted up, the
+//! fields saturated together), plus lower-weighted typo
 //! and completion expansions where they are likely; the trainers' synonyms stand for the words
 //! they replace; and the whole is scored
 //! with a coordination factor ([`super::coord`]) so that covering more of the query ranks higher
 //! without any word being required. Quoted phrases are required; filters are facet terms.
 
 use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
-use tantivy::schema::{Facet, Field, IndexRecordOption};
+use tantivy::schema::{Facet, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Searcher, Term};
 
+use super::bm25f::{Bm25fQuery, FieldWeight};
 use super::coord::{CoordPart, CoordQuery, Coverage};
 use super::expand::{self, Expansion};
 use super::parse::ParsedQuery;
@@ -20,13 +22,23 @@ use crate::content::Audience;
 use crate::index::schema::{self, Fields, TextLanguage};
 use crate::index::SearchIndex;
 
+/// BM25F field weights of one word (see [`bm25f_fields`]).
+const TITLE_WEIGHT: f32 = 2.0;
+const SCENE_WEIGHT: f32 = 4.0;
+const EXTRA_WEIGHT: f32 = 1.5;
+const BODY_WEIGHT: f32 = 1.0;
+/// BM25's `b` for every field: how much a longer field dilutes an occurrence.
+const LENGTH_NORMALISATION: f32 = 0.75;
+/// Field boosts of a phrase (several words in order: a synonym's run, a quoted phrase), which
+/// tantivy scores per field and sums.
 const TITLE_BOOST: f32 = 3.0;
 const SCENE_BOOST: f32 = 2.0;
 const EXTRA_BOOST: f32 = 1.5;
 const BODY_BOOST: f32 = 1.0;
 const SYNONYM_WEIGHT: f32 = 0.8;
-/// Score × (words covered / words)^this: 2 makes one word of two worth a quarter.
-const COORDINATION_EXPONENT: f32 = 2.0;
+/// Score × (words covered / words)^this: 1.5 makes one word of two worth 0.35. 2 suited the
+/// pack's scene descriptions best, 1 CISI's questions; 1.5 keeps both (BENCHMARKS.md).
+const COORDINATION_EXPONENT: f32 = 1.5;
 /// At most this many meaningful words are searched (a pasted page costs no more than this).
 pub const MAX_WORDS: usize = 32;
 /// Typo expansions across the whole query.
@@ -96,7 +108,9 @@ pub struct Planner<'a> {
 /// A query typed with Spanish letters ("intérprete", "niño") prefers Spanish documents.
 const SPANISH_LETTERS: &str = "áéíóúñü¿¡";
 const PREFERRED_LANGUAGE_BOOST: f32 = 2.0;
-const OTHER_LANGUAGE_WEIGHT: f32 = 0.5;
+/// Strong enough that an English document repeating the word in five fields (which BM25F's
+/// mild saturation lets add up) stays under a Spanish one that has it once.
+const OTHER_LANGUAGE_WEIGHT: f32 = 0.25;
 
 impl Planner<'_> {
     fn language_boost(&self, language: TextLanguage) -> f32 {
@@ -291,33 +305,36 @@ impl Planner<'_> {
         (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
     }
 
-    /// BM25 term queries for one word in every language's title, extra and body fields.
+    /// One word in every language: BM25F over that language's title, scene, extra and body.
     fn word_clauses(&mut self, word: &str, weight: f32) -> Vec<(Occur, Box<dyn Query>)> {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for language in TextLanguage::ALL {
             let lang = *self.fields.of(language);
             let weight = weight * self.language_boost(language);
             for stem in self.analyzers.stems(language, word) {
-                for (field, boost) in [
-                    (lang.title, TITLE_BOOST),
-                    (lang.scene, SCENE_BOOST),
-                    (lang.extra, EXTRA_BOOST),
-                    (lang.body, BODY_BOOST),
-                ] {
-                    clauses.push((Occur::Should, boosted_term(field, &stem, boost * weight)));
-                }
+                let query = Bm25fQuery::new(&stem, bm25f_fields(&lang), weight);
+                clauses.push((Occur::Should, Box::new(query)));
             }
         }
         clauses
     }
 }
 
-fn boosted_term(field: Field, text: &str, boost: f32) -> Box<dyn Query> {
-    let query: Box<dyn Query> = Box::new(TermQuery::new(
-        Term::from_field_text(field, text),
-        IndexRecordOption::WithFreqs,
-    ));
-    Box::new(BoostQuery::new(query, boost))
+/// What a word is worth in each field of a language, for [`Bm25fQuery`]. The title is also the
+/// body's first value, so a title word counts its title weight plus one. Scene words are what
+/// officers call the situation: worth most (measured, BENCHMARKS.md).
+pub(crate) fn bm25f_fields(lang: &schema::LanguageFields) -> Vec<FieldWeight> {
+    let field = |field, weight| FieldWeight {
+        field,
+        weight,
+        b: LENGTH_NORMALISATION,
+    };
+    vec![
+        field(lang.title, TITLE_WEIGHT),
+        field(lang.scene, SCENE_WEIGHT),
+        field(lang.extra, EXTRA_WEIGHT),
+        field(lang.body, BODY_WEIGHT),
+    ]
 }
 
 /// The meaningful words of a query, each once: a word typed several times (a pasted paragraph
