@@ -117,6 +117,18 @@ impl Store {
         version: u64,
         expected_hash: Option<&str>,
     ) -> Result<ContentState> {
+        self.apply_recording(change, version, expected_hash, &[])
+    }
+
+    /// [`Store::apply`], also setting `meta` entries in the same transaction: a sync records
+    /// what it verified together with the content, so "applied" and "recorded" never differ.
+    pub fn apply_recording(
+        &mut self,
+        change: ContentChange<'_>,
+        version: u64,
+        expected_hash: Option<&str>,
+        meta: &[(&str, String)],
+    ) -> Result<ContentState> {
         let full = matches!(change, ContentChange::Full(_));
         let before = self.pack_info()?.map(|info| info.audience);
         let tx = self.conn.transaction()?;
@@ -168,6 +180,9 @@ impl Store {
             ("content_hash", &hash),
             ("installed_at", &installed_at),
         ] {
+            set_meta(&tx, key, value)?;
+        }
+        for (key, value) in meta {
             set_meta(&tx, key, value)?;
         }
         tx.commit()?;
