@@ -51,6 +51,8 @@ pub struct OpenReport {
     pub installed_bundled: bool,
     /// Why the index was rebuilt at open, if it was.
     pub index_rebuilt: Option<String>,
+    /// Set when the data directory is read-only: what still works and what cannot be saved.
+    pub read_only: Option<String>,
 }
 
 /// The last install's index work, when it could not bring the on-disk index in step (disk
@@ -128,6 +130,8 @@ pub struct FieldRef {
 
 const STORE_FILE: &str = "fieldref.sqlite3";
 const INDEX_DIR: &str = "index";
+const READ_ONLY_NOTE: &str = "the data directory is read-only: content can be searched and read, \
+     but bookmarks, recents, checklist ticks, feedback and updates cannot be saved";
 
 impl FieldRef {
     /// Opens `data_dir` (created if needed), installing the bundled pack on first run.
@@ -154,7 +158,9 @@ impl FieldRef {
             store.apply(ContentChange::Full(&pack), 0, None)?;
             opened.installed_bundled = true;
         }
-        if store.meta(crate::sync::TRUST_ROOT_KEY)?.is_none() {
+        if store.is_read_only() {
+            opened.read_only = Some(READ_ONLY_NOTE.to_owned());
+        } else if store.meta(crate::sync::TRUST_ROOT_KEY)?.is_none() {
             let shipped = match options.trust_root {
                 Some(envelope) => Some(envelope),
                 None => crate::bundled::trust_root()?,

@@ -5,6 +5,7 @@
 mod migrations;
 mod outbox;
 mod progress;
+mod read_only;
 mod user_data;
 
 use std::path::{Path, PathBuf};
@@ -51,12 +52,19 @@ pub enum ContentChange<'a> {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// Opened from read-only storage: reads work, every write is refused with `ReadOnly`.
+    read_only: bool,
 }
 
 impl Store {
     /// Opens (creating if needed) the store at `path`, in WAL mode, migrated to the current schema.
+    /// On read-only storage it opens for reading instead (see [`Store::is_read_only`]).
     pub fn open(path: &Path) -> Result<Store> {
         let conn = Connection::open(path)?;
+        if read_only::opened_read_only(&conn) {
+            drop(conn);
+            return Store::open_read_only(path);
+        }
         Store::setup(conn, path.to_owned())
     }
 
@@ -70,7 +78,11 @@ impl Store {
         let _mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |row| row.get(0))?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         migrations::migrate(&mut conn, &path)?;
-        Ok(Store { conn, path })
+        Ok(Store {
+            conn,
+            path,
+            read_only: false,
+        })
     }
 
     pub fn path(&self) -> &Path {
