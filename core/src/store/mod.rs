@@ -141,7 +141,6 @@ impl Store {
         expected_hash: Option<&str>,
         meta: &[(&str, String)],
     ) -> Result<ContentState> {
-        let full = matches!(change, ContentChange::Full(_));
         let before = self.pack_info()?.map(|info| info.audience);
         let tx = self.conn.transaction()?;
         let info = match change {
@@ -203,9 +202,11 @@ impl Store {
             // still holds material the new audience may not have.
             self.conn
                 .execute_batch("VACUUM; PRAGMA wal_checkpoint(TRUNCATE);")?;
-        } else if full {
-            // A whole pack rewrote every page: fold the WAL back so the phone's storage holds the
-            // content once, not twice. Failure only costs space.
+        } else {
+            // Fold the WAL back so the phone's storage holds the content once, not twice: a
+            // whole pack rewrote every page, and deltas, one after another, grew the WAL past
+            // the store itself (the soak test measured 1.9x a fresh install after 9 releases).
+            // Failure (another process reading) only costs space until the next install.
             let _ = self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)");
         }
         self.content_state()?
