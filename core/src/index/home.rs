@@ -239,3 +239,79 @@ fn in_memory(
         )),
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::ContentChange;
+    use crate::FieldRef;
+
+    fn segment_files(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .expect("list")
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| !n.starts_with('.') && n != "meta.json")
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn a_delta_is_published_as_a_fork_sharing_the_unchanged_segments() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let app = FieldRef::open(dir.path()).expect("open");
+        let generations = Generations::new(dir.path().join("index"));
+        let before = generations.current().expect("published");
+        let unchanged = segment_files(&before);
+        let pack = crate::bundled::pack().expect("bundled");
+        let mut doc = pack.documents[0].clone();
+        doc.summary.push_str(" Quillwort");
+        doc.revision += 1;
+        let change = ContentChange::Delta {
+            info: &pack.info,
+            upserts: std::slice::from_ref(&doc),
+            deletes: &[],
+        };
+        app.install(change, 1, None).expect("install");
+        assert!(app.index_problem().is_none());
+        let after = generations.current().expect("published");
+        assert_ne!(after, before, "a new generation");
+        assert!(!before.exists(), "the old one is removed");
+        let now = segment_files(&after);
+        assert!(
+            unchanged.iter().any(|name| now.contains(name)),
+            "the fork kept the old segment: {unchanged:?} / {now:?}"
+        );
+        let hits = app
+            .search(&crate::search::SearchRequest::new("quillwort"))
+            .expect("search");
+        assert_eq!(
+            hits.hits.first().map(|h| h.id.as_str()),
+            Some(doc.id.as_str())
+        );
+        assert!(app.stats().expect("stats").index_in_step);
+    }
+
+    #[test]
+    fn a_second_open_of_the_same_directory_moves_to_what_the_first_publishes() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let first = FieldRef::open(dir.path()).expect("open");
+        let second = FieldRef::open(dir.path()).expect("open again");
+        let pack = crate::bundled::pack().expect("bundled");
+        let mut doc = pack.documents[1].clone();
+        doc.summary.push_str(" Bladderwrack");
+        doc.revision += 1;
+        let change = ContentChange::Delta {
+            info: &pack.info,
+            upserts: std::slice::from_ref(&doc),
+            deletes: &[],
+        };
+        first.install(change, 1, None).expect("install");
+        let found = second
+            .search(&crate::search::SearchRequest::new("bladderwrack"))
+            .expect("search");
+        assert_eq!(found.hits.len(), 1, "the other open caught up");
+        assert!(second.stats().expect("stats").index_in_step);
+    }
+}
