@@ -99,7 +99,7 @@ fn refused(scene: &Scene, host: &StaticHost, config: Option<SyncConfig>) -> Erro
 
 fn signature_error(err: &Error) -> &VerifyError {
     match err {
-        Error::Sync(SyncError::Signature { source, .. }) => source,
+        Error::Sync(SyncError::Signature { error, .. }) => error,
         other => panic!("expected a signature error, got {other}"),
     }
 }
@@ -296,7 +296,7 @@ fn endless_data_is_cut_off_at_the_signed_size() {
         matches!(
             err,
             Error::Sync(SyncError::Transport {
-                source: TransportError::TooLarge(_),
+                error: TransportError::TooLarge(_),
                 ..
             })
         ),
@@ -319,7 +319,7 @@ fn a_slow_download_times_out() {
         matches!(
             err,
             Error::Sync(SyncError::Transport {
-                source: TransportError::Timeout,
+                error: TransportError::Timeout,
                 ..
             })
         ),

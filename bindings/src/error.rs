@@ -15,6 +15,13 @@ pub enum FieldRefError {
     /// The device's storage failed or was written by a newer app: content is unchanged.
     #[error("storage: {detail}")]
     Storage { detail: String },
+    /// The device's storage is full: the change (an update, a bookmark) was not saved, and the
+    /// device keeps its last good content and user data. Show "free some space".
+    #[error("storage full: {detail}")]
+    StorageFull { detail: String },
+    /// The data directory is read-only: search and reading work, saving does not.
+    #[error("read-only: {detail}")]
+    ReadOnly { detail: String },
     /// No connection, a timeout, or a server error: try again when connected.
     #[error("network: {detail}")]
     Network { detail: String },
@@ -131,6 +138,12 @@ impl From<Error> for FieldRefError {
             },
             Error::TooLarge { .. } => FieldRefError::UpdateRefused {
                 reason: UpdateRefusal::TooLarge,
+                detail: message,
+            },
+            Error::StorageFull { .. } => FieldRefError::StorageFull { detail: message },
+            Error::ReadOnly { .. } => FieldRefError::ReadOnly { detail: message },
+            Error::Busy(_) => FieldRefError::RetryLater {
+                retry_after_seconds: 5,
                 detail: message,
             },
             Error::Storage(_)

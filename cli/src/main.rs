@@ -370,7 +370,11 @@ fn run(cli: Cli) -> Result<()> {
                     let doc = app
                         .document(&id, viewer)?
                         .with_context(|| format!("no document `{id}` (try `fieldref search`)"))?;
-                    app.record_view(&id, viewer)?;
+                    match app.record_view(&id, viewer) {
+                        // Showing works on read-only storage; only the recents list is not kept.
+                        Err(fieldref_core::Error::ReadOnly { .. }) | Ok(()) => {}
+                        Err(e) => return Err(e.into()),
+                    }
                     let open = app.open_status(&doc, None);
                     let verification = app.verification(&doc, None);
                     let linked = app.linked_contacts(&doc, viewer)?;
@@ -677,7 +681,11 @@ fn open(
             .join("fieldref"),
     };
     options.data_dir = dir.clone();
-    FieldRef::open_with(options).with_context(|| format!("opening {}", dir.display()))
+    let app = FieldRef::open_with(options).with_context(|| format!("opening {}", dir.display()))?;
+    if let Some(note) = &app.open_report().read_only {
+        eprintln!("fieldref: note: {note}");
+    }
+    Ok(app)
 }
 
 fn print_json(value: &impl serde::Serialize) -> Result<()> {

@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::content::{Audience, DocKind, Document, Pack, PackInfo};
 use crate::directory::{self, DirectoryListing, DirectoryQuery, HoursEvaluator, OpenStatus};
 use crate::error::{Error, Result};
-use crate::index::{IndexLocation, SearchIndex};
+use crate::index::{IndexHome, IndexLocation, SearchIndex};
 use crate::pack::{Envelope, Root};
 use crate::search::{self, SearchRequest, SearchResults, Synonyms};
 use crate::store::{
@@ -51,6 +51,16 @@ pub struct OpenReport {
     pub installed_bundled: bool,
     /// Why the index was rebuilt at open, if it was.
     pub index_rebuilt: Option<String>,
+    /// Set when the data directory is read-only: what still works and what cannot be saved.
+    pub read_only: Option<String>,
+}
+
+/// The last install's index work, when it could not bring the on-disk index in step (disk
+/// full, another process hung holding the lock). The install itself succeeded: the store has
+/// the content, searches answer from an index built in memory, and the next open retries.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct IndexProblem {
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -111,15 +121,18 @@ impl Settings {
 
 pub struct FieldRef {
     data_dir: PathBuf,
-    location: IndexLocation,
+    home: IndexHome,
     store: Mutex<Store>,
     index: RwLock<SearchIndex>,
     settings: RwLock<Settings>,
     opened: OpenReport,
+    index_problem: Mutex<Option<IndexProblem>>,
 }
 
 const STORE_FILE: &str = "fieldref.sqlite3";
 const INDEX_DIR: &str = "index";
+const READ_ONLY_NOTE: &str = "the data directory is read-only: content can be searched and read, \
+     but bookmarks, recents, checklist ticks, feedback and updates cannot be saved";
 
 impl FieldRef {
     /// Opens `data_dir` (created if needed), installing the bundled pack on first run.
@@ -146,7 +159,9 @@ impl FieldRef {
             store.apply(ContentChange::Full(&pack), 0, None)?;
             opened.installed_bundled = true;
         }
-        if store.meta(crate::sync::TRUST_ROOT_KEY)?.is_none() {
+        if store.is_read_only() {
+            opened.read_only = Some(READ_ONLY_NOTE.to_owned());
+        } else if store.meta(crate::sync::TRUST_ROOT_KEY)?.is_none() {
             let shipped = match options.trust_root {
                 Some(envelope) => Some(envelope),
                 None => crate::bundled::trust_root()?,
@@ -155,7 +170,7 @@ impl FieldRef {
                 let root =
                     Root::from_shipped(&envelope).map_err(|source| SyncError::Signature {
                         what: "shipped trust root".to_owned(),
-                        source,
+                        error: source,
                     })?;
                 store.set_meta(crate::sync::TRUST_ROOT_KEY, &serde_json::to_string(&root)?)?;
             }
@@ -165,16 +180,18 @@ impl FieldRef {
         } else {
             IndexLocation::Directory(data_dir.join(INDEX_DIR))
         };
-        let (index, rebuilt) = SearchIndex::open_or_rebuild(&location, &store)?;
+        let home = IndexHome::new(location);
+        let (index, rebuilt) = home.open(&store)?;
         opened.index_rebuilt = rebuilt;
         let settings = Settings::of(store.pack_info()?);
         Ok(FieldRef {
             data_dir,
-            location,
+            home,
             store: Mutex::new(store),
             index: RwLock::new(index),
             settings: RwLock::new(settings),
             opened,
+            index_problem: Mutex::new(None),
         })
     }
 
@@ -189,6 +206,7 @@ impl FieldRef {
     /// Ranked hits for what the user typed. Reads the index only (no SQLite); typically well under
     /// a millisecond on the bundled content. Never an error for anything typed.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
+        self.catch_up();
         let settings = read(&self.settings);
         let index = read(&self.index);
         search::run(&index, &settings.synonyms, &settings.info.timezone, request)
@@ -339,14 +357,35 @@ impl FieldRef {
         })
     }
 
-    /// Rebuilds the index from the store (e.g. after a crash, or on request).
+    /// Rebuilds the index from the store (e.g. after a crash, or on request). Searches keep
+    /// answering from the current index meanwhile, in this process and in any other.
     pub fn rebuild_index(&self) -> Result<()> {
         let store = self.store()?;
-        let mut index = write(&self.index);
-        // Drop the old reader's files before replacing them.
-        *index = SearchIndex::rebuild(&IndexLocation::Memory, &Store::open_in_memory()?)?;
-        *index = SearchIndex::rebuild(&self.location, &store)?;
+        let rebuilt = self.home.rebuild(&store)?;
+        *write(&self.index) = rebuilt;
         Ok(())
+    }
+
+    /// Why the last install left the on-disk index behind, if it did.
+    pub fn index_problem(&self) -> Option<IndexProblem> {
+        lock(&self.index_problem).clone()
+    }
+
+    /// Moves to the index another process published since this one was opened (a background
+    /// sync, a second window), so every process answers from the newest content. Cheap when
+    /// nothing changed; keeps the current index if the new one does not open.
+    fn catch_up(&self) {
+        let newer = self.home.newer_than(&read(&self.index));
+        if let Some(newer) = newer {
+            // The pack settings travel with the content; a store busy in this process is
+            // caught up with at the next search.
+            if let Ok(store) = self.store.try_lock() {
+                if let Ok(info) = store.pack_info() {
+                    *write(&self.settings) = Settings::of(info);
+                }
+            }
+            *write(&self.index) = newer;
+        }
     }
 
     /// Installs content as `version` in one store transaction, then brings the index in step.
@@ -356,6 +395,17 @@ impl FieldRef {
         change: ContentChange<'_>,
         version: u64,
         expected_hash: Option<&str>,
+    ) -> Result<ContentState> {
+        self.install_recording(change, version, expected_hash, &[])
+    }
+
+    /// [`FieldRef::install`], recording `meta` in the same store transaction.
+    pub(crate) fn install_recording(
+        &self,
+        change: ContentChange<'_>,
+        version: u64,
+        expected_hash: Option<&str>,
+        meta: &[(&str, String)],
     ) -> Result<ContentState> {
         let (info, upserts) = match &change {
             ContentChange::Full(pack) => (&pack.info, pack.documents.as_slice()),
@@ -374,21 +424,47 @@ impl FieldRef {
             });
         }
         let mut store = self.store()?;
-        let state = store.apply(change.clone(), version, expected_hash)?;
-        *write(&self.settings) = Settings::of(store.pack_info()?);
-        let tag = crate::index::expected_tag(Some(&state));
-        let mut index = write(&self.index);
-        let updated = match change {
+        let before = crate::index::expected_tag(store.content_state()?.as_ref());
+        let state = store.apply_recording(change.clone(), version, expected_hash, meta)?;
+        // The content is installed: nothing after this point fails the install.
+        if let Ok(info) = store.pack_info() {
+            *write(&self.settings) = Settings::of(info);
+        }
+        self.follow_store(&store, &change, &before, &state);
+        Ok(state)
+    }
+
+    /// Brings the index in step with what the store now holds. If the on-disk index cannot be
+    /// (disk full, lock held by a hung process), this process answers from an index built in
+    /// memory and the next open tries the disk again.
+    fn follow_store(
+        &self,
+        store: &Store,
+        change: &ContentChange<'_>,
+        before: &str,
+        state: &ContentState,
+    ) {
+        let changed = match change {
             ContentChange::Delta {
                 upserts, deletes, ..
-            } => index.update(upserts, deletes, &tag).is_ok(),
-            ContentChange::Full(_) => false,
+            } => Some(crate::index::Changed { upserts, deletes }),
+            ContentChange::Full(_) => None,
         };
-        if !updated {
-            *index = SearchIndex::rebuild(&IndexLocation::Memory, &Store::open_in_memory()?)?;
-            *index = SearchIndex::rebuild(&self.location, &store)?;
-        }
-        Ok(state)
+        let after = crate::index::expected_tag(Some(state));
+        let followed = self
+            .home
+            .follow(&self.index, changed, (before, &after), store);
+        *lock(&self.index_problem) = match followed {
+            Ok(()) => None,
+            Err(e) => {
+                if let Ok(index) = SearchIndex::build_in_memory(store) {
+                    *write(&self.index) = index;
+                }
+                Some(IndexProblem {
+                    reason: e.to_string(),
+                })
+            }
+        };
     }
 
     /// Queues field feedback on a document `viewer` may see ("this number is disconnected") for
@@ -520,6 +596,12 @@ fn visible(store: &Store, id: &str, viewer: Audience) -> Result<Document> {
         .document(id)?
         .filter(|d| viewer.may_see(d.audience))
         .ok_or_else(|| Error::NotFound(format!("document `{id}`")))
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {

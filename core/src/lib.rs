@@ -23,4 +23,6 @@ pub const BUILD_AUDIENCE: content::Audience = if cfg!(feature = "officers") {
 } else {
     content::Audience::Public
 };
-pub use fieldref::{ChecklistProgress, FieldRef, KindCount, OpenOptions, OpenReport, Stats};
+pub use fieldref::{
+    ChecklistProgress, FieldRef, IndexProblem, KindCount, OpenOptions, OpenReport, Stats,
+};

@@ -245,9 +245,9 @@ fn plain_sync_error(error: &SyncError) -> String {
         SyncError::Refused { status, reason, .. } => {
             format!("The server refused the request (HTTP {status}): {reason}")
         }
-        SyncError::Transport { url, source } => match source {
+        SyncError::Transport { url, error } => match error {
             TransportError::Timeout => format!("The server at {url} did not answer in time."),
-            _ => format!("Could not reach the server at {url}: {source}. Is it running, and is the address right?"),
+            _ => format!("Could not reach the server at {url}: {error}. Is it running, and is the address right?"),
         },
         SyncError::InsecureUrl { url } => format!(
             "{url}: the server address must start with https:// (plain http:// only to this machine)."

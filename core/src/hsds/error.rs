@@ -7,11 +7,11 @@ use crate::content::Problem;
 
 #[derive(Debug, thiserror::Error)]
 pub enum HsdsError {
-    #[error("{path}: {source}")]
+    /// The I/O error is in the message, not a `source()`, so it is printed once.
+    #[error("{path}: {error}")]
     Io {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        error: std::io::Error,
     },
     #[error("{path}:{line}:{column}: not JSON: {message}")]
     Json {
@@ -58,7 +58,7 @@ impl HsdsError {
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> HsdsError {
         HsdsError::Io {
             path: path.into(),
-            source,
+            error: source,
         }
     }
 }

@@ -3,6 +3,9 @@
 //! behind the store, it is rebuilt from the store and the user still gets answers.
 
 mod document;
+mod generations;
+mod home;
+mod lock;
 pub mod schema;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -11,10 +14,12 @@ use std::path::{Path, PathBuf};
 use tantivy::{Index, IndexReader, ReloadPolicy, Searcher};
 
 use crate::content::Document;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::store::{ContentState, Store};
 
 pub use document::{plain_text, spoken_languages, stored_text};
+pub(crate) use home::Changed;
+pub use home::IndexHome;
 pub use schema::{Fields, TextLanguage};
 
 /// Where the index lives. Android devices where memory-mapping a reader fails (file locking not
@@ -30,6 +35,8 @@ pub struct SearchIndex {
     reader: IndexReader,
     fields: Fields,
     tag: String,
+    /// The published generation this was opened from; `None` in memory.
+    folder: Option<PathBuf>,
 }
 
 /// The commit payload an index must carry to be trusted for this content.
@@ -43,52 +50,33 @@ pub fn expected_tag(state: Option<&ContentState>) -> String {
 const WRITER_MEMORY: usize = 64 * 1024 * 1024;
 
 impl SearchIndex {
-    /// Opens the index at `location` if it is sound and matches the store; otherwise rebuilds it.
-    /// Returns the index and, when it was rebuilt, why.
-    pub fn open_or_rebuild(
-        location: &IndexLocation,
-        store: &Store,
-    ) -> Result<(SearchIndex, Option<String>)> {
-        let expected = expected_tag(store.content_state()?.as_ref());
-        let reason = match location {
-            IndexLocation::Memory => "in-memory index".to_owned(),
-            IndexLocation::Directory(dir) => match open_checked(dir, &expected) {
-                Ok(index) => return Ok((index, None)),
-                Err(reason) => reason,
-            },
-        };
-        Ok((SearchIndex::rebuild(location, store)?, Some(reason)))
-    }
-
-    /// Builds a fresh index from every document in the store. On disk it is built beside the old
-    /// one and swapped in, so a crash mid-build leaves an index that will be rebuilt again.
-    pub fn rebuild(location: &IndexLocation, store: &Store) -> Result<SearchIndex> {
-        let state = store.content_state()?;
-        let tag = expected_tag(state.as_ref());
+    /// An index held in memory, built from every document in the store: what a device answers
+    /// from when its disk cannot hold (or its folder cannot write) an index.
+    pub fn build_in_memory(store: &Store) -> Result<SearchIndex> {
+        let tag = expected_tag(store.content_state()?.as_ref());
         let documents = store.documents(None)?;
-        match location {
-            IndexLocation::Memory => {
-                let index = Index::create_in_ram(schema::build_schema());
-                fill(&index, &documents, &tag)?;
-                SearchIndex::from_index(index, tag)
-            }
-            IndexLocation::Directory(dir) => {
-                let building = sibling(dir, "building");
-                remove_dir_if_present(&building)?;
-                std::fs::create_dir_all(&building).map_err(|e| Error::io(&building, e))?;
-                {
-                    let index = Index::create_in_dir(&building, schema::build_schema())?;
-                    fill(&index, &documents, &tag)?;
-                }
-                remove_dir_if_present(dir)?;
-                std::fs::rename(&building, dir).map_err(|e| Error::io(dir, e))?;
-                let index = Index::open_in_dir(dir)?;
-                SearchIndex::from_index(index, tag)
-            }
-        }
+        let index = Index::create_in_ram(schema::build_schema());
+        fill(&index, &documents, &tag)?;
+        SearchIndex::from_index(index, tag, None)
     }
 
-    fn from_index(index: Index, tag: String) -> Result<SearchIndex> {
+    /// Builds a complete index of the store's documents into the empty folder `dir`.
+    pub(crate) fn build_in_dir(dir: &Path, store: &Store) -> Result<()> {
+        let tag = expected_tag(store.content_state()?.as_ref());
+        let documents = store.documents(None)?;
+        let index = Index::create_in_dir(dir, schema::build_schema())?;
+        fill(&index, &documents, &tag)
+    }
+
+    /// Opens a published generation without re-reading every byte: one another process (or
+    /// this one) has just built and committed.
+    pub(crate) fn open_published(dir: &Path) -> Result<SearchIndex> {
+        let index = Index::open_in_dir(dir)?;
+        let tag = index.load_metas()?.payload.unwrap_or_default();
+        SearchIndex::from_index(index, tag, Some(dir.to_owned()))
+    }
+
+    fn from_index(index: Index, tag: String, folder: Option<PathBuf>) -> Result<SearchIndex> {
         schema::register_analyzers(&index);
         let fields = Fields::from_schema(&index.schema())?;
         let reader = index
@@ -100,6 +88,7 @@ impl SearchIndex {
             reader,
             fields,
             tag,
+            folder,
         })
     }
 
@@ -124,31 +113,51 @@ impl SearchIndex {
         self.searcher().num_docs()
     }
 
+    /// The on-disk generation this index was opened from, if any.
+    pub fn folder(&self) -> Option<&Path> {
+        self.folder.as_deref()
+    }
+
     /// Applies changed and removed documents in one commit that carries the new tag, so a delta
-    /// costs work proportional to its size. A crash before the commit leaves the old tag, and
-    /// the next open rebuilds.
+    /// costs work proportional to its size. Only for an index no other process reads (in
+    /// memory, or a private fork of a generation): published generations are immutable.
     pub fn update(&mut self, upserts: &[Document], deletes: &[String], tag: &str) -> Result<()> {
-        let mut writer = self
-            .index
-            .writer_with_num_threads::<tantivy::TantivyDocument>(1, WRITER_MEMORY)?;
-        for id in deletes.iter().chain(upserts.iter().map(|d| &d.id)) {
-            writer.delete_term(tantivy::Term::from_field_text(self.fields.id, id));
-        }
-        for doc in upserts {
-            writer.add_document(document::to_index_document(doc, &self.fields))?;
-        }
-        let mut commit = writer.prepare_commit()?;
-        commit.set_payload(tag);
-        commit.commit()?;
-        writer.wait_merging_threads()?;
+        commit_delta(&self.index, &self.fields, upserts, deletes, tag)?;
         self.reader.reload()?;
         self.tag = tag.to_owned();
         Ok(())
     }
 }
 
+/// One commit of changed and removed documents carrying `tag` as its payload. A crash before
+/// the commit leaves the old payload, and the next open rebuilds.
+pub(crate) fn commit_delta(
+    index: &Index,
+    fields: &Fields,
+    upserts: &[Document],
+    deletes: &[String],
+    tag: &str,
+) -> Result<()> {
+    let mut writer = index.writer_with_num_threads::<tantivy::TantivyDocument>(1, WRITER_MEMORY)?;
+    for id in deletes.iter().chain(upserts.iter().map(|d| &d.id)) {
+        writer.delete_term(tantivy::Term::from_field_text(fields.id, id));
+    }
+    for doc in upserts {
+        writer.add_document(document::to_index_document(doc, fields))?;
+    }
+    let mut commit = writer.prepare_commit()?;
+    commit.set_payload(tag);
+    commit.commit()?;
+    writer.wait_merging_threads()?;
+    Ok(())
+}
+
 /// Opens an on-disk index only if every file passes its checksum and the payload matches.
-fn open_checked(dir: &Path, expected: &str) -> std::result::Result<SearchIndex, String> {
+/// With `expected` `None`, any sound index is accepted, whatever content it reflects.
+pub(crate) fn open_checked(
+    dir: &Path,
+    expected: Option<&str>,
+) -> std::result::Result<SearchIndex, String> {
     if !dir.join("meta.json").exists() {
         return Err("index missing".to_owned());
     }
@@ -169,10 +178,10 @@ fn open_checked(dir: &Path, expected: &str) -> std::result::Result<SearchIndex, 
                 .map_err(|e| format!("index unreadable: {e}"))?
                 .payload
                 .unwrap_or_default();
-            if payload != expected {
+            if let Some(expected) = expected.filter(|e| *e != payload) {
                 return Err(format!("index is for `{payload}`, store has `{expected}`"));
             }
-            let index = SearchIndex::from_index(index, payload)
+            let index = SearchIndex::from_index(index, payload, Some(dir.to_owned()))
                 .map_err(|e| format!("index unreadable: {e}"))?;
             // Touch every segment once so damage the checksums missed shows here, not mid-search.
             let searcher = index.searcher();
@@ -210,20 +219,4 @@ fn fill(index: &Index, documents: &[crate::content::Document], tag: &str) -> Res
     commit.commit()?;
     writer.wait_merging_threads()?;
     Ok(())
-}
-
-fn sibling(dir: &Path, suffix: &str) -> PathBuf {
-    let name = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "index".to_owned());
-    dir.with_file_name(format!("{name}.{suffix}"))
-}
-
-fn remove_dir_if_present(dir: &Path) -> Result<()> {
-    match std::fs::remove_dir_all(dir) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(Error::io(dir, e)),
-    }
 }

@@ -1,4 +1,5 @@
 //! Why a sync refused an update. Every refusal leaves the device on its last good content.
+//! Wrapped errors are part of the message, not a `source()` (see `crate::error`).
 
 use crate::pack::seal::SealError;
 use crate::pack::VerifyError;
@@ -7,12 +8,8 @@ use super::transport::TransportError;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SyncError {
-    #[error("{url}: {source}")]
-    Transport {
-        url: String,
-        #[source]
-        source: TransportError,
-    },
+    #[error("{url}: {error}")]
+    Transport { url: String, error: TransportError },
     #[error("{url}: HTTP {status}")]
     Status { url: String, status: u16 },
     /// The server refused a request and said why (`code` is its machine-readable kind, e.g.
@@ -32,12 +29,8 @@ pub enum SyncError {
     InsecureUrl { url: String },
     #[error("server asks to retry in {seconds} s")]
     Backoff { seconds: u64 },
-    #[error("{what}: {source}")]
-    Signature {
-        what: String,
-        #[source]
-        source: VerifyError,
-    },
+    #[error("{what}: {error}")]
+    Signature { what: String, error: VerifyError },
     #[error("rollback refused: offered version {offered}, installed {installed}")]
     Rollback { installed: u64, offered: u64 },
     #[error("wrong channel: expected `{expected}`, got `{found}`")]
@@ -69,12 +62,8 @@ pub enum SyncError {
     /// content is kept.
     #[error("officers updates: {reason}; this device keeps its content")]
     OfficersEnrollment { reason: String },
-    #[error("{what}: {source}")]
-    Sealed {
-        what: String,
-        #[source]
-        source: SealError,
-    },
+    #[error("{what}: {error}")]
+    Sealed { what: String, error: SealError },
     #[error("release is for the {found} audience, this device follows the {expected} one")]
     WrongAudience {
         expected: &'static str,

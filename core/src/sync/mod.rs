@@ -104,6 +104,26 @@ pub struct SyncStatus {
     pub outbox_pending: usize,
 }
 
+impl SyncStatus {
+    /// What is known without reading the store (when reading it fails after an update).
+    fn after(outcome: &SyncOutcome, now: DateTime<Utc>) -> SyncStatus {
+        let (content_version, verified) = match outcome {
+            SyncOutcome::UpToDate { version } => (*version, true),
+            SyncOutcome::Updated { to, .. } => (*to, true),
+            SyncOutcome::Stale { .. } => (0, false),
+        };
+        SyncStatus {
+            content_version,
+            last_verified_at: verified.then(|| now.to_rfc3339()),
+            last_attempt_at: Some(now.to_rfc3339()),
+            last_error: None,
+            days_since_verified: verified.then_some(0),
+            stale: !verified,
+            outbox_pending: 0,
+        }
+    }
+}
+
 /// Where the trust root lives in the store's metadata.
 pub(crate) const TRUST_ROOT_KEY: &str = meta::ROOT;
 
@@ -164,12 +184,13 @@ impl FieldRef {
         self.store()?
             .set_meta(meta::ATTEMPT_AT, &now.to_rfc3339())?;
         let result = self.sync_content(transport, config, now);
-        {
-            let store = self.store()?;
-            match &result {
-                Ok(_) => store.set_meta(meta::ERROR, "")?,
-                Err(e) => store.set_meta(meta::ERROR, &e.to_string())?,
-            }
+        // Best effort: once a release is applied the sync has succeeded, whatever happens to
+        // this note (and a failure is reported as itself, not as a failure to note it).
+        if let Ok(store) = self.store() {
+            let _ = match &result {
+                Ok(_) => store.set_meta(meta::ERROR, ""),
+                Err(e) => store.set_meta(meta::ERROR, &e.to_string()),
+            };
         }
         let outcome = result?;
         let (outbox_sent, outbox_error, outbox_failure) =
@@ -183,12 +204,15 @@ impl FieldRef {
                     (0, Some(e.to_string()), typed)
                 }
             };
+        let status = self
+            .sync_status_at(now)
+            .unwrap_or_else(|_| SyncStatus::after(&outcome, now));
         Ok(SyncReport {
             outcome,
             outbox_sent,
             outbox_error,
             outbox_failure,
-            status: self.sync_status_at(now)?,
+            status,
         })
     }
 
@@ -235,7 +259,7 @@ impl FieldRef {
         }
         .map_err(|source| SyncError::Signature {
             what: "trust root".to_owned(),
-            source,
+            error: source,
         })?;
         self.store()?
             .set_meta(meta::ROOT, &serde_json::to_string(&root)?)?;
@@ -313,7 +337,7 @@ impl FieldRef {
             .verify(Role::Online, &root.online_keys, root.threshold)
             .map_err(|source| SyncError::Signature {
                 what: "manifest".to_owned(),
-                source,
+                error: source,
             })?;
         if manifest.channel != feed.channel {
             return Err(SyncError::WrongChannel {
@@ -345,7 +369,7 @@ impl FieldRef {
             .verify(Role::Release, &root.release_keys, root.threshold)
             .map_err(|source| SyncError::Signature {
                 what: "release".to_owned(),
-                source,
+                error: source,
             })?;
         if release.channel != feed.channel {
             return Err(SyncError::WrongChannel {
@@ -376,6 +400,21 @@ impl FieldRef {
             .into());
         }
 
+        // What this sync verified, recorded in the same transaction as the content it applies
+        // (or on its own when there is nothing to apply).
+        let mut seen = vec![
+            (meta::MANIFEST_VERSION, manifest.version.to_string()),
+            (
+                meta::MANIFEST,
+                String::from_utf8_lossy(&manifest_bytes).into_owned(),
+            ),
+            (meta::ETAG, new_etag.clone().unwrap_or_default()),
+            (meta::VERIFIED_AT, now.to_rfc3339()),
+            (meta::STALE, "0".to_owned()),
+        ];
+        if rotated {
+            seen.push((meta::ROOT, serde_json::to_string(&root)?));
+        }
         let mut keys = None;
         let outcome = if release.version == state.version && !feed.switching {
             if release.state_sha256 != state.hash {
@@ -401,7 +440,7 @@ impl FieldRef {
                     config,
                     (&feed, &mut keys),
                     d,
-                    &release,
+                    (&release, &seen),
                     state.version,
                 ),
                 None => Err(Error::Sync(SyncError::NoDelta {
@@ -422,8 +461,12 @@ impl FieldRef {
                     | Error::TooLarge { .. }
                     | Error::InvalidInput(_),
                 ) => {
-                    let bytes =
-                        self.apply_snapshot(transport, config, (&feed, &mut keys), &release)?;
+                    let bytes = self.apply_snapshot(
+                        transport,
+                        config,
+                        (&feed, &mut keys),
+                        (&release, &seen),
+                    )?;
                     SyncOutcome::Updated {
                         from: state.version,
                         to: release.version,
@@ -435,16 +478,14 @@ impl FieldRef {
             }
         };
 
-        // 5. Only now, with everything verified and applied, remember what was seen.
-        let store = self.store()?;
-        if rotated {
-            store.set_meta(meta::ROOT, &serde_json::to_string(&root)?)?;
+        // 5. Only now, with everything verified, remember what was seen (an update recorded it
+        // with its content, in one transaction).
+        if !matches!(outcome, SyncOutcome::Updated { .. }) {
+            let store = self.store()?;
+            for (key, value) in &seen {
+                store.set_meta(key, value)?;
+            }
         }
-        store.set_meta(meta::MANIFEST_VERSION, &manifest.version.to_string())?;
-        store.set_meta(meta::MANIFEST, &String::from_utf8_lossy(&manifest_bytes))?;
-        store.set_meta(meta::ETAG, new_etag.as_deref().unwrap_or(""))?;
-        store.set_meta(meta::VERIFIED_AT, &now.to_rfc3339())?;
-        store.set_meta(meta::STALE, "0")?;
         Ok(outcome)
     }
 
@@ -483,7 +524,7 @@ impl FieldRef {
         config: &SyncConfig,
         (feed, keys): (&Feed, &mut Option<Vec<ContentKey>>),
         delta_ref: &pack::DeltaRef,
-        release: &Release,
+        (release, seen): (&Release, &[(&str, String)]),
         installed: u64,
     ) -> Result<u64> {
         let blob = BlobRef {
@@ -508,7 +549,7 @@ impl FieldRef {
             upserts: &delta.upserts,
             deletes: &delta.deletes,
         };
-        self.install_checked(change, release)?;
+        self.install_checked(change, release, seen)?;
         Ok(bytes.len() as u64)
     }
 
@@ -517,7 +558,7 @@ impl FieldRef {
         transport: &dyn Transport,
         config: &SyncConfig,
         (feed, keys): (&Feed, &mut Option<Vec<ContentKey>>),
-        release: &Release,
+        (release, seen): (&Release, &[(&str, String)]),
     ) -> Result<u64> {
         let bytes = fetch_blob(
             transport,
@@ -535,12 +576,18 @@ impl FieldRef {
             .into());
         }
         check_content("snapshot", &pack.info, &pack.documents, Scope::Whole)?;
-        self.install_checked(ContentChange::Full(&pack), release)?;
+        self.install_checked(ContentChange::Full(&pack), release, seen)?;
         Ok(bytes.len() as u64)
     }
 
-    fn install_checked(&self, change: ContentChange<'_>, release: &Release) -> Result<()> {
-        match self.install(change, release.version, Some(&release.state_sha256)) {
+    fn install_checked(
+        &self,
+        change: ContentChange<'_>,
+        release: &Release,
+        seen: &[(&str, String)],
+    ) -> Result<()> {
+        let version = release.version;
+        match self.install_recording(change, version, Some(&release.state_sha256), seen) {
             Err(Error::HashMismatch { expected, found }) => Err(SyncError::Mismatch {
                 what: format!("content hash of version {}", release.version),
                 expected,
@@ -609,12 +656,12 @@ fn get(
         .send(&request)
         .map_err(|source| SyncError::Transport {
             url: url.to_owned(),
-            source,
+            error: source,
         })?;
     if response.body.len() as u64 > max {
         return Err(SyncError::Transport {
             url: url.to_owned(),
-            source: TransportError::TooLarge(max),
+            error: TransportError::TooLarge(max),
         }
         .into());
     }
@@ -679,7 +726,7 @@ fn fetch_blob(
                 )),
                 source => SyncError::Sealed {
                     what: format!("{what} {url}"),
-                    source,
+                    error: source,
                 }
                 .into(),
             }

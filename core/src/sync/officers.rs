@@ -86,7 +86,7 @@ impl OfficersAccess {
             .map_err(|source| {
                 SyncError::Sealed {
                     what: "content keys".to_owned(),
-                    source,
+                    error: source,
                 }
                 .into()
             })
@@ -131,7 +131,7 @@ impl FieldRef {
             .ok_or_else(|| Error::InvalidInput("no content installed".to_owned()))?;
         let secret = DeviceSecret::generate().map_err(|source| SyncError::Sealed {
             what: "device key".to_owned(),
-            source,
+            error: source,
         })?;
         let url = format!(
             "{}/v1/{channel}/enroll",
@@ -152,7 +152,7 @@ impl FieldRef {
             })
             .map_err(|source| SyncError::Transport {
                 url: url.clone(),
-                source,
+                error: source,
             })?;
         if !(200..300).contains(&response.status) {
             return Err(refusal(&url, &response).into());
@@ -175,7 +175,7 @@ impl FieldRef {
             seal::unwrap(&secret, &answer.channel, wrapped).map_err(|source| {
                 SyncError::Sealed {
                     what: "content keys".to_owned(),
-                    source,
+                    error: source,
                 }
             })?;
         }

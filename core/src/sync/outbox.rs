@@ -156,7 +156,7 @@ fn send(
     transport.send(&request).map_err(|source| {
         SyncError::Transport {
             url: url.to_owned(),
-            source,
+            error: source,
         }
         .into()
     })

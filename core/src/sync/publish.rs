@@ -135,7 +135,7 @@ pub fn publish(
             })
             .map_err(|source| SyncError::Transport {
                 url: url.clone(),
-                source,
+                error: source,
             })?;
         match response.status {
             200..=299 => return Ok(outcome),
@@ -182,7 +182,7 @@ fn current_release(
                 max_response_bytes: max,
                 timeout_ms,
             })
-            .map_err(|source| SyncError::Transport { url, source }.into())
+            .map_err(|source| SyncError::Transport { url, error: source }.into())
     };
     let response = get(format!("{base}/manifest.json"), 1024 * 1024)?;
     if response.status == 404 {

@@ -45,7 +45,7 @@ pub(super) fn walk(
             })?;
         root = root.rotate(&next).map_err(|source| SyncError::Signature {
             what: format!("root {next_version}"),
-            source,
+            error: source,
         })?;
         rotated = true;
     }

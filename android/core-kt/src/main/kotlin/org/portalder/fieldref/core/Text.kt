@@ -28,6 +28,8 @@ val FieldRefException.detail: String
         is FieldRefException.NotFound -> detail
         is FieldRefException.InvalidInput -> detail
         is FieldRefException.Storage -> detail
+        is FieldRefException.StorageFull -> detail
+        is FieldRefException.ReadOnly -> detail
         is FieldRefException.Network -> detail
         is FieldRefException.RetryLater -> detail
         is FieldRefException.Refused -> detail

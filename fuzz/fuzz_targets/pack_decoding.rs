@@ -1,0 +1,4 @@
+#![no_main]
+//! See `fieldref_fuzz::pack_decoding` (fuzz/src/lib.rs) for what this target checks.
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| fieldref_fuzz::pack_decoding(data));
