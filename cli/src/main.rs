@@ -577,7 +577,13 @@ fn open(
             .join("fieldref"),
     };
     options.data_dir = dir.clone();
-    FieldRef::open_with(options).with_context(|| format!("opening {}", dir.display()))
+    let app = FieldRef::open_with(options).with_context(|| format!("opening {}", dir.display()))?;
+    // A damaged store was recovered: say so once, on stderr so --json output stays clean.
+    if let Some(report) = app.recovery_report()? {
+        eprint!("{}", render::recovery_text(&report));
+        app.dismiss_recovery_report()?;
+    }
+    Ok(app)
 }
 
 fn print_json(value: &impl serde::Serialize) -> Result<()> {

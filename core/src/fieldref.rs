@@ -13,8 +13,9 @@ use crate::error::{Error, Result};
 use crate::index::{IndexLocation, SearchIndex};
 use crate::pack::{Envelope, Root};
 use crate::search::{self, SearchRequest, SearchResults, Synonyms};
+use crate::store::recovery::{self, Opened};
 use crate::store::{
-    ContentChange, ContentState, OutboxItem, OutboxKind, SavedItem, StepRef, Store,
+    ContentChange, ContentState, OutboxItem, OutboxKind, RecoveryReport, SavedItem, StepRef, Store,
 };
 use crate::sync::SyncError;
 
@@ -51,6 +52,8 @@ pub struct OpenReport {
     pub installed_bundled: bool,
     /// Why the index was rebuilt at open, if it was.
     pub index_rebuilt: Option<String>,
+    /// The store was damaged and recovered at this open (see [`crate::store::recovery`]).
+    pub recovered: Option<RecoveryReport>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -130,8 +133,14 @@ impl FieldRef {
     pub fn open_with(options: OpenOptions) -> Result<FieldRef> {
         let data_dir = options.data_dir;
         std::fs::create_dir_all(&data_dir).map_err(|e| Error::io(&data_dir, e))?;
-        let mut store = Store::open(&data_dir.join(STORE_FILE))?;
-        let mut opened = OpenReport::default();
+        let Opened {
+            mut store,
+            recovered,
+        } = recovery::open_or_recover(&data_dir.join(STORE_FILE))?;
+        let mut opened = OpenReport {
+            recovered,
+            ..OpenReport::default()
+        };
         let installed = store.content_state()?;
         if let Some(state) = &installed {
             allowed("the content in this data directory", state.audience)?;
@@ -183,6 +192,17 @@ impl FieldRef {
 
     pub fn open_report(&self) -> &OpenReport {
         &self.opened
+    }
+
+    /// What recovering a damaged store did, until [`FieldRef::dismiss_recovery_report`]: kept in
+    /// the store so the shells show it once even if the app dies before showing it.
+    pub fn recovery_report(&self) -> Result<Option<RecoveryReport>> {
+        self.store()?.pending_recovery_report()
+    }
+
+    /// The user has seen the recovery report.
+    pub fn dismiss_recovery_report(&self) -> Result<()> {
+        self.store()?.dismiss_recovery_report()
     }
 
     /// Ranked hits for what the user typed. Reads the index only (no SQLite); typically well under

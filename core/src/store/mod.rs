@@ -5,6 +5,7 @@
 mod migrations;
 mod outbox;
 mod progress;
+pub mod recovery;
 mod user_data;
 
 use std::path::{Path, PathBuf};
@@ -19,6 +20,7 @@ use crate::error::{Error, Result};
 pub use migrations::SCHEMA_VERSION;
 pub use outbox::{new_item_id, OutboxItem, OutboxKind};
 pub use progress::StepRef;
+pub use recovery::{Damage, RecoveryReport, Salvage};
 pub use user_data::SavedItem;
 
 /// What content the store holds: which pack, at which version, with which hash.
