@@ -15,7 +15,8 @@ use crate::pack::{Envelope, Root};
 use crate::search::{self, SearchRequest, SearchResults, Synonyms};
 use crate::store::recovery::{self, Opened};
 use crate::store::{
-    ContentChange, ContentState, OutboxItem, OutboxKind, RecoveryReport, SavedItem, StepRef, Store,
+    ContentChange, ContentState, FeedbackReason, OutboxItem, OutboxKind, RecoveryReport, SavedItem,
+    StepRef, Store,
 };
 use crate::sync::SyncError;
 
@@ -113,6 +114,8 @@ impl Settings {
 
 pub struct FieldRef {
     data_dir: PathBuf,
+    /// Whom this session was opened for (the app's audience): a public app may not enroll.
+    audience: Audience,
     location: IndexLocation,
     store: Mutex<Store>,
     index: RwLock<SearchIndex>,
@@ -145,8 +148,8 @@ impl FieldRef {
         if let Some(state) = &installed {
             allowed("the content in this data directory", state.audience)?;
         }
+        let audience = options.audience.unwrap_or(crate::BUILD_AUDIENCE);
         if options.install_bundled && installed.is_none() {
-            let audience = options.audience.unwrap_or(crate::BUILD_AUDIENCE);
             allowed("the requested audience", audience)?;
             let pack = crate::bundled::pack()
                 .map_err(Error::InvalidContent)?
@@ -178,6 +181,7 @@ impl FieldRef {
         let settings = Settings::of(store.pack_info()?);
         Ok(FieldRef {
             data_dir,
+            audience,
             location,
             store: Mutex::new(store),
             index: RwLock::new(index),
@@ -188,6 +192,11 @@ impl FieldRef {
 
     pub fn data_dir(&self) -> &Path {
         &self.data_dir
+    }
+
+    /// Whom this session was opened for ([`OpenOptions::audience`]).
+    pub fn audience(&self) -> Audience {
+        self.audience
     }
 
     pub fn open_report(&self) -> &OpenReport {
@@ -365,12 +374,27 @@ impl FieldRef {
     /// Queues field feedback on a document `viewer` may see ("this number is disconnected") for
     /// the next sync.
     pub fn queue_feedback(&self, doc_id: &str, text: &str, viewer: Audience) -> Result<OutboxItem> {
-        if text.trim().is_empty() {
-            return Err(Error::InvalidInput("feedback text is empty".to_owned()));
+        self.report_problem(doc_id, FeedbackReason::Other, text, viewer)
+    }
+
+    /// Queues a problem report on a document `viewer` may see: a reason (wrong number, closed,
+    /// moved) with optional words, or [`FeedbackReason::Other`] with words required.
+    pub fn report_problem(
+        &self,
+        doc_id: &str,
+        reason: FeedbackReason,
+        text: &str,
+        viewer: Audience,
+    ) -> Result<OutboxItem> {
+        let text = text.trim();
+        if text.is_empty() && reason == FeedbackReason::Other {
+            return Err(Error::InvalidInput(
+                "feedback text is empty: say what is wrong".to_owned(),
+            ));
         }
         let store = self.store()?;
         visible(&store, doc_id, viewer)?;
-        store.queue(OutboxKind::Feedback, Some(doc_id), text.trim())
+        store.queue_with_reason(OutboxKind::Feedback, Some(doc_id), text, Some(reason))
     }
 
     /// The ticked steps of a checklist `viewer` may see.
@@ -596,6 +620,71 @@ mod tests {
             .expect("reset")
             .done
             .is_empty());
+    }
+
+    #[test]
+    fn a_problem_report_keeps_its_reason_and_only_other_needs_words() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let app = FieldRef::open(dir.path()).expect("open");
+        let shelter = "contact-harbor-house-family-shelter";
+        let public = Audience::Public;
+        app.report_problem(shelter, FeedbackReason::WrongNumber, "  ", public)
+            .expect("a reason says enough");
+        app.report_problem(shelter, FeedbackReason::Moved, " now on Pier 4 ", public)
+            .expect("moved");
+        assert!(matches!(
+            app.report_problem(shelter, FeedbackReason::Other, " ", public),
+            Err(Error::InvalidInput(_))
+        ));
+        assert!(matches!(
+            app.report_problem("no-such-doc", FeedbackReason::Closed, "", public),
+            Err(Error::NotFound(_))
+        ));
+        drop(app);
+        let app = FieldRef::open(dir.path()).expect("reopen");
+        let queued: Vec<_> = app
+            .outbox(true)
+            .expect("outbox")
+            .into_iter()
+            .map(|i| (i.reason, i.payload))
+            .collect();
+        assert_eq!(
+            queued,
+            [
+                (Some(FeedbackReason::WrongNumber), String::new()),
+                (Some(FeedbackReason::Moved), "now on Pier 4".to_owned()),
+            ]
+        );
+    }
+
+    /// The partner configuration of an officers library (a shell opened for the public) never
+    /// becomes an officers device: enrolling is refused before any request is made.
+    #[cfg(feature = "officers")]
+    #[test]
+    fn a_session_opened_for_the_public_cannot_enroll() {
+        struct Unreachable;
+        impl crate::sync::Transport for Unreachable {
+            fn send(
+                &self,
+                _: &crate::sync::HttpRequest,
+            ) -> Result<crate::sync::HttpResponse, crate::sync::TransportError> {
+                panic!("a public session never asks to enroll")
+            }
+        }
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut options = OpenOptions::new(dir.path());
+        options.audience = Some(Audience::Public);
+        let app = FieldRef::open_with(options).expect("open");
+        assert_eq!(app.audience(), Audience::Public);
+        let config = crate::sync::SyncConfig::new("http://127.0.0.1:9");
+        assert!(matches!(
+            app.enroll(&Unreachable, &config, "K7QM-4XPA-9DZT"),
+            Err(Error::AudienceNotAllowed {
+                allowed: "public",
+                ..
+            })
+        ));
+        assert!(app.enrollment().expect("enrollment").is_none());
     }
 
     /// A community partners' build (no `officers` feature): run by tests/suites/partner-build.sh.

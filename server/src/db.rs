@@ -92,6 +92,8 @@ CREATE TABLE sealed_blobs (
     PRIMARY KEY (channel, sha256)
 );
 ",
+    // 4: the reason a field report gives (wrong_number, closed, moved, other).
+    "ALTER TABLE outbox ADD COLUMN reason TEXT;",
 ];
 
 pub fn open(path: &Path) -> Result<Connection, rusqlite::Error> {

@@ -399,6 +399,9 @@ struct FeedbackRow {
     payload: String,
     created_at: String,
     received_at: String,
+    /// Why it was reported (`wrong_number`, `closed`, `moved`, `other`); null for
+    /// acknowledgements and older reports.
+    reason: Option<String>,
 }
 
 async fn feedback(
@@ -417,7 +420,7 @@ async fn feedback(
         .blocking(move |state| {
             state.read(|conn| {
                 let mut stmt = conn.prepare(
-                    "SELECT id, kind, doc_id, payload, created_at, received_at FROM outbox WHERE channel = ?1 ORDER BY received_at, id",
+                    "SELECT id, kind, doc_id, payload, created_at, received_at, reason FROM outbox WHERE channel = ?1 ORDER BY received_at, id",
                 )?;
                 let rows = stmt.query_map([&channel], |r| {
                     Ok(FeedbackRow {
@@ -427,6 +430,7 @@ async fn feedback(
                         payload: r.get(3)?,
                         created_at: r.get(4)?,
                         received_at: r.get(5)?,
+                        reason: r.get(6)?,
                     })
                 })?;
                 Ok(rows.collect::<Result<Vec<_>, _>>()?)

@@ -18,7 +18,7 @@ use crate::content::{Audience, DocKind, Document, Pack, PackInfo};
 use crate::error::{Error, Result};
 
 pub use migrations::SCHEMA_VERSION;
-pub use outbox::{new_item_id, OutboxItem, OutboxKind};
+pub use outbox::{new_item_id, FeedbackReason, OutboxItem, OutboxKind};
 pub use progress::StepRef;
 pub use recovery::{Damage, RecoveryReport, Salvage};
 pub use user_data::SavedItem;

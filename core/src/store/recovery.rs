@@ -284,8 +284,14 @@ const RECENTS: Table = Table {
     columns: "doc_id, viewed_at",
     filter: "1",
 };
-/// Sent items are the server's now; only what is still queued matters.
+/// Sent items are the server's now; only what is still queued matters. A damaged store may
+/// predate the reason column (schema 4): then the items are kept without their reason.
 const QUEUED: Table = Table {
+    name: "outbox",
+    columns: "id, kind, doc_id, payload, created_at, sent_at, reason",
+    filter: "sent_at IS NULL",
+};
+const QUEUED_BEFORE_REASONS: Table = Table {
     name: "outbox",
     columns: "id, kind, doc_id, payload, created_at, sent_at",
     filter: "sent_at IS NULL",
@@ -328,7 +334,12 @@ fn salvage_into(store: &Store, mut report: RecoveryReport) -> Result<RecoveryRep
     };
     report.bookmarks = copy(&damaged, store, &BOOKMARKS)?;
     report.recents = copy(&damaged, store, &RECENTS)?;
-    report.queued = copy(&damaged, store, &QUEUED)?;
+    let has_reasons = damaged.prepare("SELECT reason FROM outbox LIMIT 0").is_ok();
+    report.queued = if has_reasons {
+        copy(&damaged, store, &QUEUED)?
+    } else {
+        copy(&damaged, store, &QUEUED_BEFORE_REASONS)?
+    };
     report.checklist_steps = copy(&damaged, store, &CHECKLIST_STEPS)?;
     report.enrollment_kept = copy(&damaged, store, &IDENTITY)?.kept > 0;
     report.previous_content_version = damaged
