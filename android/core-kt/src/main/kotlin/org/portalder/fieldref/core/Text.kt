@@ -28,6 +28,7 @@ val FieldRefException.detail: String
         is FieldRefException.NotFound -> detail
         is FieldRefException.InvalidInput -> detail
         is FieldRefException.Storage -> detail
+        is FieldRefException.DataFromNewerApp -> detail
         is FieldRefException.Network -> detail
         is FieldRefException.RetryLater -> detail
         is FieldRefException.Refused -> detail
