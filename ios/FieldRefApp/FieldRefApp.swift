@@ -43,8 +43,9 @@ final class Launch: ObservableObject {
         do {
             config = try ShellConfig.fromBundle()
         } catch {
-            startup = .failed(String(describing: error))
-            opening = Task { .failed(String(describing: error)) }
+            let message = String(describing: error)
+            startup = .failed(message)
+            opening = Task<Startup, Never> { Startup.failed(message) }
             return
         }
         let dir = FileManager.default.urls(for: .applicationSupportDirectory, in: .userDomainMask)[0]
@@ -68,7 +69,7 @@ enum BackgroundRefresh {
     static let identifier = "org.portalder.fieldref.sync"
 
     static func register() {
-        BGTaskScheduler.shared.register(forTaskWithIdentifier: identifier, using: nil) { task in
+        _ = BGTaskScheduler.shared.register(forTaskWithIdentifier: identifier, using: nil) { task in
             guard let task = task as? BGAppRefreshTask else { return }
             handle(task)
         }
@@ -120,12 +121,12 @@ struct LaunchView: View {
         switch launch.startup {
         case nil:
             ProgressView()
-        case let .ready(core, notice):
+        case let .ready(core, notice)?:
             RootView(notice: notice).environmentObject(AppModel(core: core))
-        case .needsUpdate:
+        case .needsUpdate?:
             Text("This device's FieldRef data was written by a newer version of the app. Update FieldRef from the App Store: your data is kept and nothing was changed.")
                 .padding()
-        case let .failed(detail):
+        case let .failed(detail)?:
             Text("FieldRef could not open its data on this device: \(detail). Free some storage space and open the app again.")
                 .padding()
         }

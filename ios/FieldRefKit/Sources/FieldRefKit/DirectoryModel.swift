@@ -77,35 +77,34 @@ public final class DirectoryModel: ObservableObject {
 }
 
 /// CoreLocation with reduced accuracy: When-In-Use asked on first tap, one fix, 15 s at most.
-@MainActor
-public final class DeviceCoarseLocation: NSObject, CoarseLocation, @preconcurrency CLLocationManagerDelegate, @unchecked Sendable {
-    private let manager = CLLocationManager()
+/// Everything but `request()` runs on the main thread (CLLocationManager's delegate thread).
+public final class DeviceCoarseLocation: NSObject, CoarseLocation, CLLocationManagerDelegate, @unchecked Sendable {
+    private var manager: CLLocationManager?
     private var waiting: CheckedContinuation<GeoPoint?, Never>?
 
-    public override init() {
-        super.init()
-        manager.delegate = self
-        manager.desiredAccuracy = kCLLocationAccuracyReduced
-    }
+    public override init() { super.init() }
 
-    public nonisolated func request() async -> GeoPoint? {
+    public func request() async -> GeoPoint? {
         await withCheckedContinuation { continuation in
-            Task { @MainActor in self.start(continuation) }
+            DispatchQueue.main.async { self.start(continuation) }
         }
     }
 
     private func start(_ continuation: CheckedContinuation<GeoPoint?, Never>) {
         guard waiting == nil else { continuation.resume(returning: nil); return }
         waiting = continuation
+        let manager = self.manager ?? CLLocationManager()
+        if self.manager == nil {
+            manager.delegate = self
+            manager.desiredAccuracy = kCLLocationAccuracyReduced
+            self.manager = manager
+        }
         switch manager.authorizationStatus {
         case .notDetermined: manager.requestWhenInUseAuthorization()
         case .authorizedWhenInUse, .authorizedAlways: manager.requestLocation()
         default: finish(nil)
         }
-        Task { @MainActor in
-            try? await Task.sleep(nanoseconds: 15_000_000_000)
-            self.finish(nil)
-        }
+        DispatchQueue.main.asyncAfter(deadline: .now() + 15) { [weak self] in self?.finish(nil) }
     }
 
     private func finish(_ point: GeoPoint?) {

@@ -16,7 +16,7 @@ public final class FieldRefCore: @unchecked Sendable {
     }
 
     /// Runs `body` on the core's queue and returns its result to the awaiting task.
-    public func call<T: Sendable>(_ body: @escaping @Sendable (FieldRefApp) throws -> T) async throws -> T {
+    public func call<T>(_ body: @escaping @Sendable (FieldRefApp) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             queue.async { continuation.resume(with: Result { try body(self.app) }) }
         }
@@ -58,7 +58,7 @@ public final class FieldRefCore: @unchecked Sendable {
 
     /// Bookmarks or un-bookmarks; returns whether it is bookmarked afterwards.
     public func toggleBookmark(_ id: String, bookmarked: Bool) async throws -> Bool {
-        try await call { app in
+        try await call { (app: FieldRefApp) throws -> Bool in
             if bookmarked { _ = try app.removeBookmark(id: id); return false }
             try app.addBookmark(id: id)
             return true

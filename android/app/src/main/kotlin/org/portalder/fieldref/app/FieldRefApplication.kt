@@ -17,8 +17,6 @@ import org.portalder.fieldref.core.HttpUrlConnectionTransport
 import org.portalder.fieldref.core.ShellConfig
 import org.portalder.fieldref.core.Startup
 import org.portalder.fieldref.core.SyncRunner
-import org.portalder.fieldref.core.startup
-import org.portalder.fieldref.core.syncRunner
 
 /**
  * Opens the core once per process and schedules background sync for when there is a network.
@@ -40,13 +38,15 @@ class FieldRefApplication : Application() {
     suspend fun repository(): FieldRefRepository? = (startup() as? Startup.Ready)?.repository
 
     suspend fun syncRunner(): SyncRunner? =
-        repository()?.let { syncRunner(it, HttpUrlConnectionTransport(), config) }
+        repository()?.let { org.portalder.fieldref.core.syncRunner(it, HttpUrlConnectionTransport(), config) }
 
     override fun onCreate() {
         super.onCreate()
         scope.launch {
             started.complete(
-                startup { FieldRefRepository.openResilient(filesDir.resolve("fieldref").absolutePath, config) },
+                org.portalder.fieldref.core.startup {
+                    FieldRefRepository.openResilient(filesDir.resolve("fieldref").absolutePath, config)
+                },
             )
         }
         val request = PeriodicWorkRequestBuilder<SyncWorker>(6, TimeUnit.HOURS)

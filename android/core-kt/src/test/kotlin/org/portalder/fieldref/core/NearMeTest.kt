@@ -93,7 +93,7 @@ class NearMeTest {
     fun `distances read in the user's units`() {
         assertEquals("250 m", formatDistance(0.254))
         assertEquals("3.2 km", formatDistance(3.21))
-        assertEquals("2.0 mi", formatDistance(3.21868))
+        assertEquals("2.0 mi", formatDistance(3.21868, metric = false))
         assertEquals("520 ft", formatDistance(0.16, metric = false))
     }
 }

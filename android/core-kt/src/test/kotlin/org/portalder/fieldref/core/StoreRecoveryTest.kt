@@ -45,7 +45,7 @@ class StoreRecoveryTest {
         assertTrue(search("family shelter").hits.any { it.id == shelter })
 
     @Test
-    fun `random bytes: the app starts, answers, and shows the notice once`(): Unit = runBlocking {
+    fun `random bytes - the app starts, answers, and shows the notice once`(): Unit = runBlocking {
         val dir = usedDir()
         val garbage = Random(14).nextBytes(48_000)
         Files.write(store(dir), garbage)
@@ -72,7 +72,7 @@ class StoreRecoveryTest {
     }
 
     @Test
-    fun `a truncated store: the app starts, and the notice accounts for the bookmarks`(): Unit = runBlocking {
+    fun `a truncated store - the app starts, and the notice accounts for the bookmarks`(): Unit = runBlocking {
         val dir = usedDir()
         RandomAccessFile(store(dir).toFile(), "rw").use { it.setLength(it.length() / 2) }
 
@@ -88,7 +88,7 @@ class StoreRecoveryTest {
     }
 
     @Test
-    fun `a newer app's data: the app asks for an update and changes nothing`(): Unit = runBlocking {
+    fun `a newer app data - the app asks for an update and changes nothing`(): Unit = runBlocking {
         val dir = usedDir()
         val path = store(dir)
         val bytes = Files.readAllBytes(path)
@@ -103,7 +103,7 @@ class StoreRecoveryTest {
     }
 
     @Test
-    fun `a data dir that is a file: a clear failure, not a crash`(): Unit = runBlocking {
+    fun `a data dir that is a file - a clear failure, not a crash`(): Unit = runBlocking {
         val file = Files.createTempFile("fieldref-not-a-dir", ".txt")
         val failed = assertIs<Startup.Failed>(start(file))
         assertTrue(failed.detail.isNotBlank())
