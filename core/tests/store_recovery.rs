@@ -90,7 +90,10 @@ fn a_truncated_store_is_moved_aside_and_the_app_answers() {
         "{report:?}"
     );
     assert!(!report.detail.is_empty());
-    assert_eq!(corrupt_copies(dir.path()), [report.moved_to.clone()]);
+    assert_eq!(
+        corrupt_copies(dir.path()),
+        std::slice::from_ref(&report.moved_to)
+    );
     assert_eq!(
         std::fs::metadata(&report.moved_to).expect("kept").len(),
         len / 2,

@@ -421,3 +421,94 @@ fn scan(damaged: &Connection, table: &Table, order: &str) -> (Vec<Vec<Value>>, b
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{OutboxKind, SCHEMA_VERSION};
+
+    fn report_for(moved_to: PathBuf) -> RecoveryReport {
+        RecoveryReport {
+            damage: Damage::FailedCheck,
+            detail: String::new(),
+            moved_to,
+            at: String::new(),
+            bookmarks: Salvage::default(),
+            recents: Salvage::default(),
+            queued: Salvage::default(),
+            checklist_steps: Salvage::default(),
+            enrollment_kept: false,
+            previous_content_version: None,
+        }
+    }
+
+    /// A damaged store may be older than this code: its queued items come back without a
+    /// reason, and the device's enrollment and trust root come back with them; sent items and
+    /// sync state do not.
+    #[test]
+    fn salvage_reads_an_older_schema_and_keeps_the_devices_identity() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let old = dir.path().join("old.sqlite3");
+        {
+            let store = Store::open(&old).expect("old store");
+            let queued = store
+                .queue(OutboxKind::Feedback, Some("doc-a"), "line is dead")
+                .expect("queue");
+            let sent = store
+                .queue(OutboxKind::Feedback, Some("doc-b"), "sent already")
+                .expect("queue");
+            store.mark_sent(&[sent.id]).expect("sent");
+            store.set_meta("trust_root", "{\"keys\":[]}").expect("root");
+            store
+                .set_meta("officers_credential", "secret")
+                .expect("cred");
+            store.set_meta("sync_manifest_version", "9").expect("sync");
+            store.add_bookmark("doc-a").expect("bookmark");
+            store
+                .conn()
+                .execute_batch("ALTER TABLE outbox DROP COLUMN reason; PRAGMA user_version = 3;")
+                .expect("make it a schema 3 store");
+            assert_eq!(queued.reason, None);
+        }
+        let fresh = Store::open(&dir.path().join("new.sqlite3")).expect("fresh");
+        let report = salvage_into(&fresh, report_for(old)).expect("salvage");
+        assert_eq!(
+            report.queued,
+            Salvage {
+                kept: 1,
+                lost: Some(0)
+            }
+        );
+        assert_eq!(
+            report.bookmarks,
+            Salvage {
+                kept: 1,
+                lost: Some(0)
+            }
+        );
+        assert!(report.enrollment_kept);
+        let queued = fresh.outbox(true).expect("outbox");
+        assert_eq!(queued.len(), 1);
+        assert_eq!(queued[0].payload, "line is dead");
+        assert_eq!(
+            fresh.meta("officers_credential").expect("meta").as_deref(),
+            Some("secret")
+        );
+        assert_eq!(fresh.meta("sync_manifest_version").expect("meta"), None);
+        assert_eq!(fresh.schema_version().expect("version"), SCHEMA_VERSION);
+    }
+
+    #[test]
+    fn damaged_copies_get_names_that_sort_by_time_and_never_collide() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("fieldref.sqlite3");
+        let first = aside_path(&path, "20261206T090000.000Z");
+        assert_eq!(
+            first.file_name().and_then(|n| n.to_str()),
+            Some("fieldref.corrupt-20261206T090000.000Z.sqlite3")
+        );
+        std::fs::write(&first, b"x").expect("write");
+        let second = aside_path(&path, "20261206T090000.000Z");
+        assert_ne!(first, second);
+    }
+}
