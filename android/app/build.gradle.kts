@@ -6,6 +6,15 @@ plugins {
 
 val repoRoot = rootDir.parentFile
 
+fun buildProperty(name: String): String? = providers.gradleProperty(name).orNull?.trim()?.ifEmpty { null }
+
+/** The flavor's update server, or "" for a build made without one (the app then says so). */
+fun server(flavor: String): String = buildProperty("fieldref.$flavor.server") ?: buildProperty("fieldref.server") ?: ""
+
+fun trustRootJson(): String = buildProperty("fieldref.trustRoot")?.let { file(it).readText() } ?: ""
+
+fun quoted(value: String): String = "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\""
+
 android {
     namespace = "org.portalder.fieldref.app"
     compileSdk = 35
@@ -15,25 +24,38 @@ android {
         targetSdk = 35
         versionCode = 1
         versionName = "0.1.0"
-        // The sync server; a department sets its own in its build.
-        buildConfigField("String", "SYNC_SERVER", "\"https://updates.port-alder.example\"")
     }
     // One app per audience (AUDIENCES.md): the partners' app ships a library that bundles only
     // the public pack and refuses officers content; the officers' app can enroll for officers
     // updates. Different application ids, so a department can distribute them separately.
     flavorDimensions += "audience"
     productFlavors {
+        // The department's server and trust root are build configuration, never code: gradle
+        // properties (`-P` or ~/.gradle/gradle.properties), per flavor or shared:
+        //   fieldref.officers.server / fieldref.partner.server / fieldref.server  (https URL)
+        //   fieldref.trustRoot  (path to the root.json `fieldref keygen` wrote)
+        // Core-kt's ShellConfig.fromBuild reads them (BuildConfig.FLAVOR decides the viewer) and
+        // refuses a value that cannot be right; a release build without a server fails below.
         create("officers") {
             dimension = "audience"
             applicationIdSuffix = ".officers"
-            buildConfigField("String", "VIEWER", "\"OFFICER\"")
-            buildConfigField("boolean", "CAN_ENROLL", "true")
+            buildConfigField("String", "SYNC_SERVER", quoted(server("officers")))
+            buildConfigField("String", "TRUST_ROOT_JSON", quoted(trustRootJson()))
         }
         create("partner") {
             dimension = "audience"
             applicationIdSuffix = ".partner"
-            buildConfigField("String", "VIEWER", "\"PUBLIC\"")
-            buildConfigField("boolean", "CAN_ENROLL", "false")
+            buildConfigField("String", "SYNC_SERVER", quoted(server("partner")))
+            buildConfigField("String", "TRUST_ROOT_JSON", quoted(trustRootJson()))
+        }
+    }
+    buildTypes {
+        release {
+            // R8: shrink and obfuscate, keeping what JNA and the generated bindings reach by
+            // reflection and by name from native code (proguard-rules.pro).
+            isMinifyEnabled = true
+            isShrinkResources = true
+            proguardFiles(getDefaultProguardFile("proguard-android-optimize.txt"), "proguard-rules.pro")
         }
     }
     buildFeatures {
@@ -56,6 +78,10 @@ android {
 fun cargoNdk(flavor: String, cargoFlags: List<String>) =
     tasks.register<Exec>("cargoNdk${flavor.replaceFirstChar { it.uppercase() }}") {
         workingDir = repoRoot
+        // 16 KB ELF alignment for devices with 16 KB pages (required on Play for SDK 35+).
+        for (triple in listOf("AARCH64_LINUX_ANDROID", "ARMV7_LINUX_ANDROIDEABI", "X86_64_LINUX_ANDROID")) {
+            environment("CARGO_TARGET_${triple}_RUSTFLAGS", "-C link-arg=-Wl,-z,max-page-size=16384")
+        }
         commandLine(
             listOf(
                 "cargo", "ndk",
@@ -71,6 +97,16 @@ val cargoNdkPartner = cargoNdk("partner", listOf("--no-default-features"))
 tasks.configureEach {
     if (name.startsWith("preOfficers") && name.endsWith("Build")) dependsOn(cargoNdkOfficers)
     if (name.startsWith("prePartner") && name.endsWith("Build")) dependsOn(cargoNdkPartner)
+    // A release must know its department's server: no build ships a made-up address.
+    for (flavor in listOf("officers", "partner")) {
+        if (name == "pre${flavor.replaceFirstChar { it.uppercase() }}ReleaseBuild") {
+            doFirst {
+                if (server(flavor).isEmpty()) {
+                    throw GradleException("fieldref.$flavor.server (or fieldref.server) is not set: pass -Pfieldref.server=https://...")
+                }
+            }
+        }
+    }
 }
 
 dependencies {

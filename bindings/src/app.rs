@@ -12,7 +12,8 @@ use fieldref_core::sync::{SyncConfig, SyncError, SyncOutcome as CoreOutcome, Upd
 use fieldref_core::{FieldRef, OpenOptions};
 
 use crate::error::{FieldRefError, Result};
-use crate::sync::{ForeignTransport, HttpTransport};
+use crate::recovery::StoreRecovery;
+use crate::sync::{AsyncHttpTransport, ForeignAsyncTransport, ForeignTransport, HttpTransport};
 use crate::types::*;
 
 #[derive(uniffi::Object)]
@@ -91,6 +92,19 @@ impl FieldRefApp {
             core: FieldRef::open_with(options)?,
             viewer: config.viewer,
         }))
+    }
+
+    /// What recovering a damaged store did (it was moved aside, the bundled content reinstalled,
+    /// the readable user data copied back), until dismissed: show it once, in plain words, then
+    /// call [`FieldRefApp::dismiss_recovery_report`]. Kept in the store, so a report survives the
+    /// app dying before it was shown. SQLite read.
+    pub fn recovery_report(&self) -> Result<Option<StoreRecovery>> {
+        Ok(self.core.recovery_report()?.map(Into::into))
+    }
+
+    /// The user has seen the recovery report. SQLite write.
+    pub fn dismiss_recovery_report(&self) -> Result<()> {
+        Ok(self.core.dismiss_recovery_report()?)
     }
 
     /// Ranked hits for what the user typed; any text is accepted. Reads the index only (no SQLite,
@@ -300,41 +314,56 @@ impl FieldRefApp {
         let report = self
             .core
             .sync(&ForeignTransport(transport), &SyncConfig::new(server))?;
-        let (outcome, from_version, to_version, bytes) = match report.outcome {
-            CoreOutcome::UpToDate { version } => (SyncOutcome::UpToDate, version, version, 0),
-            CoreOutcome::Updated {
-                from,
-                to,
-                path: UpdatePath::Delta,
-                bytes,
-            } => (SyncOutcome::UpdatedByDelta, from, to, bytes),
-            CoreOutcome::Updated {
-                from,
-                to,
-                path: UpdatePath::Snapshot,
-                bytes,
-            } => (SyncOutcome::UpdatedBySnapshot, from, to, bytes),
-            CoreOutcome::Stale { .. } => {
-                let v = report.status.content_version;
-                (SyncOutcome::Stale, v, v, 0)
-            }
-        };
-        Ok(SyncReport {
-            outcome,
-            from_version,
-            to_version,
-            bytes,
-            outbox_sent: report.outbox_sent as u64,
-            outbox_error: report.outbox_error,
-            outbox_retry_after_seconds: match report.outbox_failure {
-                Some(SyncError::Backoff { seconds }) => Some(seconds),
-                _ => None,
-            },
-            outbox_not_enrolled: matches!(
-                report.outbox_failure,
-                Some(SyncError::NotEnrolled { .. })
-            ),
-            status: report.status.into(),
+        Ok(sync_report(report))
+    }
+
+    /// [`FieldRefApp::sync`] for shells with async HTTP (iOS): awaitable, the work runs on a
+    /// thread of its own and `transport` is awaited there, so no caller thread blocks. Network
+    /// and disk: BGAppRefreshTask, or "Sync now" from a task.
+    pub async fn sync_async(
+        self: Arc<Self>,
+        transport: Arc<dyn AsyncHttpTransport>,
+        server: String,
+    ) -> Result<SyncReport> {
+        let app = Arc::clone(&self);
+        crate::background::spawn("fieldref-sync", move || {
+            let report = app
+                .core
+                .sync(&ForeignAsyncTransport(transport), &SyncConfig::new(server))?;
+            Ok(sync_report(report))
+        })
+        .await
+        .unwrap_or_else(|| {
+            Err(FieldRefError::Storage {
+                detail: "the sync stopped unexpectedly; content unchanged".to_owned(),
+            })
+        })
+    }
+
+    /// [`FieldRefApp::enroll`] for shells with async HTTP (iOS), like [`FieldRefApp::sync_async`].
+    pub async fn enroll_async(
+        self: Arc<Self>,
+        transport: Arc<dyn AsyncHttpTransport>,
+        server: String,
+        code: String,
+    ) -> Result<Enrollment> {
+        let app = Arc::clone(&self);
+        crate::background::spawn("fieldref-enroll", move || {
+            let enrolled = app.core.enroll(
+                &ForeignAsyncTransport(transport),
+                &SyncConfig::new(server),
+                &code,
+            )?;
+            Ok(Enrollment {
+                device: enrolled.device,
+                channel: enrolled.channel,
+            })
+        })
+        .await
+        .unwrap_or_else(|| {
+            Err(FieldRefError::Storage {
+                detail: "enrollment stopped unexpectedly; nothing changed".to_owned(),
+            })
         })
     }
 
@@ -395,9 +424,61 @@ impl FieldRefApp {
         Ok(self.core.queue_feedback(&id, &text, self.viewer.into())?.id)
     }
 
+    /// Queues a problem report on a document: a reason, with words (required for `Other`).
+    /// Returns the item's id. `InvalidInput` for `Other` without words, `NotFound` for a
+    /// document this viewer may not see. SQLite write; no network.
+    pub fn report_problem(
+        &self,
+        id: String,
+        reason: FeedbackReason,
+        text: String,
+    ) -> Result<String> {
+        Ok(self
+            .core
+            .report_problem(&id, reason.into(), &text, self.viewer.into())?
+            .id)
+    }
+
     /// Records that the current revision of a document was read (sent with the next sync);
     /// returns the item's id. SQLite write; no network.
     pub fn acknowledge(&self, id: String) -> Result<String> {
         Ok(self.core.acknowledge(&id)?.id)
+    }
+}
+
+/// The shells' view of a sync's outcome.
+fn sync_report(report: fieldref_core::sync::SyncReport) -> SyncReport {
+    let (outcome, from_version, to_version, bytes) = match report.outcome {
+        CoreOutcome::UpToDate { version } => (SyncOutcome::UpToDate, version, version, 0),
+        CoreOutcome::Updated {
+            from,
+            to,
+            path: UpdatePath::Delta,
+            bytes,
+        } => (SyncOutcome::UpdatedByDelta, from, to, bytes),
+        CoreOutcome::Updated {
+            from,
+            to,
+            path: UpdatePath::Snapshot,
+            bytes,
+        } => (SyncOutcome::UpdatedBySnapshot, from, to, bytes),
+        CoreOutcome::Stale { .. } => {
+            let v = report.status.content_version;
+            (SyncOutcome::Stale, v, v, 0)
+        }
+    };
+    SyncReport {
+        outcome,
+        from_version,
+        to_version,
+        bytes,
+        outbox_sent: report.outbox_sent as u64,
+        outbox_error: report.outbox_error,
+        outbox_retry_after_seconds: match report.outbox_failure {
+            Some(SyncError::Backoff { seconds }) => Some(seconds),
+            _ => None,
+        },
+        outbox_not_enrolled: matches!(report.outbox_failure, Some(SyncError::NotEnrolled { .. })),
+        status: report.status.into(),
     }
 }

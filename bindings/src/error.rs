@@ -12,7 +12,8 @@ pub enum FieldRefError {
     /// Bad input from the caller (empty feedback, unknown id format, invalid content).
     #[error("invalid input: {detail}")]
     InvalidInput { detail: String },
-    /// The device's storage failed or was written by a newer app: content is unchanged.
+    /// The device's storage failed: content is unchanged. (A damaged store is not this: it is
+    /// recovered at open, see `FieldRefApp::recovery_report`.)
     #[error("storage: {detail}")]
     Storage { detail: String },
     /// The device's storage is full: the change (an update, a bookmark) was not saved, and the
@@ -22,6 +23,14 @@ pub enum FieldRefError {
     /// The data directory is read-only: search and reading work, saving does not.
     #[error("read-only: {detail}")]
     ReadOnly { detail: String },
+    /// The data directory was written by a newer FieldRef (an app downgrade or a restored
+    /// backup): it is kept untouched. Tell the user to update the app; nothing was lost.
+    #[error("written by a newer app (schema {found}, this app reads up to {supported}): {detail}")]
+    DataFromNewerApp {
+        found: i64,
+        supported: i64,
+        detail: String,
+    },
     /// No connection, a timeout, or a server error: try again when connected.
     #[error("network: {detail}")]
     Network { detail: String },
@@ -146,8 +155,15 @@ impl From<Error> for FieldRefError {
                 retry_after_seconds: 5,
                 detail: message,
             },
+            Error::SchemaTooNew {
+                found, supported, ..
+            } => FieldRefError::DataFromNewerApp {
+                found,
+                supported,
+                detail: message,
+            },
             Error::Storage(_)
-            | Error::SchemaTooNew { .. }
+            | Error::StoreDamaged(_)
             | Error::Index(_)
             | Error::Io { .. }
             | Error::HashMismatch { .. }

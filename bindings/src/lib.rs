@@ -3,13 +3,19 @@
 //! transport as a trait the shells implement. No business logic lives here.
 
 mod app;
+mod background;
 mod error;
+mod recovery;
 mod sync;
 mod types;
 
 pub use app::FieldRefApp;
 pub use error::{FieldRefError, UpdateRefusal};
-pub use sync::{HttpHeader, HttpTransport, TransportFailure, TransportRequest, TransportResponse};
+pub use recovery::{SalvageCount, StoreDamage, StoreRecovery};
+pub use sync::{
+    AsyncHttpTransport, HttpHeader, HttpTransport, TransportFailure, TransportRequest,
+    TransportResponse,
+};
 pub use types::*;
 
 uniffi::setup_scaffolding!();

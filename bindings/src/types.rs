@@ -695,3 +695,24 @@ impl From<fieldref_core::ChecklistProgress> for ChecklistProgress {
         }
     }
 }
+
+/// Why a user reports a document; `Other` needs words, the rest may come without.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum FeedbackReason {
+    WrongNumber,
+    Closed,
+    Moved,
+    Other,
+}
+
+impl From<FeedbackReason> for fieldref_core::store::FeedbackReason {
+    fn from(r: FeedbackReason) -> Self {
+        use fieldref_core::store::FeedbackReason as Core;
+        match r {
+            FeedbackReason::WrongNumber => Core::WrongNumber,
+            FeedbackReason::Closed => Core::Closed,
+            FeedbackReason::Moved => Core::Moved,
+            FeedbackReason::Other => Core::Other,
+        }
+    }
+}

@@ -15,6 +15,7 @@ use clap::{Args, Parser, Subcommand};
 use fieldref_core::content::{languages, Audience, DocKind, SourceTree};
 use fieldref_core::directory::{DirectoryQuery, GeoFilter};
 use fieldref_core::search::{SearchFilters, SearchRequest};
+use fieldref_core::store::FeedbackReason;
 use fieldref_core::sync::SyncConfig;
 use fieldref_core::{hsds, pack, FieldRef, OpenOptions};
 use serde_json::json;
@@ -267,7 +268,15 @@ enum PackCommand {
 #[derive(Subcommand)]
 enum OutboxCommand {
     /// Queue feedback on a document ("this number is disconnected").
-    Feedback { id: String, text: String },
+    Feedback {
+        id: String,
+        /// What is wrong; words are optional except for `other`.
+        #[arg(default_value = "")]
+        text: String,
+        /// wrong_number, closed, moved or other.
+        #[arg(long, default_value = "other", value_parser = parse_reason)]
+        reason: FeedbackReason,
+    },
     /// Record that the current revision of a document was read.
     Ack { id: String },
 }
@@ -486,8 +495,8 @@ fn run(cli: Cli) -> Result<()> {
                 }
                 Command::Outbox { command, json } => {
                     match command {
-                        Some(OutboxCommand::Feedback { id, text }) => {
-                            app.queue_feedback(&id, &text, viewer)?;
+                        Some(OutboxCommand::Feedback { id, text, reason }) => {
+                            app.report_problem(&id, reason, &text, viewer)?;
                         }
                         Some(OutboxCommand::Ack { id }) => {
                             app.acknowledge(&id)?;
@@ -685,12 +694,22 @@ fn open(
     if let Some(note) = &app.open_report().read_only {
         eprintln!("fieldref: note: {note}");
     }
+    // A damaged store was recovered: say so once, on stderr so --json output stays clean.
+    if let Some(report) = app.recovery_report()? {
+        eprint!("{}", render::recovery_text(&report));
+        app.dismiss_recovery_report()?;
+    }
     Ok(app)
 }
 
 fn print_json(value: &impl serde::Serialize) -> Result<()> {
     println!("{}", serde_json::to_string_pretty(value)?);
     Ok(())
+}
+
+fn parse_reason(text: &str) -> Result<FeedbackReason, String> {
+    FeedbackReason::parse(text)
+        .ok_or_else(|| format!("`{text}`: expected wrong_number, closed, moved or other"))
 }
 
 fn parse_kind(text: &str) -> Result<DocKind, String> {

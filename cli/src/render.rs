@@ -432,3 +432,30 @@ pub fn import_report(report: &fieldref_core::hsds::ImportReport) {
         println!("(not a complete listing: contacts it does not mention were left as they are)");
     }
 }
+
+/// The recovery report in plain words: what happened, what was kept, what was lost.
+pub fn recovery_text(report: &fieldref_core::store::RecoveryReport) -> String {
+    use fieldref_core::store::Salvage;
+    fn line(what: &str, s: Salvage) -> String {
+        match s.lost {
+            Some(0) if s.kept == 0 => format!("  {what}: none\n"),
+            Some(0) => format!("  {what}: all {} kept\n", s.kept),
+            Some(lost) => format!("  {what}: {} kept, {lost} lost\n", s.kept),
+            None => format!("  {what}: {} kept, others could not be read\n", s.kept),
+        }
+    }
+    let mut out = format!(
+        "fieldref: the local store was damaged ({}) and has been rebuilt: the bundled content \
+         is back and the next sync updates it.\n  the damaged file is kept at {}\n",
+        report.detail,
+        report.moved_to.display()
+    );
+    out.push_str(&line("bookmarks", report.bookmarks));
+    out.push_str(&line("recently viewed", report.recents));
+    out.push_str(&line("feedback waiting to be sent", report.queued));
+    out.push_str(&line("ticked checklist steps", report.checklist_steps));
+    if !report.enrollment_kept {
+        out.push_str("  an officers device may need to be enrolled again\n");
+    }
+    out
+}

@@ -73,6 +73,11 @@ pub enum Error {
     #[error("corrupt data: {0}")]
     Corrupt(String),
 
+    /// The store file failed `PRAGMA quick_check`. [`crate::FieldRef::open_with`] recovers from
+    /// it (see [`crate::store::recovery`]); only a bare [`crate::store::Store`] user sees it.
+    #[error("the store is damaged: {0}")]
+    StoreDamaged(String),
+
     #[error("sync: {0}")]
     Sync(crate::sync::SyncError),
 

@@ -13,8 +13,10 @@ use crate::error::{Error, Result};
 use crate::index::{IndexHome, IndexLocation, SearchIndex};
 use crate::pack::{Envelope, Root};
 use crate::search::{self, SearchRequest, SearchResults, Synonyms};
+use crate::store::recovery::{self, Opened};
 use crate::store::{
-    ContentChange, ContentState, OutboxItem, OutboxKind, SavedItem, StepRef, Store,
+    ContentChange, ContentState, FeedbackReason, OutboxItem, OutboxKind, RecoveryReport, SavedItem,
+    StepRef, Store,
 };
 use crate::sync::SyncError;
 
@@ -53,6 +55,8 @@ pub struct OpenReport {
     pub index_rebuilt: Option<String>,
     /// Set when the data directory is read-only: what still works and what cannot be saved.
     pub read_only: Option<String>,
+    /// The store was damaged and recovered at this open (see [`crate::store::recovery`]).
+    pub recovered: Option<RecoveryReport>,
 }
 
 /// The last install's index work, when it could not bring the on-disk index in step (disk
@@ -122,6 +126,8 @@ impl Settings {
 pub struct FieldRef {
     data_dir: PathBuf,
     home: IndexHome,
+    /// Whom this session was opened for (the app's audience): a public app may not enroll.
+    audience: Audience,
     store: Mutex<Store>,
     index: RwLock<SearchIndex>,
     settings: RwLock<Settings>,
@@ -144,14 +150,20 @@ impl FieldRef {
     pub fn open_with(options: OpenOptions) -> Result<FieldRef> {
         let data_dir = options.data_dir;
         std::fs::create_dir_all(&data_dir).map_err(|e| Error::io(&data_dir, e))?;
-        let mut store = Store::open(&data_dir.join(STORE_FILE))?;
-        let mut opened = OpenReport::default();
+        let Opened {
+            mut store,
+            recovered,
+        } = recovery::open_or_recover(&data_dir.join(STORE_FILE))?;
+        let mut opened = OpenReport {
+            recovered,
+            ..OpenReport::default()
+        };
         let installed = store.content_state()?;
         if let Some(state) = &installed {
             allowed("the content in this data directory", state.audience)?;
         }
+        let audience = options.audience.unwrap_or(crate::BUILD_AUDIENCE);
         if options.install_bundled && installed.is_none() {
-            let audience = options.audience.unwrap_or(crate::BUILD_AUDIENCE);
             allowed("the requested audience", audience)?;
             let pack = crate::bundled::pack()
                 .map_err(Error::InvalidContent)?
@@ -187,6 +199,7 @@ impl FieldRef {
         Ok(FieldRef {
             data_dir,
             home,
+            audience,
             store: Mutex::new(store),
             index: RwLock::new(index),
             settings: RwLock::new(settings),
@@ -199,8 +212,24 @@ impl FieldRef {
         &self.data_dir
     }
 
+    /// Whom this session was opened for ([`OpenOptions::audience`]).
+    pub fn audience(&self) -> Audience {
+        self.audience
+    }
+
     pub fn open_report(&self) -> &OpenReport {
         &self.opened
+    }
+
+    /// What recovering a damaged store did, until [`FieldRef::dismiss_recovery_report`]: kept in
+    /// the store so the shells show it once even if the app dies before showing it.
+    pub fn recovery_report(&self) -> Result<Option<RecoveryReport>> {
+        self.store()?.pending_recovery_report()
+    }
+
+    /// The user has seen the recovery report.
+    pub fn dismiss_recovery_report(&self) -> Result<()> {
+        self.store()?.dismiss_recovery_report()
     }
 
     /// Ranked hits for what the user typed. Reads the index only (no SQLite); typically well under
@@ -470,12 +499,27 @@ impl FieldRef {
     /// Queues field feedback on a document `viewer` may see ("this number is disconnected") for
     /// the next sync.
     pub fn queue_feedback(&self, doc_id: &str, text: &str, viewer: Audience) -> Result<OutboxItem> {
-        if text.trim().is_empty() {
-            return Err(Error::InvalidInput("feedback text is empty".to_owned()));
+        self.report_problem(doc_id, FeedbackReason::Other, text, viewer)
+    }
+
+    /// Queues a problem report on a document `viewer` may see: a reason (wrong number, closed,
+    /// moved) with optional words, or [`FeedbackReason::Other`] with words required.
+    pub fn report_problem(
+        &self,
+        doc_id: &str,
+        reason: FeedbackReason,
+        text: &str,
+        viewer: Audience,
+    ) -> Result<OutboxItem> {
+        let text = text.trim();
+        if text.is_empty() && reason == FeedbackReason::Other {
+            return Err(Error::InvalidInput(
+                "feedback text is empty: say what is wrong".to_owned(),
+            ));
         }
         let store = self.store()?;
         visible(&store, doc_id, viewer)?;
-        store.queue(OutboxKind::Feedback, Some(doc_id), text.trim())
+        store.queue_with_reason(OutboxKind::Feedback, Some(doc_id), text, Some(reason))
     }
 
     /// The ticked steps of a checklist `viewer` may see.
@@ -707,6 +751,71 @@ mod tests {
             .expect("reset")
             .done
             .is_empty());
+    }
+
+    #[test]
+    fn a_problem_report_keeps_its_reason_and_only_other_needs_words() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let app = FieldRef::open(dir.path()).expect("open");
+        let shelter = "contact-harbor-house-family-shelter";
+        let public = Audience::Public;
+        app.report_problem(shelter, FeedbackReason::WrongNumber, "  ", public)
+            .expect("a reason says enough");
+        app.report_problem(shelter, FeedbackReason::Moved, " now on Pier 4 ", public)
+            .expect("moved");
+        assert!(matches!(
+            app.report_problem(shelter, FeedbackReason::Other, " ", public),
+            Err(Error::InvalidInput(_))
+        ));
+        assert!(matches!(
+            app.report_problem("no-such-doc", FeedbackReason::Closed, "", public),
+            Err(Error::NotFound(_))
+        ));
+        drop(app);
+        let app = FieldRef::open(dir.path()).expect("reopen");
+        let queued: Vec<_> = app
+            .outbox(true)
+            .expect("outbox")
+            .into_iter()
+            .map(|i| (i.reason, i.payload))
+            .collect();
+        assert_eq!(
+            queued,
+            [
+                (Some(FeedbackReason::WrongNumber), String::new()),
+                (Some(FeedbackReason::Moved), "now on Pier 4".to_owned()),
+            ]
+        );
+    }
+
+    /// The partner configuration of an officers library (a shell opened for the public) never
+    /// becomes an officers device: enrolling is refused before any request is made.
+    #[cfg(feature = "officers")]
+    #[test]
+    fn a_session_opened_for_the_public_cannot_enroll() {
+        struct Unreachable;
+        impl crate::sync::Transport for Unreachable {
+            fn send(
+                &self,
+                _: &crate::sync::HttpRequest,
+            ) -> Result<crate::sync::HttpResponse, crate::sync::TransportError> {
+                panic!("a public session never asks to enroll")
+            }
+        }
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut options = OpenOptions::new(dir.path());
+        options.audience = Some(Audience::Public);
+        let app = FieldRef::open_with(options).expect("open");
+        assert_eq!(app.audience(), Audience::Public);
+        let config = crate::sync::SyncConfig::new("http://127.0.0.1:9");
+        assert!(matches!(
+            app.enroll(&Unreachable, &config, "K7QM-4XPA-9DZT"),
+            Err(Error::AudienceNotAllowed {
+                allowed: "public",
+                ..
+            })
+        ));
+        assert!(app.enrollment().expect("enrollment").is_none());
     }
 
     /// A community partners' build (no `officers` feature): run by tests/suites/partner-build.sh.

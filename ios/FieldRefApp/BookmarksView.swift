@@ -14,8 +14,8 @@ struct BookmarksView: View {
         .navigationTitle("Saved")
         .navigationDestination(for: String.self) { DocumentView(id: $0) }
         .task {
-            saved = (try? model.core.bookmarks()) ?? []
-            recent = (try? model.core.recents(limit: 20)) ?? []
+            saved = (try? await model.core.bookmarks()) ?? []
+            recent = (try? await model.core.recents(limit: 20)) ?? []
         }
     }
 

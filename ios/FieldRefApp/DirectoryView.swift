@@ -2,37 +2,59 @@ import FieldRefKit
 import SwiftUI
 
 struct DirectoryView: View {
-    @EnvironmentObject var model: AppModel
-    @State private var services: Set<String> = []
-    @State private var languages: Set<String> = []
-    @State private var openNow = false
-    @State private var page: DirectoryPage?
+    @StateObject var model: DirectoryModel
+    @State private var location = DeviceCoarseLocation()
+    @Environment(\.locale) private var locale
+
+    init(model: DirectoryModel) { _model = StateObject(wrappedValue: model) }
 
     var body: some View {
         List {
-            Toggle("Open now", isOn: $openNow)
             ScrollView(.horizontal) {
                 HStack {
-                    ForEach(page?.serviceTypes ?? [], id: \.value) { facet in
-                        Button("\(facet.label) \(facet.count)") { services.formSymmetricDifference([facet.value]) }
-                            .buttonStyle(.bordered).tint(services.contains(facet.value) ? .accentColor : .gray)
+                    let nearMe: Bool = { if case .nearMe = model.place { return true } else { return false } }()
+                    Button(model.locating ? "Finding you…" : "Near me") { Task { await model.nearMe(location) } }
+                        .buttonStyle(.bordered).tint(nearMe ? .accentColor : .gray)
+                        .disabled(model.locating)
+                        .accessibilityValue(nearMe ? Text("on") : Text("off"))
+                    Button("Choose a neighborhood") { model.offerNeighborhoods() }
+                        .buttonStyle(.bordered)
+                }
+            }
+            if model.chooseNeighborhood {
+                Text("Location is off: choose a neighborhood instead.").font(.callout)
+            }
+            if model.chooseNeighborhood || { if case .neighborhood = model.place { return true } else { return false } }() {
+                ScrollView(.horizontal) {
+                    HStack {
+                        ForEach(model.neighborhoods, id: \.self) { name in
+                            let selected = model.place == .neighborhood(name)
+                            Button(name) { Task { await model.choose(neighborhood: selected ? nil : name) } }
+                                .buttonStyle(.bordered).tint(selected ? .accentColor : .gray)
+                                .accessibilityAddTraits(selected ? .isSelected : [])
+                        }
                     }
                 }
             }
+            Toggle("Open now", isOn: $model.openNow)
             ScrollView(.horizontal) {
                 HStack {
-                    ForEach(page?.languages ?? [], id: \.value) { facet in
-                        Button("\(facet.label) \(facet.count)") { languages.formSymmetricDifference([facet.value]) }
-                            .buttonStyle(.bordered).tint(languages.contains(facet.value) ? .accentColor : .gray)
+                    ForEach(model.page?.serviceTypes ?? [], id: \.value) { facet in
+                        let selected = model.serviceTypes.contains(facet.value)
+                        Button("\(facet.label) \(facet.count)") { model.serviceTypes.formSymmetricDifference([facet.value]) }
+                            .buttonStyle(.bordered).tint(selected ? .accentColor : .gray)
+                            .accessibilityAddTraits(selected ? .isSelected : [])
                     }
                 }
             }
-            Text("\(page?.total ?? 0) contacts").font(.caption)
-            ForEach(page?.items ?? [], id: \.id) { item in
+            if let error = model.error { Text(error).foregroundStyle(.red) }
+            Text("\(model.page?.total ?? 0) contacts").font(.caption).accessibilityAddTraits(.isHeader)
+            ForEach(model.page?.items ?? [], id: \.id) { item in
                 NavigationLink(value: item.id) {
                     VStack(alignment: .leading) {
                         Text(item.title).font(.headline)
-                        Text([item.contact.open.description, item.contact.phones.first?.number]
+                        Text([item.contact.open.description, item.contact.phones.first?.number,
+                              item.contact.distanceKm.map { formatDistance($0) }]
                             .compactMap { $0 }.joined(separator: " · ")).font(.caption)
                     }
                 }
@@ -40,10 +62,11 @@ struct DirectoryView: View {
         }
         .navigationTitle("Directory")
         .navigationDestination(for: String.self) { DocumentView(id: $0) }
-        .task(id: "\(services)|\(languages)|\(openNow)") {
-            let filters = DirectoryFilters(serviceTypes: Array(services), languages: Array(languages), neighborhood: nil,
-                                           openNow: openNow, near: nil, radiusKm: nil, limit: nil)
-            page = try? model.core.directory(filters: filters)
-        }
+        .task(id: "\(model.serviceTypes)|\(model.openNow)") { await model.refresh() }
+    }
+
+    private func formatDistance(_ km: Double) -> String {
+        let measurement = Measurement(value: km, unit: UnitLength.kilometers)
+        return measurement.formatted(.measurement(width: .abbreviated, usage: .road).locale(locale))
     }
 }

@@ -40,7 +40,7 @@ struct SearchView: View {
             let filters = SearchFilters(kinds: kind.map { [$0] } ?? [], categories: [], serviceTypes: [],
                                         languages: [], openNow: false, near: nil, radiusKm: nil, limit: 25)
             do {
-                results = try model.core.search(query: query, filters: filters)
+                results = try await model.core.search(query, filters: filters)
                 error = nil
             } catch {
                 self.error = (error as? FieldRefError)?.detail ?? error.localizedDescription

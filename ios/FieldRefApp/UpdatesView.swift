@@ -3,6 +3,7 @@ import SwiftUI
 
 struct UpdatesView: View {
     @EnvironmentObject var model: AppModel
+    @EnvironmentObject var launch: Launch
     @State private var content: ContentStatus?
     @State private var sync: SyncStatus?
     @State private var message: String?
@@ -17,7 +18,7 @@ struct UpdatesView: View {
                 Text("Content version \(content.version) · \(content.checklists) checklists, \(content.notes) notes, \(content.contacts) contacts")
             }
             if let sync {
-                Text("Last verified: \(sync.lastVerifiedAt ?? "never")")
+                Text("Last verified: \(sync.lastVerifiedAt ?? String(localized: "never"))")
                 if let days = sync.daysSinceVerified, days > 7 {
                     Text("Content may be out of date (\(days) days)").foregroundStyle(.red)
                 }
@@ -25,45 +26,23 @@ struct UpdatesView: View {
                 if let error = sync.lastError { Text("Last problem: \(error)").foregroundStyle(.red) }
                 Text("\(sync.outboxPending) reports waiting to send")
             }
+            if let problem = launch.backgroundProblem { Text(problem).foregroundStyle(.red) }
             Button(syncing ? "Syncing…" : "Sync now") {
-                syncing = true
-                Task.detached {
-                    let result: String
-                    do {
-                        let report = try model.syncNow()
-                        result = "\(report.outcome): version \(report.toVersion)"
-                    } catch {
-                        result = (error as? FieldRefError)?.detail ?? error.localizedDescription
-                    }
-                    await MainActor.run {
-                        message = result
-                        syncing = false
-                        refresh()
-                    }
-                }
+                Task { await run { let r = try await model.core.sync(); return String(localized: "Updated to version \(r.toVersion)") } }
             }
             .disabled(syncing)
-            if AppModel.canEnroll && enrollment == nil {
+            if model.canEnroll && enrollment == nil {
                 Section("Enroll this device") {
                     TextField("Enrollment code from your admin", text: $code)
                         .textInputAutocapitalization(.characters)
                         .autocorrectionDisabled()
                     Button("Enroll this device") {
-                        syncing = true
                         let typed = code
-                        Task.detached {
-                            let result: String
-                            do {
-                                let enrolled = try model.enroll(code: typed)
-                                let report = try model.syncNow()
-                                result = "Enrolled as \(enrolled.device): version \(report.toVersion)"
-                            } catch {
-                                result = (error as? FieldRefError)?.detail ?? error.localizedDescription
-                            }
-                            await MainActor.run {
-                                message = result
-                                syncing = false
-                                refresh()
+                        Task {
+                            await run {
+                                let enrolled = try await model.core.enroll(code: typed)
+                                let report = try await model.core.sync()
+                                return String(localized: "Enrolled as \(enrolled.device): version \(report.toVersion)")
                             }
                         }
                     }
@@ -71,15 +50,27 @@ struct UpdatesView: View {
                 }
             }
             if let enrollment { Text("Enrolled as \(enrollment.device) (\(enrollment.channel))") }
-            if let message { Text(message) }
+            if let message { Text(message).accessibilityAddTraits(.updatesFrequently) }
         }
         .navigationTitle("Updates")
-        .task { refresh() }
+        .task { await refresh() }
     }
 
-    private func refresh() {
-        content = try? model.core.contentStatus()
-        sync = try? model.core.syncStatus()
-        enrollment = try? model.core.enrollment()
+    /// Runs `work` off the main actor (the core's calls are async), shows its outcome or error.
+    private func run(_ work: @escaping () async throws -> String) async {
+        syncing = true
+        do {
+            message = try await work()
+        } catch {
+            message = (error as? FieldRefError)?.detail ?? error.localizedDescription
+        }
+        syncing = false
+        await refresh()
+    }
+
+    private func refresh() async {
+        content = try? await model.core.contentStatus()
+        sync = try? await model.core.syncStatus()
+        enrollment = try? await model.core.enrollment()
     }
 }

@@ -97,6 +97,8 @@ CREATE TABLE sealed_blobs (
 ALTER TABLE outbox ADD COLUMN resolved_at TEXT;
 ALTER TABLE outbox ADD COLUMN resolved_by TEXT;
 ",
+    // 5: the reason a field report gives (wrong_number, closed, moved, other).
+    "ALTER TABLE outbox ADD COLUMN reason TEXT;",
 ];
 
 pub fn open(path: &Path) -> Result<Connection, rusqlite::Error> {

@@ -147,9 +147,9 @@ pub(crate) fn accept(
         for item in items {
             // Idempotent: an item seen before is acknowledged again, never stored twice.
             tx.execute(
-                "INSERT OR IGNORE INTO outbox(id, channel, kind, doc_id, payload, created_at, received_at, device)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![item.id, channel, item.kind.as_str(), item.doc_id, item.payload, item.created_at, received, device],
+                "INSERT OR IGNORE INTO outbox(id, channel, kind, doc_id, payload, created_at, received_at, device, reason)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![item.id, channel, item.kind.as_str(), item.doc_id, item.payload, item.created_at, received, device, item.reason.map(|r| r.as_str())],
             )?;
         }
         tx.execute("DELETE FROM outbox WHERE received_at < ?1", [&cutoff])?;

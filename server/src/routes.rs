@@ -406,6 +406,9 @@ struct FeedbackRow {
     received_at: String,
     resolved_at: Option<String>,
     resolved_by: Option<String>,
+    /// Why it was reported (`wrong_number`, `closed`, `moved`, `other`); null for
+    /// acknowledgements and older reports.
+    reason: Option<String>,
 }
 
 async fn feedback(
@@ -424,7 +427,7 @@ async fn feedback(
         .blocking(move |state| {
             state.read(|conn| {
                 let mut stmt = conn.prepare(
-                    "SELECT id, kind, doc_id, payload, created_at, received_at, resolved_at, resolved_by FROM outbox WHERE channel = ?1 ORDER BY received_at, id",
+                    "SELECT id, kind, doc_id, payload, created_at, received_at, resolved_at, resolved_by, reason FROM outbox WHERE channel = ?1 ORDER BY received_at, id",
                 )?;
                 let rows = stmt.query_map([&channel], |r| {
                     Ok(FeedbackRow {
@@ -436,6 +439,7 @@ async fn feedback(
                         received_at: r.get(5)?,
                         resolved_at: r.get(6)?,
                         resolved_by: r.get(7)?,
+                        reason: r.get(8)?,
                     })
                 })?;
                 Ok(rows.collect::<Result<Vec<_>, _>>()?)

@@ -51,6 +51,8 @@ const MIGRATIONS: &[&str] = &[
          done_at  TEXT NOT NULL,
          PRIMARY KEY (doc_id, section, step)
      );",
+    // 4: why feedback was given (wrong number, closed, moved, other).
+    "ALTER TABLE outbox ADD COLUMN reason TEXT;",
 ];
 
 /// The schema version this code writes.

@@ -6,6 +6,7 @@ mod migrations;
 mod outbox;
 mod progress;
 mod read_only;
+pub mod recovery;
 mod user_data;
 
 use std::path::{Path, PathBuf};
@@ -18,8 +19,9 @@ use crate::content::{Audience, DocKind, Document, Pack, PackInfo};
 use crate::error::{Error, Result};
 
 pub use migrations::SCHEMA_VERSION;
-pub use outbox::{new_item_id, OutboxItem, OutboxKind};
+pub use outbox::{new_item_id, FeedbackReason, OutboxItem, OutboxKind};
 pub use progress::StepRef;
+pub use recovery::{Damage, RecoveryReport, Salvage};
 pub use user_data::SavedItem;
 
 /// What content the store holds: which pack, at which version, with which hash.

@@ -32,6 +32,39 @@ impl OutboxKind {
     }
 }
 
+/// Why a user reports a document: what a reviewer checks first. A reason other than
+/// [`FeedbackReason::Other`] says enough on its own; `Other` needs words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FeedbackReason {
+    WrongNumber,
+    Closed,
+    Moved,
+    Other,
+}
+
+impl FeedbackReason {
+    pub const ALL: [FeedbackReason; 4] = [
+        FeedbackReason::WrongNumber,
+        FeedbackReason::Closed,
+        FeedbackReason::Moved,
+        FeedbackReason::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FeedbackReason::WrongNumber => "wrong_number",
+            FeedbackReason::Closed => "closed",
+            FeedbackReason::Moved => "moved",
+            FeedbackReason::Other => "other",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<FeedbackReason> {
+        FeedbackReason::ALL.into_iter().find(|r| r.as_str() == text)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutboxItem {
     pub id: String,
@@ -41,6 +74,10 @@ pub struct OutboxItem {
     pub payload: String,
     pub created_at: String,
     pub sent_at: Option<String>,
+    /// Why feedback was given; absent for acknowledgements and for feedback queued before
+    /// reasons existed (and on the wire when absent, so older servers read it unchanged).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<FeedbackReason>,
 }
 
 /// A random 128-bit id, hex: unique per device without coordination.
@@ -58,6 +95,16 @@ impl Store {
         doc_id: Option<&str>,
         payload: &str,
     ) -> Result<OutboxItem> {
+        self.queue_with_reason(kind, doc_id, payload, None)
+    }
+
+    pub fn queue_with_reason(
+        &self,
+        kind: OutboxKind,
+        doc_id: Option<&str>,
+        payload: &str,
+        reason: Option<FeedbackReason>,
+    ) -> Result<OutboxItem> {
         let item = OutboxItem {
             id: new_item_id()?,
             kind,
@@ -65,15 +112,18 @@ impl Store {
             payload: payload.to_owned(),
             created_at: chrono::Utc::now().to_rfc3339(),
             sent_at: None,
+            reason,
         };
         self.conn().execute(
-            "INSERT INTO outbox(id, kind, doc_id, payload, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            "INSERT INTO outbox(id, kind, doc_id, payload, created_at, reason)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![
                 item.id,
                 kind.as_str(),
                 item.doc_id,
                 item.payload,
-                item.created_at
+                item.created_at,
+                reason.map(FeedbackReason::as_str),
             ],
         )?;
         Ok(item)
@@ -82,7 +132,7 @@ impl Store {
     /// Every item, oldest first; `unsent_only` for what the next sync uploads.
     pub fn outbox(&self, unsent_only: bool) -> Result<Vec<OutboxItem>> {
         let mut stmt = self.conn().prepare_cached(
-            "SELECT id, kind, doc_id, payload, created_at, sent_at FROM outbox
+            "SELECT id, kind, doc_id, payload, created_at, sent_at, reason FROM outbox
              WHERE ?1 = 0 OR sent_at IS NULL ORDER BY created_at, id",
         )?;
         let rows = stmt.query_map([unsent_only], |row| {
@@ -93,11 +143,12 @@ impl Store {
                 row.get::<_, String>(3)?,
                 row.get::<_, String>(4)?,
                 row.get::<_, Option<String>>(5)?,
+                row.get::<_, Option<String>>(6)?,
             ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (id, kind, doc_id, payload, created_at, sent_at) = row?;
+            let (id, kind, doc_id, payload, created_at, sent_at, reason) = row?;
             let kind = OutboxKind::parse(&kind)
                 .ok_or_else(|| Error::Corrupt(format!("outbox kind `{kind}`")))?;
             out.push(OutboxItem {
@@ -107,6 +158,8 @@ impl Store {
                 payload,
                 created_at,
                 sent_at,
+                // An unknown reason (from a newer app's row) reads as none rather than failing.
+                reason: reason.as_deref().and_then(FeedbackReason::parse),
             });
         }
         Ok(out)

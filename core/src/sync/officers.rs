@@ -111,11 +111,13 @@ impl FieldRef {
         code: &str,
     ) -> Result<Enrollment> {
         super::check_server_url(&config.server)?;
-        if crate::BUILD_AUDIENCE != Audience::Officers {
+        // A partners' library, or an officers library opened for the public (the partner
+        // configuration of a shell): neither may turn itself into an officers device.
+        if crate::BUILD_AUDIENCE != Audience::Officers || self.audience() != Audience::Officers {
             return Err(Error::AudienceNotAllowed {
                 what: "officers enrollment".to_owned(),
                 found: Audience::Officers.as_str(),
-                allowed: crate::BUILD_AUDIENCE.as_str(),
+                allowed: self.audience().min(crate::BUILD_AUDIENCE).as_str(),
             });
         }
         let code = code.trim();

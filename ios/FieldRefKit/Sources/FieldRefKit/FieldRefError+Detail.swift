@@ -12,6 +12,8 @@ extension FieldRefError {
             return detail
         case let .Refused(_, _, detail):
             return detail
+        case let .DataFromNewerApp(_, _, detail):
+            return detail
         }
     }
 }

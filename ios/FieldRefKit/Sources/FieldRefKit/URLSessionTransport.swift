@@ -1,15 +1,17 @@
 import Foundation
 
-/// The core's HTTP transport on iOS: URLSession, with the core's contract — never more than
-/// `maxResponseBytes`, give up after `timeoutMs`, statuses (304, 4xx, 5xx) returned as responses.
-public final class URLSessionTransport: HttpTransport, @unchecked Sendable {
+/// The core's HTTP transport on iOS: URLSession's async API, with the core's contract — never
+/// more than `maxResponseBytes` (reading stops there), give up after `timeoutMs`, statuses (304,
+/// 4xx, 5xx) returned as responses. The core awaits it from its own sync thread
+/// (`FieldRefApp.syncAsync`), so no thread of the app waits on a semaphore.
+public final class URLSessionTransport: AsyncHttpTransport, @unchecked Sendable {
     private let session: URLSession
 
     public init(session: URLSession = .shared) {
         self.session = session
     }
 
-    public func send(request: TransportRequest) throws -> TransportResponse {
+    public func send(request: TransportRequest) async throws -> TransportResponse {
         guard let url = URL(string: request.url) else {
             throw TransportFailure.Network(detail: "bad URL \(request.url)")
         }
@@ -22,32 +24,23 @@ public final class URLSessionTransport: HttpTransport, @unchecked Sendable {
         if request.method == "POST" {
             urlRequest.httpBody = request.body
         }
-        // The core calls this from its own background thread; block it until the task finishes.
-        let done = DispatchSemaphore(value: 0)
-        var result: Result<TransportResponse, TransportFailure> = .failure(.Timeout)
-        let task = session.dataTask(with: urlRequest) { data, response, error in
-            defer { done.signal() }
-            if let error = error as? URLError {
-                result = .failure(error.code == .timedOut ? .Timeout : .Network(detail: error.localizedDescription))
-                return
-            }
+        do {
+            let (bytes, response) = try await session.bytes(for: urlRequest)
             guard let http = response as? HTTPURLResponse else {
-                result = .failure(.Network(detail: "no HTTP response"))
-                return
+                throw TransportFailure.Network(detail: "no HTTP response")
             }
-            let body = data ?? Data()
-            if UInt64(body.count) > request.maxResponseBytes {
-                result = .failure(.TooLarge(limit: request.maxResponseBytes))
-                return
+            var body = Data()
+            for try await byte in bytes {
+                if UInt64(body.count) >= request.maxResponseBytes {
+                    bytes.task.cancel()
+                    throw TransportFailure.TooLarge(limit: request.maxResponseBytes)
+                }
+                body.append(byte)
             }
             let headers = http.allHeaderFields.map { HttpHeader(name: "\($0.key)", value: "\($0.value)") }
-            result = .success(TransportResponse(status: UInt16(http.statusCode), headers: headers, body: body))
+            return TransportResponse(status: UInt16(http.statusCode), headers: headers, body: body)
+        } catch let error as URLError {
+            throw error.code == .timedOut ? TransportFailure.Timeout : TransportFailure.Network(detail: error.localizedDescription)
         }
-        task.resume()
-        if done.wait(timeout: .now() + .milliseconds(Int(request.timeoutMs))) == .timedOut {
-            task.cancel()
-            throw TransportFailure.Timeout
-        }
-        return try result.get()
     }
 }

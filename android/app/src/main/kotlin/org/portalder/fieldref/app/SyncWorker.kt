@@ -12,8 +12,10 @@ import org.portalder.fieldref.ffi.FieldRefException
 class SyncWorker(context: Context, params: WorkerParameters) : CoroutineWorker(context, params) {
     override suspend fun doWork(): Result {
         val app = applicationContext as FieldRefApplication
+        // No core (a newer app's data, a failed open): nothing to sync until the user acts.
+        val runner = app.syncRunner() ?: return Result.failure()
         return try {
-            app.syncRunner().syncNow()
+            runner.syncNow()
             Result.success()
         } catch (e: FieldRefException.Network) {
             Result.retry()

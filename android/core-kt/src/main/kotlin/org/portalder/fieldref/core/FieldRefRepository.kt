@@ -9,14 +9,17 @@ import org.portalder.fieldref.ffi.DocKind
 import org.portalder.fieldref.ffi.DocumentDetail
 import org.portalder.fieldref.ffi.ChecklistProgress
 import org.portalder.fieldref.ffi.Enrollment
+import org.portalder.fieldref.ffi.FeedbackReason
 import org.portalder.fieldref.ffi.StepRef
 import org.portalder.fieldref.ffi.FieldRefApp
+import org.portalder.fieldref.ffi.FieldRefException
 import org.portalder.fieldref.ffi.GeoPoint
 import org.portalder.fieldref.ffi.HttpTransport
 import org.portalder.fieldref.ffi.OpenConfig
 import org.portalder.fieldref.ffi.SavedItem
 import org.portalder.fieldref.ffi.SearchFilters
 import org.portalder.fieldref.ffi.SearchResults
+import org.portalder.fieldref.ffi.StoreRecovery
 import org.portalder.fieldref.ffi.StoreStats
 import org.portalder.fieldref.ffi.SyncReport
 import org.portalder.fieldref.ffi.SyncStatus
@@ -30,6 +33,8 @@ import org.portalder.fieldref.ffi.Viewer
 class FieldRefRepository(
     private val app: FieldRefApp,
     private val io: CoroutineDispatcher = Dispatchers.IO,
+    /** The on-disk index could not be opened or built, so this session keeps it in RAM. */
+    val indexInMemory: Boolean = false,
 ) : AutoCloseable {
 
     companion object {
@@ -45,9 +50,45 @@ class FieldRefRepository(
             indexInMemory: Boolean = false,
         ): FieldRefRepository = withContext(io) {
             val app = FieldRefApp.openWithConfig(dataDir, OpenConfig(viewer, indexInMemory, trustRootJson))
-            FieldRefRepository(app, io)
+            FieldRefRepository(app, io, indexInMemory)
         }
+
+        /**
+         * Opens as [config]'s app with the index on disk, and when that fails with a storage
+         * error, once more with the index in RAM: the second try differs only in where the index
+         * lives, so if it opens, the memory-mapped index was the problem (some devices and
+         * file systems refuse mmap) and the app works on, rebuilding the index at each launch.
+         * A newer app's data ([FieldRefException.DataFromNewerApp]) is never retried.
+         */
+        suspend fun openResilient(
+            dataDir: String,
+            config: ShellConfig,
+            io: CoroutineDispatcher = Dispatchers.IO,
+        ): FieldRefRepository = try {
+            open(dataDir, config, io)
+        } catch (e: FieldRefException.Storage) {
+            open(dataDir, config, io, indexInMemory = true)
+        }
+
+        /**
+         * Opens [dataDir] as [config]'s app: its viewer (public for the partner flavor, whatever
+         * else is asked) and its trust root for a device that has none yet.
+         */
+        suspend fun open(
+            dataDir: String,
+            config: ShellConfig,
+            io: CoroutineDispatcher = Dispatchers.IO,
+            indexInMemory: Boolean = false,
+        ): FieldRefRepository = open(dataDir, config.viewer, config.trustRootJson, io, indexInMemory)
     }
+
+    /**
+     * What recovering a damaged store did, until [dismissRecoveryReport]: the app shows it once
+     * (see [recoveryNotice]) then dismisses it. Null when nothing happened.
+     */
+    suspend fun recoveryReport(): StoreRecovery? = withContext(io) { app.recoveryReport() }
+
+    suspend fun dismissRecoveryReport() = withContext(io) { app.dismissRecoveryReport() }
 
     suspend fun search(query: String, filters: SearchFilters = searchFilters()): SearchResults =
         withContext(io) { app.search(query, filters) }
@@ -103,6 +144,10 @@ class FieldRefRepository(
     suspend fun enrollment(): Enrollment? = withContext(io) { app.enrollment() }
 
     suspend fun queueFeedback(id: String, text: String): String = withContext(io) { app.queueFeedback(id, text) }
+
+    /** A problem report with its reason; words are required only for [FeedbackReason.OTHER]. */
+    suspend fun reportProblem(id: String, reason: FeedbackReason, text: String = ""): String =
+        withContext(io) { app.reportProblem(id, reason, text) }
 
     suspend fun acknowledge(id: String): String = withContext(io) { app.acknowledge(id) }
 

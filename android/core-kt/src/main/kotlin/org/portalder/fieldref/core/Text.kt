@@ -30,6 +30,7 @@ val FieldRefException.detail: String
         is FieldRefException.Storage -> detail
         is FieldRefException.StorageFull -> detail
         is FieldRefException.ReadOnly -> detail
+        is FieldRefException.DataFromNewerApp -> detail
         is FieldRefException.Network -> detail
         is FieldRefException.RetryLater -> detail
         is FieldRefException.Refused -> detail

@@ -18,6 +18,17 @@ interface SyncRunner {
     suspend fun enroll(code: String): Enrollment
 }
 
+/**
+ * The build's runner: syncs with [config]'s server, or, in a build made without one, says so
+ * (an `InvalidInput` the Updates screen shows) instead of sending anything anywhere.
+ */
+fun syncRunner(repository: FieldRefRepository, transport: HttpTransport, config: ShellConfig): SyncRunner =
+    config.server?.let { DefaultSyncRunner(repository, transport, it) } ?: object : SyncRunner {
+        private fun missing() = FieldRefException.InvalidInput("this build has no update server configured")
+        override suspend fun syncNow(): SyncReport = throw missing()
+        override suspend fun enroll(code: String): Enrollment = throw missing()
+    }
+
 /** Syncs [repository] with [server] through the platform [transport]. */
 class DefaultSyncRunner(
     private val repository: FieldRefRepository,

@@ -15,7 +15,13 @@ import androidx.compose.material3.Text
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.collectAsState
 import androidx.compose.runtime.getValue
+import androidx.compose.runtime.LaunchedEffect
+import androidx.compose.runtime.mutableStateOf
 import androidx.compose.runtime.remember
+import androidx.compose.runtime.saveable.rememberSaveable
+import androidx.compose.runtime.setValue
+import androidx.compose.ui.res.stringResource
+import org.portalder.fieldref.app.R
 import androidx.compose.runtime.rememberCoroutineScope
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.text.AnnotatedString
@@ -35,11 +41,22 @@ fun SearchScreen(repository: FieldRefRepository, onOpen: (String) -> Unit) {
     val scope = rememberCoroutineScope()
     val viewModel = remember { SearchViewModel(repository, scope) }
     val state by viewModel.state.collectAsState()
+    // The query and kind survive rotation and process death; the results are searched again.
+    var savedQuery by rememberSaveable { mutableStateOf("") }
+    var savedKind by rememberSaveable { mutableStateOf<String?>(null) }
+    LaunchedEffect(Unit) {
+        savedKind?.let { name -> viewModel.onKindSelected(DocKind.valueOf(name)) }
+        if (savedQuery.isNotEmpty()) viewModel.onQueryChanged(savedQuery)
+    }
+    LaunchedEffect(state.query, state.kind) {
+        savedQuery = state.query
+        savedKind = state.kind?.name
+    }
     Column(Modifier.fillMaxSize().padding(12.dp)) {
         OutlinedTextField(
             value = state.query,
             onValueChange = viewModel::onQueryChanged,
-            label = { Text("Search checklists, notes, contacts") },
+            label = { Text(stringResource(R.string.search_hint)) },
             singleLine = true,
             modifier = Modifier.fillMaxWidth(),
         )
@@ -48,7 +65,18 @@ fun SearchScreen(repository: FieldRefRepository, onOpen: (String) -> Unit) {
                 FilterChip(
                     selected = state.kind == kind,
                     onClick = { viewModel.onKindSelected(kind) },
-                    label = { Text(kind?.name?.lowercase() ?: "all") },
+                    label = {
+                        Text(
+                            stringResource(
+                                when (kind) {
+                                    null -> R.string.kind_all
+                                    DocKind.CHECKLIST -> R.string.kind_checklists
+                                    DocKind.NOTE -> R.string.kind_notes
+                                    DocKind.CONTACT -> R.string.kind_contacts
+                                },
+                            ),
+                        )
+                    },
                     modifier = Modifier.padding(end = 6.dp),
                 )
             }

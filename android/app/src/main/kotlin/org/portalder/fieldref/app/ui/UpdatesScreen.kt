@@ -21,15 +21,14 @@ import kotlinx.coroutines.launch
 import org.portalder.fieldref.core.FieldRefRepository
 import org.portalder.fieldref.core.SyncRunner
 import org.portalder.fieldref.core.UpdatesViewModel
-import org.portalder.fieldref.app.BuildConfig
 
 @Composable
-fun UpdatesScreen(repository: FieldRefRepository, runner: suspend () -> SyncRunner) {
+fun UpdatesScreen(repository: FieldRefRepository, canEnroll: Boolean, runner: suspend () -> SyncRunner) {
     val scope = rememberCoroutineScope()
     val viewModel = remember {
         UpdatesViewModel(
             repository,
-            enroller = if (BuildConfig.CAN_ENROLL) { code -> runner().enroll(code) } else null,
+            enroller = if (canEnroll) { code -> runner().enroll(code) } else null,
             runner = { runner().syncNow() },
         )
     }
