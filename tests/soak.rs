@@ -40,6 +40,11 @@ fn next_release(pack: &Pack, rng: &mut Rng, version: u64, bundled: usize) -> Pac
         let doc = &mut next.documents[i];
         doc.summary = format!("{} (revised in release {version})", doc.summary);
         doc.revision += 1;
+        doc.provenance.changes.push(fieldref_core::content::Change {
+            revision: doc.revision,
+            date: doc.updated_at.clone(),
+            note: format!("Summary revised in release {version}."),
+        });
     }
     if rng.below(3) == 0 {
         let template = next
