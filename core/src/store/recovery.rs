@@ -145,9 +145,14 @@ impl Store {
 }
 
 /// Opens and checks the file before anything writes to it (migrations would otherwise write
-/// into damaged pages).
+/// into damaged pages). A store on read-only storage opens for reading as [`Store::open`] does:
+/// nothing could be moved aside or rebuilt there anyway.
 fn open_checked(path: &Path) -> Result<Store> {
     let conn = Connection::open(path)?;
+    if super::read_only::opened_read_only(&conn) {
+        drop(conn);
+        return Store::open_read_only(path);
+    }
     quick_check(&conn)?;
     Store::setup(conn, path.to_owned())
 }
