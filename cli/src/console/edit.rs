@@ -3,9 +3,9 @@
 //! comments, layout and every field the console does not edit (including fields added to the
 //! model later) stay byte for byte, and a git diff shows only what the trainer changed.
 //!
-//! Items of `sections`, `sections.steps` and `phones` carry `_src`, where they came from in the
-//! file (an index, or `[section, step]` for a step), so a moved step keeps its own table with
-//! whatever else it holds.
+//! Items of `sections`, `sections.steps`, `phones`, `sources` and `changes` carry `_src`, where
+//! they came from in the file (an index, or `[section, step]` for a step), so a moved step keeps
+//! its own table with whatever else it holds.
 
 use anyhow::{bail, Context, Result};
 use serde_json::{json, Map, Value};
@@ -23,11 +23,18 @@ const PLAIN_KEYS: &[&str] = &[
     "language",
     "audience",
     "tags",
+    "authors",
+    "reviewed_by",
+    "reviewed_at",
+    "review_due",
+    "translation_of",
+    "translation_revision",
     "category",
     "scene_words",
     "communities",
     "do",
     "dont",
+    "contacts",
     "organization",
     "services",
     "service_types",
@@ -42,9 +49,37 @@ const PLAIN_KEYS: &[&str] = &[
     "languages",
     "eligibility",
     "service_area",
+    "verified_at",
 ];
-const STEP_KEYS: &[&str] = &["text", "say", "why", "warning"];
+const STEP_KEYS: &[&str] = &[
+    "text",
+    "say",
+    "why",
+    "warning",
+    "contacts",
+    "requires_language",
+];
 const PHONE_KEYS: &[&str] = &["number", "type", "language"];
+
+/// A list written as `[[key]]` tables (a document's provenance): its keys and the required ones.
+struct TableList {
+    key: &'static str,
+    keys: &'static [&'static str],
+    required: &'static [&'static str],
+}
+
+const TABLE_LISTS: &[TableList] = &[
+    TableList {
+        key: "sources",
+        keys: &["title", "url", "publication"],
+        required: &["title"],
+    },
+    TableList {
+        key: "changes",
+        keys: &["revision", "date", "note"],
+        required: &["revision", "date", "note"],
+    },
+];
 
 /// The editors' JSON for a document file: `kind`, the plain keys present, `sections` and
 /// `phones` with `_src`, and `body` (trimmed, as the validator reads it).
@@ -84,6 +119,15 @@ pub fn to_editor(text: &str) -> Result<Value> {
             .map(|(i, phone)| Value::Object(with_src(phone, PHONE_KEYS, json!(i))));
         out.insert("phones".into(), Value::Array(phones.collect()));
     }
+    for list in TABLE_LISTS {
+        if let Some(items) = values.get(list.key).and_then(Value::as_array) {
+            let items = items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| Value::Object(with_src(item, list.keys, json!(i))));
+            out.insert(list.key.into(), Value::Array(items.collect()));
+        }
+    }
     out.insert("body".into(), Value::String(body.trim().to_owned()));
     Ok(Value::Object(out))
 }
@@ -116,6 +160,13 @@ pub fn apply(text: &str, edited: &Value) -> Result<String> {
             set_value(root, key, before.get(*key), new)?;
         }
     }
+    for list in TABLE_LISTS {
+        if let Some(new) = edited.get(list.key) {
+            if !same_items(before.get(list.key), new) {
+                set_tables(root, list, new)?;
+            }
+        }
+    }
     if let Some(new) = edited.get("sections") {
         if !same_items(before.get("sections"), new) {
             set_sections(root, new)?;
@@ -141,8 +192,12 @@ pub fn apply(text: &str, edited: &Value) -> Result<String> {
 }
 
 /// Whether two lists of editor items hold the same values, ignoring `_src` and absent optional
-/// fields (an editor sends `null` for an empty `say`, the file simply has none).
+/// fields (an editor sends `null` for an empty `say` and `[]` for a step without contacts, the
+/// file simply has none). An empty list is the same as none at all.
 fn same_items(before: Option<&Value>, after: &Value) -> bool {
+    if before.is_none() {
+        return after.as_array().is_some_and(Vec::is_empty);
+    }
     let strip = |v: &Value| -> Value {
         match v {
             Value::Array(items) => Value::Array(items.iter().map(strip_src).collect()),
@@ -156,13 +211,18 @@ fn strip_src(value: &Value) -> Value {
     match value {
         Value::Object(map) => Value::Object(
             map.iter()
-                .filter(|(k, v)| k.as_str() != "_src" && !v.is_null())
+                .filter(|(k, v)| k.as_str() != "_src" && !is_empty(v))
                 .map(|(k, v)| (k.clone(), strip_src(v)))
                 .collect(),
         ),
         Value::Array(items) => Value::Array(items.iter().map(strip_src).collect()),
         other => other.clone(),
     }
+}
+
+/// An absent optional value as the editors send it: `null` or an empty list.
+fn is_empty(value: &Value) -> bool {
+    value.is_null() || value.as_array().is_some_and(Vec::is_empty)
 }
 
 /// JSON equality with numbers compared as numbers (`44` equals `44.0`).
@@ -322,6 +382,39 @@ fn set_sections(root: &mut Table, new: &Value) -> Result<()> {
     Ok(())
 }
 
+/// Rebuilds a list of `[[key]]` tables (sources, change notes) from the editor's list, each item
+/// starting from the table it came from (`_src`). A new list goes after the other tables.
+fn set_tables(root: &mut Table, list: &TableList, new: &Value) -> Result<()> {
+    let key = list.key;
+    let new = new
+        .as_array()
+        .with_context(|| format!("`{key}` must be a list"))?;
+    let old = match root.get(key) {
+        Some(Item::ArrayOfTables(old)) => old.clone(),
+        Some(_) => bail!("`{key}` is not written as [[{key}]] tables: edit it by hand"),
+        None => ArrayOfTables::new(),
+    };
+    let mut tables = ArrayOfTables::new();
+    for item in new {
+        let src = item.get("_src").and_then(Value::as_u64).map(|i| i as usize);
+        let mut table = src.and_then(|i| old.get(i).cloned()).unwrap_or_default();
+        let before = table_values(&table);
+        for field in list.keys {
+            let value = optional(item, field, !list.required.contains(field));
+            set_value(&mut table, field, before.get(*field), &value)
+                .with_context(|| format!("`{key}`"))?;
+        }
+        tables.push(table);
+    }
+    if tables.is_empty() {
+        root.remove(key);
+    } else {
+        root.insert(key, Item::ArrayOfTables(tables));
+    }
+    renumber_tables(root);
+    Ok(())
+}
+
 fn section_values(old: &ArrayOfTables, s: usize) -> Value {
     old.get(s).map(table_values).unwrap_or(Value::Null)
 }
@@ -338,6 +431,7 @@ fn table_values(table: &Table) -> Value {
 fn optional(item: &Value, key: &str, is_optional: bool) -> Value {
     match item.get(key) {
         Some(Value::String(s)) if s.trim().is_empty() && is_optional => Value::Null,
+        Some(Value::Array(a)) if a.is_empty() && is_optional => Value::Null,
         Some(v) => v.clone(),
         None if is_optional => Value::Null,
         None => Value::String(String::new()),

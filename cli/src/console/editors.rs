@@ -1,11 +1,15 @@
 //! The editors, one per kind, as HTML forms filled from the editor JSON ([`super::edit`]). The
 //! markup describes the data (`data-field`, `data-list`, `data-item`, `data-src`) and the
 //! console's script turns the form back into that JSON; lists (sections, steps, phones, do and
-//! don't) get add, remove and move buttons that work from the keyboard.
+//! don't, authors, sources, change notes, contact links) get add, remove and move buttons that
+//! work from the keyboard.
 
-use fieldref_core::content::PackInfo;
 use maud::{html, Markup};
 use serde_json::Value;
+
+mod provenance;
+
+pub use provenance::Choices;
 
 fn text<'a>(doc: &'a Value, key: &str) -> &'a str {
     doc.get(key).and_then(Value::as_str).unwrap_or_default()
@@ -56,6 +60,30 @@ fn textarea(label: &str, field: &str, value: &str, kind: &str, rows: u32) -> Mar
 
 fn select(label: &str, field: &str, value: &str, options: &[&str]) -> Markup {
     choice(label, field, value, options, None)
+}
+
+/// A select among `(value, label)` options whose field may be absent: the empty choice, shown as
+/// `none`, leaves the file without the field.
+fn choice_of(
+    label: &str,
+    field: &str,
+    value: &str,
+    options: &[(&str, &str)],
+    none: &str,
+) -> Markup {
+    let known = value.is_empty() || options.iter().any(|(v, _)| *v == value);
+    html! {
+        label.field {
+            span.label { (label) }
+            select aria-label=(label) data-field=(field) data-type="optional" {
+                option value="" selected[value.is_empty()] { (none) }
+                @if !known { option value=(value) selected { (value) " (not in this folder)" } }
+                @for (v, text) in options {
+                    option value=(v) selected[*v == value] { (text) " (" (v) ")" }
+                }
+            }
+        }
+    }
 }
 
 /// A select whose field may be absent from the file: an empty value shows `default` and leaves
@@ -119,7 +147,8 @@ pub fn common(doc: &Value) -> Markup {
     }
 }
 
-pub fn checklist(doc: &Value, info: &PackInfo) -> Markup {
+pub fn checklist(doc: &Value, choices: &Choices) -> Markup {
+    let info = &choices.info;
     let categories: Vec<&str> = info.categories.iter().map(String::as_str).collect();
     let sections = doc
         .get("sections")
@@ -135,15 +164,15 @@ pub fn checklist(doc: &Value, info: &PackInfo) -> Markup {
         fieldset.list-block {
             legend { "Sections and steps" }
             div data-list="sections" {
-                @for section in &sections { (section_item(section)) }
+                @for section in &sections { (section_item(section, choices)) }
             }
-            template data-template="sections" { (section_item(&Value::Null)) }
+            template data-template="sections" { (section_item(&Value::Null, choices)) }
             button type="button" data-action="add" data-target="sections" { "Add section" }
         }
     }
 }
 
-fn section_item(section: &Value) -> Markup {
+fn section_item(section: &Value, choices: &Choices) -> Markup {
     let steps = section
         .get("steps")
         .and_then(Value::as_array)
@@ -157,15 +186,15 @@ fn section_item(section: &Value) -> Markup {
             }
             (input("Section title", "title", text(section, "title"), "text", None))
             div data-list="steps" {
-                @for step in &steps { (step_item(step)) }
+                @for step in &steps { (step_item(step, choices)) }
             }
-            template data-template="steps" { (step_item(&Value::Null)) }
+            template data-template="steps" { (step_item(&Value::Null, choices)) }
             button type="button" data-action="add" data-target="steps" { "Add step" }
         }
     }
 }
 
-fn step_item(step: &Value) -> Markup {
+fn step_item(step: &Value, choices: &Choices) -> Markup {
     html! {
         div.item.step data-item data-src=(step.get("_src").map(|v| v.to_string()).unwrap_or_default()) {
             div.item-head {
@@ -176,11 +205,14 @@ fn step_item(step: &Value) -> Markup {
             (textarea("Say (example phrasing)", "say", text(step, "say"), "optional", 1))
             (textarea("Why", "why", text(step, "why"), "optional", 1))
             (textarea("Warning", "warning", text(step, "warning"), "optional", 1))
+            (provenance::contact_links(step, "contacts", choices))
+            (input("Language the step requires", "requires_language", text(step, "requires_language"), "optional", Some("BCP 47 tag, e.g. ase: every linked contact must offer it")))
         }
     }
 }
 
-pub fn note(doc: &Value, info: &PackInfo) -> Markup {
+pub fn note(doc: &Value, choices: &Choices) -> Markup {
+    let info = &choices.info;
     let categories: Vec<&str> = info.categories.iter().map(String::as_str).collect();
     html! {
         fieldset {
@@ -190,11 +222,23 @@ pub fn note(doc: &Value, info: &PackInfo) -> Markup {
         }
         (string_list(doc, "do", "Do", "do"))
         (string_list(doc, "dont", "Don't", "don't"))
+        (provenance::contact_links(doc, "contacts", choices))
     }
 }
 
 /// A list of short sentences, one input per item.
 fn string_list(doc: &Value, field: &str, legend: &str, what: &str) -> Markup {
+    labelled_list(
+        doc,
+        field,
+        legend,
+        &format!("{legend} item"),
+        &format!("{what} item"),
+    )
+}
+
+/// [`string_list`] with its own label for each item ("Author").
+fn labelled_list(doc: &Value, field: &str, legend: &str, label: &str, what: &str) -> Markup {
     let items: Vec<String> = doc
         .get(field)
         .and_then(Value::as_array)
@@ -209,10 +253,10 @@ fn string_list(doc: &Value, field: &str, legend: &str, what: &str) -> Markup {
         html! {
             div.item.scalar data-item {
                 label.field.inline {
-                    span.label { (legend) " item" }
-                    input type="text" aria-label={ (legend) " item" } data-field="value" data-type="text" value=(value);
+                    span.label { (label) }
+                    input type="text" aria-label=(label) data-field="value" data-type="text" value=(value);
                 }
-                (item_buttons(&format!("{what} item")))
+                (item_buttons(what))
             }
         }
     };
@@ -223,12 +267,13 @@ fn string_list(doc: &Value, field: &str, legend: &str, what: &str) -> Markup {
                 @for value in &items { (item(value)) }
             }
             template data-template=(field) { (item("")) }
-            button type="button" data-action="add" data-target=(field) { "Add " (what) " item" }
+            button type="button" data-action="add" data-target=(field) { "Add " (what) }
         }
     }
 }
 
-pub fn contact(doc: &Value, info: &PackInfo) -> Markup {
+pub fn contact(doc: &Value, choices: &Choices) -> Markup {
+    let info = &choices.info;
     let chosen: Vec<&str> = doc
         .get("service_types")
         .and_then(Value::as_array)
@@ -281,6 +326,7 @@ pub fn contact(doc: &Value, info: &PackInfo) -> Markup {
                 (input("Email", "email", text(doc, "email"), "optional", None))
                 (input("Web address", "url", text(doc, "url"), "optional", None))
             }
+            (input("Verified with the organization on", "verified_at", text(doc, "verified_at"), "optional", Some("YYYY-MM-DD; empty: never verified")))
         }
     }
 }
@@ -311,11 +357,20 @@ pub fn body(doc: &Value, label: &str) -> Markup {
 }
 
 /// The editor for `doc` of its kind.
-pub fn for_kind(doc: &Value, info: &PackInfo) -> Markup {
+pub fn for_kind(doc: &Value, choices: &Choices) -> Markup {
+    let provenance = provenance::editor(doc, choices);
     match text(doc, "kind") {
-        "checklist" => html! { (common(doc)) (checklist(doc, info)) (body(doc, "Background")) },
-        "note" => html! { (common(doc)) (note(doc, info)) (body(doc, "Note text")) },
-        "contact" => html! { (common(doc)) (contact(doc, info)) (body(doc, "Description")) },
+        "checklist" => html! {
+            (common(doc)) (provenance) (checklist(doc, choices)) (body(doc, "Background"))
+            (provenance::contact_link_template(choices))
+        },
+        "note" => html! {
+            (common(doc)) (provenance) (note(doc, choices)) (body(doc, "Note text"))
+            (provenance::contact_link_template(choices))
+        },
+        "contact" => html! {
+            (common(doc)) (contact(doc, choices)) (provenance) (body(doc, "Description"))
+        },
         other => {
             html! { p.error { "Unknown kind `" (other) "`: edit this file in a text editor." } }
         }

@@ -134,14 +134,14 @@ pub fn encode(path: &str) -> String {
         .collect()
 }
 
-pub fn editor(path: &str, version: &str, doc: &Value, info: &PackInfo) -> Markup {
+pub fn editor(path: &str, version: &str, doc: &Value, choices: &editors::Choices) -> Markup {
     let title = doc.get("title").and_then(Value::as_str).unwrap_or(path);
     let kind = doc.get("kind").and_then(Value::as_str).unwrap_or("");
     html! {
         h1 { "Edit " (kind) ": " (title) }
         div.layout {
             form #editor data-path=(path) data-kind=(kind) data-version=(version) novalidate {
-                (editors::for_kind(doc, info))
+                (editors::for_kind(doc, choices))
                 div.row {
                     button.primary type="submit" { "Save" }
                     span #save-status.status role="status" aria-live="polite" {}

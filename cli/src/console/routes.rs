@@ -18,7 +18,7 @@ use serde_json::{json, Value};
 
 use super::documents::{version_of, Folder, ListFilter};
 use super::pages::{self, Nav};
-use super::{checks, edit, feedback, preview, publish, Console};
+use super::{checks, edit, editors, feedback, preview, publish, Console};
 
 pub fn router(console: Arc<Console>) -> Router {
     Router::new()
@@ -158,15 +158,42 @@ async fn editor_page(State(console): State<Arc<Console>>, Query(q): Query<PathQu
             .ok_or_else(|| anyhow::anyhow!("no document `{path}` in the folder"))?;
         let doc = edit::to_editor(text)?;
         let info = c.pack_info().unwrap_or_else(super::empty_info);
-        Ok((doc, version_of(text), info))
+        Ok((doc, version_of(text), editor_choices(&folder, info)))
     })
     .await;
     match loaded {
-        Ok((doc, version, info)) => {
-            let body = pages::editor(&q.path, &version, &doc, &info);
+        Ok((doc, version, choices)) => {
+            let body = pages::editor(&q.path, &version, &doc, &choices);
             page(&console, &q.path, Nav::Documents, body).into_response()
         }
         Err(failure) => error_page(&console, failure),
+    }
+}
+
+/// The folder's contacts and documents for the editors' choices, and today where the pack is.
+fn editor_choices(folder: &Folder, info: fieldref_core::content::PackInfo) -> editors::Choices {
+    let summaries = folder.summaries();
+    let mut contacts: Vec<(String, String)> = summaries
+        .iter()
+        .filter(|d| d.kind == "contact" && !d.id.is_empty())
+        .map(|d| (d.id.clone(), d.title.clone()))
+        .collect();
+    contacts.sort_by(|a, b| a.1.to_lowercase().cmp(&b.1.to_lowercase()));
+    let mut documents: Vec<(String, String, String)> = summaries
+        .into_iter()
+        .filter(|d| !d.id.is_empty())
+        .map(|d| (d.kind, d.id, d.title))
+        .collect();
+    documents.sort_by(|a, b| a.2.to_lowercase().cmp(&b.2.to_lowercase()));
+    let today = match info.timezone.parse::<chrono_tz::Tz>() {
+        Ok(tz) => chrono::Utc::now().with_timezone(&tz).date_naive(),
+        Err(_) => chrono::Utc::now().date_naive(),
+    };
+    editors::Choices {
+        info,
+        contacts,
+        documents,
+        today: today.to_string(),
     }
 }
 

@@ -62,6 +62,7 @@ function collect(scope, prefix) {
   for (const list of scope.querySelectorAll("[data-list]")) {
     if (!ownedBy(list, scope)) continue;
     const name = list.dataset.list;
+    list.dataset.path = prefix + name;
     const items = [...list.children].filter((c) => c.hasAttribute("data-item"));
     out[name] = items.map((item, i) => {
       const path = `${prefix}${name}[${i}]`;
@@ -95,17 +96,53 @@ function renumber(form) {
   }
 }
 
+// The form's own (top-level) input for `name`, e.g. the document's revision.
+function topField(form, name) {
+  return [...form.querySelectorAll(`[data-field="${name}"]`)].find((el) => ownedBy(el, form));
+}
+
+// Appends a new item to the list `target` beside `button` (its template is beside it too, or is
+// the page's one shared template for that list) and returns it.
+function addItem(button, target) {
+  const holder = button.closest("fieldset, [data-item], form");
+  const list = holder.querySelector(`:scope [data-list="${target}"]`);
+  const template = holder.querySelector(`:scope > template[data-template="${target}"]`)
+    || document.querySelector(`template[data-shared][data-template="${target}"]`);
+  const item = template.content.firstElementChild.cloneNode(true);
+  list.appendChild(item);
+  renumber(document.getElementById("editor"));
+  return item;
+}
+
+// A new change note is for the document's revision (the one being written), dated today.
+function prefillChange(item, revision, today) {
+  item.querySelector('[data-field="revision"]').value = revision;
+  item.querySelector('[data-field="date"]').value = today;
+}
+
 function onListButton(event) {
   const button = event.target.closest("button[data-action]");
   if (!button) return;
   const action = button.dataset.action;
-  if (action === "add") {
-    const holder = button.parentElement;
-    const list = holder.querySelector(`:scope > [data-list="${button.dataset.target}"]`);
-    const template = holder.querySelector(`:scope > template[data-template="${button.dataset.target}"]`);
-    const item = template.content.firstElementChild.cloneNode(true);
-    list.appendChild(item);
-    renumber(document.getElementById("editor"));
+  const form = document.getElementById("editor");
+  if (action === "new-revision") {
+    // Raise the revision, date the edit today, and ask for the change note of the new revision.
+    const revision = topField(form, "revision");
+    const next = (parseInt(revision.value, 10) || 1) + 1;
+    revision.value = next;
+    const today = button.dataset.today;
+    const updated = topField(form, "updated_at");
+    if (updated) updated.value = today;
+    const item = addItem(button, "changes");
+    prefillChange(item, next, today);
+    item.querySelector('[data-field="note"]').focus();
+  } else if (action === "add") {
+    const item = addItem(button, button.dataset.target);
+    if (button.dataset.target === "changes") {
+      const revision = topField(form, "revision");
+      const today = form.querySelector("[data-today]").dataset.today;
+      prefillChange(item, revision ? revision.value : "", today);
+    }
     const first = item.querySelector("input, textarea, select");
     if (first) first.focus();
   } else {
@@ -137,6 +174,11 @@ function scheduleCheck() {
 function fieldFor(form, path) {
   let el = form.querySelector(`[data-path="${CSS.escape(path)}"]`);
   if (!el) el = form.querySelector(`[data-path="${CSS.escape(path.replace(/\[\d+\]$/, ""))}"]`);
+  // A problem with a whole list (no authors, a dangling link): its first input, else its add button.
+  if (el && el.hasAttribute("data-list")) {
+    el = el.querySelector("input, select, textarea")
+      || el.parentElement.querySelector(":scope > button[data-action=add], :scope > .row > button[data-action=add]");
+  }
   return el;
 }
 

@@ -17,10 +17,13 @@ fn as_browser_sends(editor: &Value) -> Value {
     if let Some(sections) = value.get_mut("sections").and_then(Value::as_array_mut) {
         for section in sections {
             for step in section["steps"].as_array_mut().expect("steps") {
-                for key in ["say", "why", "warning"] {
+                for key in ["say", "why", "warning", "requires_language"] {
                     if step.get(key).is_none() {
                         step[key] = Value::Null;
                     }
+                }
+                if step.get("contacts").is_none() {
+                    step["contacts"] = json!([]);
                 }
             }
         }
@@ -37,7 +40,25 @@ fn as_browser_sends(editor: &Value) -> Value {
             }
         }
     }
+    for source in value
+        .get_mut("sources")
+        .and_then(Value::as_array_mut)
+        .into_iter()
+        .flatten()
+    {
+        for key in ["url", "publication"] {
+            if source.get(key).is_none() {
+                source[key] = Value::Null;
+            }
+        }
+    }
     for key in [
+        "reviewed_by",
+        "reviewed_at",
+        "review_due",
+        "translation_of",
+        "translation_revision",
+        "verified_at",
         "email",
         "url",
         "hours",
@@ -50,13 +71,13 @@ fn as_browser_sends(editor: &Value) -> Value {
             value[key] = Value::Null;
         }
     }
-    for key in ["tags"] {
+    let mut lists = vec!["tags", "authors", "sources", "changes"];
+    if value["kind"] == "note" {
+        lists.push("contacts");
+    }
+    for key in lists {
         if value.get(key).is_none() {
-            value[key] = if key == "tags" {
-                json!([])
-            } else {
-                Value::Null
-            };
+            value[key] = json!([]);
         }
     }
     value
@@ -90,7 +111,7 @@ title = "X"   # the title officers see
 summary = "S."
 updated_at = "2026-10-01"
 category = "autism"
-reviewed_by = ["Sgt. Example"] # a field the console does not edit
+x_later = ["kept"] # a field the console does not edit
 
 [[sections]]
 title = "One"
@@ -142,7 +163,7 @@ fn moving_a_step_keeps_its_other_fields_and_the_comments() {
         "the moved step kept its contacts:\n{saved}"
     );
     assert!(saved.contains("# the title officers see"));
-    assert!(saved.contains("reviewed_by = [\"Sgt. Example\"] # a field"));
+    assert!(saved.contains("x_later = [\"kept\"] # a field"));
     assert!(
         saved.contains("text = \"Fourth.\"\nsay = \"Say this.\"\n"),
         "{saved}"
