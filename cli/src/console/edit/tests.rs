@@ -260,3 +260,293 @@ fn a_new_section_is_written_as_tables_after_the_others() {
     );
     assert_eq!(saved, expected);
 }
+
+/// The front matter of `saved` read the way the core reads a document file.
+fn parsed(saved: &str) -> fieldref_core::content::Document {
+    let (front, _, body) = split(saved).expect("fenced");
+    let mut table: toml::Table = toml::from_str(front).expect("toml");
+    table.insert("body".into(), toml::Value::String(body.trim().to_owned()));
+    toml::Value::Table(table).try_into().expect("a document")
+}
+
+const GUIDANCE: &str = r#"+++
+id = "checklist-y"
+kind = "checklist"
+title = "Y"
+summary = "S."
+revision = 2
+updated_at = "2026-11-01"
+authors = ["Port Alder PD Training Unit"] # who wrote it
+reviewed_by = "Sgt. Dana Okafor, CIT Coordinator"
+reviewed_at = "2026-10-15"
+review_due = "2027-10-15"
+category = "autism"
+
+[[sections]]
+title = "One"
+
+[[sections.steps]]
+text = "First."
+
+[[sections.steps]]
+text = "Call the video line."
+contacts = ["contact-a", "contact-b"]
+requires_language = "ase"
+
+# Where this comes from.
+[[sources]]
+title = "A guide"
+url = "https://example.org/guide"
+publication = "Example Press, 2024"
+
+[[sources]]
+title = "A statute"
+publication = "Port Alder Code 12.4"
+
+[[changes]]
+revision = 1
+date = "2026-10-01"
+note = "First version."
+
+[[changes]]
+revision = 2
+date = "2026-11-01"
+note = "Step 2 links the video line."
++++
+
+Body.
+"#;
+
+#[test]
+fn authors_and_review_are_replaced_on_their_own_lines() {
+    let mut editor = to_editor(GUIDANCE).expect("editor");
+    assert_eq!(editor["authors"], json!(["Port Alder PD Training Unit"]));
+    editor["authors"] = json!(["Port Alder PD Training Unit", "Ofc. Lee Park"]);
+    editor["reviewed_by"] = json!("Lt. Sam Ortiz, Training");
+    editor["reviewed_at"] = json!("2026-11-20");
+    editor["review_due"] = json!("2027-11-20");
+    let saved = apply(GUIDANCE, &editor).expect("save");
+    let expected = GUIDANCE
+        .replace(
+            "[\"Port Alder PD Training Unit\"] # who",
+            "[\"Port Alder PD Training Unit\", \"Ofc. Lee Park\"] # who",
+        )
+        .replace(
+            "Sgt. Dana Okafor, CIT Coordinator",
+            "Lt. Sam Ortiz, Training",
+        )
+        .replace("2026-10-15", "2026-11-20")
+        .replace("2027-10-15", "2027-11-20");
+    assert_eq!(saved, expected);
+    let doc = parsed(&saved).provenance;
+    assert_eq!(
+        doc.authors,
+        ["Port Alder PD Training Unit", "Ofc. Lee Park"]
+    );
+    assert_eq!(doc.reviewed_by.as_deref(), Some("Lt. Sam Ortiz, Training"));
+    assert_eq!(doc.reviewed_at.as_deref(), Some("2026-11-20"));
+    assert_eq!(doc.review_due.as_deref(), Some("2027-11-20"));
+    // An emptied optional field leaves the file; the validator then says it is missing.
+    editor["reviewed_by"] = Value::Null;
+    let saved = apply(GUIDANCE, &editor).expect("save");
+    assert!(!saved.contains("reviewed_by"), "{saved}");
+    assert_eq!(parsed(&saved).provenance.reviewed_by, None);
+}
+
+#[test]
+fn a_source_is_edited_removed_and_added_keeping_the_other_tables() {
+    let mut editor = to_editor(GUIDANCE).expect("editor");
+    assert_eq!(
+        editor["sources"][1],
+        json!({ "_src": 1, "title": "A statute", "publication": "Port Alder Code 12.4" })
+    );
+    let sources = editor["sources"].as_array_mut().expect("sources");
+    sources[0]["title"] = json!("A guide, 2nd edition");
+    sources.remove(1);
+    sources.push(
+        json!({ "title": "A web page", "url": "https://example.org/page", "publication": null }),
+    );
+    let saved = apply(GUIDANCE, &editor).expect("save");
+    let expected = GUIDANCE
+        .replace("title = \"A guide\"", "title = \"A guide, 2nd edition\"")
+        .replace(
+            "[[sources]]\ntitle = \"A statute\"\npublication = \"Port Alder Code 12.4\"\n",
+            "[[sources]]\ntitle = \"A web page\"\nurl = \"https://example.org/page\"\n",
+        );
+    assert_eq!(saved, expected);
+    let sources = parsed(&saved).provenance.sources;
+    assert_eq!(sources.len(), 2);
+    assert_eq!(sources[1].url.as_deref(), Some("https://example.org/page"));
+    assert_eq!(sources[1].publication, None);
+    // Moving them swaps the tables whole; removing every source removes the tables.
+    let mut editor = to_editor(GUIDANCE).expect("editor");
+    editor["sources"]
+        .as_array_mut()
+        .expect("sources")
+        .swap(0, 1);
+    let saved = apply(GUIDANCE, &editor).expect("save");
+    assert!(saved.find("A statute") < saved.find("A guide"), "{saved}");
+    // A comment above a table belongs to that table and moves with it.
+    assert!(
+        saved.contains("# Where this comes from.\n[[sources]]\ntitle = \"A guide\""),
+        "{saved}"
+    );
+    assert_eq!(saved.matches("# Where this comes from.").count(), 1);
+    editor["sources"] = json!([]);
+    let saved = apply(GUIDANCE, &editor).expect("save");
+    assert!(!saved.contains("[[sources]]"), "{saved}");
+    assert!(parsed(&saved).provenance.sources.is_empty());
+}
+
+#[test]
+fn a_new_revision_gets_its_change_note_after_the_others() {
+    let mut editor = to_editor(GUIDANCE).expect("editor");
+    editor["revision"] = json!(3);
+    editor["updated_at"] = json!("2026-12-01");
+    editor["changes"]
+        .as_array_mut()
+        .expect("changes")
+        .push(json!({ "revision": 3, "date": "2026-12-01", "note": "Step 1 is shorter." }));
+    let saved = apply(GUIDANCE, &editor).expect("save");
+    let expected = GUIDANCE
+        .replace("revision = 2\nupdated_at = \"2026-11-01\"", "revision = 3\nupdated_at = \"2026-12-01\"")
+        .replace(
+            "note = \"Step 2 links the video line.\"\n",
+            "note = \"Step 2 links the video line.\"\n\n[[changes]]\nrevision = 3\ndate = \"2026-12-01\"\nnote = \"Step 1 is shorter.\"\n",
+        );
+    assert_eq!(saved, expected);
+    let doc = parsed(&saved);
+    assert_eq!(doc.revision, 3);
+    let latest = doc.provenance.latest_change().expect("a change note");
+    assert_eq!(
+        (latest.revision, latest.note.as_str()),
+        (3, "Step 1 is shorter.")
+    );
+    // Editing an older note changes that line only.
+    let mut editor = to_editor(GUIDANCE).expect("editor");
+    editor["changes"][0]["note"] = json!("First version in the pack.");
+    let saved = apply(GUIDANCE, &editor).expect("save");
+    assert_eq!(
+        saved,
+        GUIDANCE.replace("First version.", "First version in the pack.")
+    );
+}
+
+#[test]
+fn step_contact_links_and_required_language_are_written_on_the_step() {
+    let mut editor = to_editor(GUIDANCE).expect("editor");
+    let steps = editor["sections"][0]["steps"]
+        .as_array_mut()
+        .expect("steps");
+    assert_eq!(steps[1]["contacts"], json!(["contact-a", "contact-b"]));
+    assert_eq!(steps[1]["requires_language"], json!("ase"));
+    steps[0]["contacts"] = json!(["contact-c"]);
+    steps[0]["requires_language"] = json!("es");
+    steps[1]["contacts"] = json!(["contact-b"]);
+    let saved = apply(GUIDANCE, &editor).expect("save");
+    let expected = GUIDANCE
+        .replace(
+            "text = \"First.\"\n",
+            "text = \"First.\"\ncontacts = [\"contact-c\"]\nrequires_language = \"es\"\n",
+        )
+        .replace("[\"contact-a\", \"contact-b\"]", "[\"contact-b\"]");
+    assert_eq!(saved, expected);
+    let doc = parsed(&saved);
+    let ids: Vec<&str> = doc.linked_contact_ids().collect();
+    assert_eq!(ids, ["contact-c", "contact-b"]);
+    // Removing every link (the browser sends `[]`) and the language removes both keys.
+    let mut editor = to_editor(GUIDANCE).expect("editor");
+    editor["sections"][0]["steps"][1]["contacts"] = json!([]);
+    editor["sections"][0]["steps"][1]["requires_language"] = Value::Null;
+    let saved = apply(GUIDANCE, &editor).expect("save");
+    assert_eq!(
+        saved,
+        GUIDANCE.replace(
+            "contacts = [\"contact-a\", \"contact-b\"]\nrequires_language = \"ase\"\n",
+            ""
+        )
+    );
+    assert_eq!(parsed(&saved).linked_contact_ids().count(), 0);
+}
+
+#[test]
+fn a_translation_names_its_original_and_the_revision_it_follows() {
+    let mut editor = to_editor(GUIDANCE).expect("editor");
+    editor["translation_of"] = json!("checklist-x");
+    editor["translation_revision"] = json!(4);
+    let saved = apply(GUIDANCE, &editor).expect("save");
+    assert_eq!(
+        saved,
+        GUIDANCE.replace(
+            "category = \"autism\"\n",
+            "category = \"autism\"\ntranslation_of = \"checklist-x\"\ntranslation_revision = 4\n"
+        )
+    );
+    let doc = parsed(&saved).provenance;
+    assert_eq!(doc.translation_of.as_deref(), Some("checklist-x"));
+    assert_eq!(doc.translation_revision, Some(4));
+    let mut editor = to_editor(&saved).expect("editor");
+    editor["translation_revision"] = json!(5);
+    let bumped = apply(&saved, &editor).expect("save");
+    assert_eq!(
+        bumped,
+        saved.replace("translation_revision = 4", "translation_revision = 5")
+    );
+    editor["translation_of"] = Value::Null;
+    editor["translation_revision"] = Value::Null;
+    assert_eq!(apply(&saved, &editor).expect("save"), GUIDANCE);
+}
+
+#[test]
+fn a_note_links_contacts_and_a_contact_gets_verified_and_provenance() {
+    let note = "+++\nid = \"note-z\"\nkind = \"note\"\ntitle = \"Z\"\nsummary = \"S.\"\nupdated_at = \"2026-10-01\"\ncategory = \"autism\"\ndo = [\"Ask.\"]\n+++\n";
+    let mut editor = to_editor(note).expect("editor");
+    editor["contacts"] = json!(["contact-a"]);
+    let saved = apply(note, &editor).expect("save");
+    assert_eq!(
+        saved,
+        note.replace(
+            "do = [\"Ask.\"]\n",
+            "do = [\"Ask.\"]\ncontacts = [\"contact-a\"]\n"
+        )
+    );
+    assert_eq!(
+        parsed(&saved).linked_contact_ids().collect::<Vec<_>>(),
+        ["contact-a"]
+    );
+
+    let mut editor = to_editor(CONTACT).expect("editor");
+    editor["verified_at"] = json!("2026-11-02");
+    editor["authors"] = json!(["Port Alder 211"]);
+    editor["sources"] =
+        json!([{ "title": "Agency listing", "url": null, "publication": "Port Alder 211, 2026" }]);
+    let saved = apply(CONTACT, &editor).expect("save");
+    assert_eq!(
+        saved,
+        CONTACT.replace(
+            "languages = [\"en\", \"es\"]\n",
+            "languages = [\"en\", \"es\"]\nauthors = [\"Port Alder 211\"]\nverified_at = \"2026-11-02\"\n\n[[sources]]\ntitle = \"Agency listing\"\npublication = \"Port Alder 211, 2026\"\n"
+        )
+    );
+    let doc = parsed(&saved);
+    assert_eq!(
+        doc.as_contact().and_then(|c| c.verified_at.as_deref()),
+        Some("2026-11-02")
+    );
+    assert_eq!(
+        doc.provenance.sources[0].publication.as_deref(),
+        Some("Port Alder 211, 2026")
+    );
+    let mut editor = to_editor(&saved).expect("editor");
+    editor["verified_at"] = json!("2026-12-01");
+    let again = apply(&saved, &editor).expect("save");
+    assert_eq!(again, saved.replace("2026-11-02", "2026-12-01"));
+}
+
+#[test]
+fn what_a_browser_sends_for_absent_provenance_changes_nothing() {
+    for text in [CONTACT, GUIDANCE, CHECKLIST] {
+        let editor = to_editor(text).expect("editor");
+        assert_eq!(apply(text, &as_browser_sends(&editor)).expect("save"), text);
+    }
+}
