@@ -4,7 +4,7 @@
 // Prints `ok: NAME` / `FAILED: NAME` per test and `console-e2e: N passed, N failed` at the end.
 import { chromium } from "playwright-core";
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, readFileSync, mkdirSync, writeFileSync, unlinkSync } from "node:fs";
+import { existsSync, readFileSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 const env = process.env;
@@ -38,6 +38,7 @@ async function waitForChecks(page, pattern) {
 }
 
 const STEP = "Offer the weighted lap blanket from the sensory kit before any questions.";
+const LINKED = "contact-spectrum-path-autism-center";
 const CHECKLIST = "checklists/checklist-autism.md";
 
 async function checklistStepToDevice(page) {
@@ -58,8 +59,20 @@ async function checklistStepToDevice(page) {
   const text = step.getByLabel("Step", { exact: true });
   assert((await text.getAttribute("aria-invalid")) === "true", "the empty field is marked invalid");
   await page.screenshot({ path: path.join(OUT, "console-problem.png"), fullPage: false });
-  // Fix it; move it up one place with the keyboard.
+  // Fix it; link the step to a contact (an unchosen link and a language the contact does not
+  // offer are caught first); move it up one place with the keyboard.
   await text.fill(STEP);
+  await waitForChecks(page, /No problems/);
+  await step.getByRole("button", { name: "Add contact link" }).click();
+  await waitForChecks(page, /dangling link: there is no contact ``/);
+  const link = step.getByLabel("Linked contact");
+  assert(await link.evaluate((el) => el === document.activeElement), "the new link's choice has the focus");
+  assert((await link.getAttribute("aria-invalid")) === "true", "the unchosen link is marked invalid");
+  await link.selectOption(LINKED);
+  const language = step.getByLabel("Language the step requires");
+  await language.fill("so");
+  await waitForChecks(page, /requires_language `so` not met/);
+  await language.fill("");
   await waitForChecks(page, /No problems/);
   await step.getByRole("button", { name: "Move step up" }).focus();
   await page.keyboard.press("Enter");
@@ -67,6 +80,7 @@ async function checklistStepToDevice(page) {
   // Previews: the officer sees the new step, a partner does not get this officers-only checklist.
   await page.getByRole("button", { name: "As an officer" }).click();
   await page.locator("#preview").getByText(STEP).waitFor({ timeout: 15000 });
+  await page.locator("#preview li", { hasText: STEP }).getByText(/Call Spectrum Path/).waitFor({ timeout: 15000 });
   await page.getByRole("button", { name: "As a community partner" }).click();
   await page.locator("#preview").getByText("Not shown to a community partner").waitFor({ timeout: 15000 });
   await page.getByRole("button", { name: "As an officer" }).click();
@@ -79,7 +93,7 @@ async function checklistStepToDevice(page) {
   const original = readFileSync(path.join(ORIGINAL, CHECKLIST), "utf8");
   const caregiver = '[[sections.steps]]\ntext = "Ask the caregiver';
   const expected = original.replace(caregiver,
-    `[[sections.steps]]\ntext = "${STEP}"\nsay = "Would the blanket help?"\n\n${caregiver}`);
+    `[[sections.steps]]\ntext = "${STEP}"\nsay = "Would the blanket help?"\ncontacts = ["${LINKED}"]\n\n${caregiver}`);
   assert(saved === expected, `only the new step was added, above the last one:\n${saved.slice(0, 1500)}`);
   // The officer search preview finds it, with the words marked.
   await page.goto(`${CONSOLE}/search?q=${encodeURIComponent("weighted lap blanket")}`);
@@ -104,7 +118,8 @@ async function checklistStepToDevice(page) {
   const found = JSON.parse(fieldref([...device, "search", "weighted lap blanket", "--json"]));
   assert(found.hits.length > 0 && found.hits[0].id === "checklist-autism", `device search: ${JSON.stringify(found.hits.slice(0, 2))}`);
   const shown = JSON.parse(fieldref([...device, "show", "checklist-autism", "--json"]));
-  assert(JSON.stringify(shown.document).includes(STEP), "the device has the new step");
+  const synced = shown.document.sections.flatMap((sec) => sec.steps).find((st) => st.text === STEP);
+  assert(synced && JSON.stringify(synced.contacts) === JSON.stringify([LINKED]), `the device has the new step and its link: ${JSON.stringify(synced)}`);
 }
 
 const CONTACT = "contacts/contact-alder-aging-disability-resource.md";
@@ -156,6 +171,27 @@ async function fieldAnswers(page) {
   await page.waitForURL(/doc\?path=checklists\/checklist-autism\.md/);
 }
 
+const NOTE = "notes/note-console-e2e.md";
+const NOTE_TITLE = "Greeting families at the marigold quiet room";
+const NOTE_DO = "Offer the marigold quiet room before asking any questions.";
+
+// Publishes the folder from the console's publish page (the caller's page accepts the confirm
+// dialog) and syncs the device.
+async function publishAndSync(page, version, added) {
+  await page.goto(`${CONSOLE}/publish`);
+  await page.getByRole("button", { name: "Show changes" }).click();
+  await page.locator("#publish-result h3", { hasText: added }).first().waitFor({ timeout: 30000 });
+  await page.getByRole("button", { name: "Dry run" }).click();
+  await page.locator("#publish-result").getByText(`would publish version ${version}`).first().waitFor({ timeout: 30000 });
+  await page.getByRole("button", { name: "Sign and publish" }).click(); // the page accepts its confirm
+  await page.locator("#publish-result").getByText(`published version ${version}`).first().waitFor({ timeout: 60000 });
+  fieldref(["--data-dir", env.DEVICE_DIR, "--trust-root", env.TRUST_ROOT, "sync", "--server", SERVER]);
+}
+
+function deviceShows(id) {
+  return JSON.parse(fieldref(["--data-dir", env.DEVICE_DIR, "--trust-root", env.TRUST_ROOT, "show", id, "--json"])).document;
+}
+
 async function documentLifecycle(page) {
   page.on("dialog", (d) => d.accept());
   await page.goto(`${CONSOLE}/?kind=note&q=veterans`);
@@ -177,15 +213,15 @@ async function documentLifecycle(page) {
   await doItems.last().getByLabel("Do item", { exact: true }).fill("Introduce yourself by name.");
   await page.getByRole("button", { name: "Save" }).click();
   await page.locator("#save-status").getByText("Saved").waitFor({ timeout: 15000 });
-  const created = readFileSync(path.join(CONTENT, "notes/note-console-e2e.md"), "utf8");
+  const created = readFileSync(path.join(CONTENT, NOTE), "utf8");
   assert(created.includes('do = ["Something to do.", "Introduce yourself by name."]'), `the do list is saved:\n${created}`);
   // Someone changes the file on disk meanwhile: the console refuses to write over it.
   const outside = created.replace("The note.", "The note, edited in a text editor.");
-  writeFileSync(path.join(CONTENT, "notes/note-console-e2e.md"), outside);
+  writeFileSync(path.join(CONTENT, NOTE), outside);
   await page.getByLabel("Title", { exact: true }).fill("A title typed in the console");
   await page.getByRole("button", { name: "Save" }).click();
   await page.locator("#save-status").getByText("changed on disk since you opened it").waitFor({ timeout: 15000 });
-  assert(readFileSync(path.join(CONTENT, "notes/note-console-e2e.md"), "utf8") === outside, "the outside edit is kept");
+  assert(readFileSync(path.join(CONTENT, NOTE), "utf8") === outside, "the outside edit is kept");
   await page.reload();
   await waitForChecks(page, /authors: missing/);
   await page.getByLabel("Id of the copy").fill("note-console-e2e-copy");
@@ -196,9 +232,82 @@ async function documentLifecycle(page) {
   await page.getByRole("button", { name: "Delete" }).click();
   await page.waitForURL(`${CONSOLE}/`);
   assert(!existsSync(path.join(CONTENT, "notes/note-console-e2e-copy.md")), "the copy is deleted");
-  assert(existsSync(path.join(CONTENT, "notes/note-console-e2e.md")), "the original stays");
-  // Leave the folder publishable for the tests after this one.
-  unlinkSync(path.join(CONTENT, "notes/note-console-e2e.md"));
+  assert(existsSync(path.join(CONTENT, NOTE)), "the original stays");
+
+  // Fill the note's provenance through its editors, from the keyboard where a row is added,
+  // until the validator has nothing left to say.
+  await page.goto(`${CONSOLE}/doc?path=${NOTE}`);
+  await waitForChecks(page, /authors: missing/);
+  await page.getByLabel("Title", { exact: true }).fill(NOTE_TITLE);
+  await doItems.last().getByLabel("Do item", { exact: true }).fill(NOTE_DO);
+  const prov = page.locator("#provenance");
+  await prov.getByRole("button", { name: "Add author" }).focus();
+  await page.keyboard.press("Enter");
+  const author = prov.getByLabel("Author", { exact: true });
+  assert(await author.evaluate((el) => el === document.activeElement), "the new author row has the focus");
+  const outline = await author.evaluate((el) => getComputedStyle(el).outlineStyle + " " + getComputedStyle(el).outlineWidth);
+  assert(outline.startsWith("solid") && !outline.endsWith(" 0px"), `and its focus is visible: outline ${outline}`);
+  await page.keyboard.type("Port Alder PD Training Unit");
+  await waitForChecks(page, /reviewed_by: missing/);
+  await prov.getByLabel("Reviewed by").fill("Sgt. Dana Okafor, CIT Coordinator");
+  await prov.getByLabel("Reviewed on").fill("2026-11-20");
+  await prov.getByLabel("Next review due").fill("2026-11-19");
+  await waitForChecks(page, /review_due: .*is not after reviewed_at/);
+  await prov.getByLabel("Next review due").fill("2027-11-20");
+  await waitForChecks(page, /sources\[0\]\.title: must not be empty/);
+  await prov.getByLabel("Source title").fill("Autism Society: resources for first responders and families");
+  await prov.getByLabel("Source web address").fill("autismsociety.org");
+  await waitForChecks(page, /sources\[0\]\.url: .*expected an http/);
+  await prov.getByLabel("Source web address").fill("https://autismsociety.org/");
+  await prov.getByRole("button", { name: "Add change note" }).click();
+  assert((await prov.getByLabel("Change revision").inputValue()) === "1", "a change note is for the current revision");
+  assert(/^\d{4}-\d{2}-\d{2}$/.test(await prov.getByLabel("Change date").inputValue()), "and dated today");
+  await waitForChecks(page, /changes\[0\]\.note: must not be empty/);
+  await prov.getByLabel("What changed").fill("First version.");
+  await page.getByRole("button", { name: "Add contact link" }).click();
+  await page.getByLabel("Linked contact").selectOption(LINKED);
+  await waitForChecks(page, /No problems/);
+  await page.getByRole("button", { name: "As a community partner" }).click();
+  await page.locator("#preview").getByText(NOTE_DO).waitFor({ timeout: 15000 });
+  const preview = await page.locator("#preview").textContent();
+  assert(preview.includes("Reviewed by Sgt. Dana Okafor, CIT Coordinator on 2026-11-20"), `the partner sees the review: ${preview}`);
+  assert(preview.includes("What changed in revision 1") && preview.includes("Call Spectrum Path"), `and the change note and call button: ${preview}`);
+  await page.getByRole("button", { name: "Save" }).click();
+  await page.locator("#save-status").getByText("Saved").waitFor({ timeout: 15000 });
+  const filled = readFileSync(path.join(CONTENT, NOTE), "utf8");
+  for (const line of ['authors = ["Port Alder PD Training Unit"]\n', 'reviewed_by = "Sgt. Dana Okafor, CIT Coordinator"\n',
+    'reviewed_at = "2026-11-20"\n', 'review_due = "2027-11-20"\n', `contacts = ["${LINKED}"]\n`,
+    '[[sources]]\ntitle = "Autism Society: resources for first responders and families"\nurl = "https://autismsociety.org/"\n',
+    '[[changes]]\nrevision = 1\ndate = "', 'note = "First version."\n',
+    "# The sources this guidance follows"]) {
+    assert(filled.includes(line), `the file has ${JSON.stringify(line)}:\n${filled}`);
+  }
+  fieldref(["pack", "validate", CONTENT]);
+  // Published, synced, found on the device with its provenance.
+  await publishAndSync(page, 3, `Added: ${NOTE_TITLE}`);
+  const found = JSON.parse(fieldref(["--data-dir", env.DEVICE_DIR, "--trust-root", env.TRUST_ROOT, "search", "marigold quiet room", "--json"]));
+  assert(found.hits.length > 0 && found.hits[0].id === "note-console-e2e", `device search: ${JSON.stringify(found.hits.slice(0, 2))}`);
+  let synced = deviceShows("note-console-e2e");
+  assert(synced.reviewed_by === "Sgt. Dana Okafor, CIT Coordinator" && synced.sources.length === 1, `the device has the provenance: ${JSON.stringify(synced)}`);
+
+  // Editing the published note: "New revision" raises the revision and asks for its change note.
+  await page.goto(`${CONSOLE}/doc?path=${NOTE}`);
+  await waitForChecks(page, /No problems/);
+  await doItems.first().getByLabel("Do item", { exact: true }).fill("Say your name and that you are there to help.");
+  await prov.getByRole("button", { name: "New revision" }).focus();
+  await page.keyboard.press("Enter");
+  assert((await page.getByLabel("Revision", { exact: true }).inputValue()) === "2", "the revision is raised");
+  await waitForChecks(page, /changes\[1\]\.note: must not be empty/);
+  await page.keyboard.type("The first do item says to introduce yourself and why you are there.");
+  await waitForChecks(page, /No problems/);
+  await page.keyboard.press("Control+s");
+  await page.locator("#save-status").getByText("Saved").waitFor({ timeout: 15000 });
+  const revised = readFileSync(path.join(CONTENT, NOTE), "utf8");
+  assert(revised.includes("revision = 2\n") && revised.includes("[[changes]]\nrevision = 2\n"), `the new revision and its note:\n${revised}`);
+  await publishAndSync(page, 4, `Changed: ${NOTE_TITLE}`);
+  synced = deviceShows("note-console-e2e");
+  const latest = synced.changes.find((c) => c.revision === 2);
+  assert(synced.revision === 2 && latest && latest.note.startsWith("The first do item"), `the device has revision 2's note: ${JSON.stringify(synced.changes)}`);
 }
 
 // A second console with a token the server does not know: its errors come back in plain words.
@@ -233,7 +342,7 @@ const tests = [
   ["a checklist step with a mistake is caught, fixed, previewed, published and found on a synced device", checklistStepToDevice],
   ["a contact's hours show as a week grid and only the hours line is saved", contactHours],
   ["field feedback and acknowledgements are listed and feedback is marked resolved", fieldAnswers],
-  ["documents are filtered, created, edited, duplicated and deleted", documentLifecycle],
+  ["documents are filtered, created, duplicated and deleted; a new note gets its provenance through the editors, is published and found, then revised with a change note", documentLifecycle],
   ["a refused token is explained in plain words on publish and field answers", serverErrorsInPlainWords],
 ];
 

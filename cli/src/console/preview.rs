@@ -19,7 +19,7 @@ pub fn for_audience(pack: &Pack, id: &str, audience: Audience) -> Markup {
     match projected.documents.iter().find(|d| d.id == id) {
         Some(doc) => html! {
             p.preview-who { "As " (who) " sees it:" }
-            (document(doc))
+            (document(doc, &projected))
         },
         None => html! {
             p.preview-who.hidden-from role="status" {
@@ -29,11 +29,14 @@ pub fn for_audience(pack: &Pack, id: &str, audience: Audience) -> Markup {
     }
 }
 
-fn document(doc: &Document) -> Markup {
+fn document(doc: &Document, pack: &Pack) -> Markup {
     html! {
         article.preview-doc {
             h3 { (doc.title) }
             p.summary { (doc.summary) }
+            @if let Some(change) = doc.provenance.latest_change() {
+                p.change { "What changed in revision " (change.revision) " (" (change.date) "): " (change.note) }
+            }
             @match &doc.details {
                 Details::Checklist(checklist) => {
                     @for section in &checklist.sections {
@@ -45,6 +48,7 @@ fn document(doc: &Document) -> Markup {
                                     @if let Some(say) = &step.say { p.say { "Say: “" (say) "”" } }
                                     @if let Some(why) = &step.why { p.why { "Why: " (why) } }
                                     @if let Some(warning) = &step.warning { p.warning { "⚠ " (warning) } }
+                                    @for id in &step.contacts { (call_button(pack, id)) }
                                 }
                             }
                         }
@@ -59,6 +63,7 @@ fn document(doc: &Document) -> Markup {
                         h4 { "Don't" }
                         ul { @for item in &note.donts { li { (item) } } }
                     }
+                    @for id in &note.contacts { (call_button(pack, id)) }
                 }
                 Details::Contact(contact) => {
                     dl.contact {
@@ -80,6 +85,47 @@ fn document(doc: &Document) -> Markup {
                 }
             }
             div.body { (markdown(&doc.body)) }
+            (provenance(doc))
+        }
+    }
+}
+
+/// The call button the shells put in a step or note for a linked contact: its name and first
+/// number.
+fn call_button(pack: &Pack, id: &str) -> Markup {
+    let contact = pack.documents.iter().find(|d| d.id == id);
+    let number = contact
+        .and_then(Document::as_contact)
+        .and_then(|c| c.phones.first())
+        .map(|p| p.number.as_str());
+    html! {
+        p.call {
+            "☎ Call " (contact.map_or(id, |c| c.title.as_str()))
+            @if let Some(number) = number { " (" (number) ")" }
+        }
+    }
+}
+
+/// Who wrote and reviewed the document and what it rests on, as officers are shown it.
+fn provenance(doc: &Document) -> Markup {
+    let p = &doc.provenance;
+    html! {
+        @if !p.authors.is_empty() || p.reviewed_by.is_some() || !p.sources.is_empty() {
+            footer.provenance {
+                @if !p.authors.is_empty() { p { "By " (p.authors.join(", ")) } }
+                @if let Some(by) = &p.reviewed_by {
+                    p { "Reviewed by " (by) @if let Some(on) = &p.reviewed_at { " on " (on) } }
+                }
+                @if !p.sources.is_empty() {
+                    p { "Sources: "
+                        @for (i, source) in p.sources.iter().enumerate() {
+                            @if i > 0 { "; " }
+                            (source.title)
+                            @if let Some(publication) = &source.publication { ", " (publication) }
+                        }
+                    }
+                }
+            }
         }
     }
 }
