@@ -205,8 +205,7 @@ fn step_item(step: &Value, choices: &Choices) -> Markup {
             (textarea("Say (example phrasing)", "say", text(step, "say"), "optional", 1))
             (textarea("Why", "why", text(step, "why"), "optional", 1))
             (textarea("Warning", "warning", text(step, "warning"), "optional", 1))
-            (provenance::contact_links(step, "contacts", choices))
-            (input("Language the step requires", "requires_language", text(step, "requires_language"), "optional", Some("BCP 47 tag, e.g. ase: every linked contact must offer it")))
+            (provenance::contact_links(step, "contacts", choices, input("Language the step requires", "requires_language", text(step, "requires_language"), "optional", Some("BCP 47 tag, e.g. ase: every linked contact must offer it"))))
         }
     }
 }
@@ -222,7 +221,7 @@ pub fn note(doc: &Value, choices: &Choices) -> Markup {
         }
         (string_list(doc, "do", "Do", "do"))
         (string_list(doc, "dont", "Don't", "don't"))
-        (provenance::contact_links(doc, "contacts", choices))
+        (provenance::contact_links(doc, "contacts", choices, html! {}))
     }
 }
 

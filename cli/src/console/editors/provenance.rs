@@ -117,7 +117,8 @@ fn change_item(change: &Value) -> Markup {
 /// The `contacts` links of a step or a note: one row per link, each a choice among the folder's
 /// contacts shown by name. A new row starts unchosen; the checks name it until one is picked.
 /// Its "add" button takes the page's one [`contact_link_template`].
-pub fn contact_links(holder: &Value, field: &str, choices: &Choices) -> Markup {
+/// `extra` goes beside the add button (a step's required language, which only links need).
+pub fn contact_links(holder: &Value, field: &str, choices: &Choices, extra: Markup) -> Markup {
     let links: Vec<&str> = holder
         .get(field)
         .and_then(Value::as_array)
@@ -129,7 +130,10 @@ pub fn contact_links(holder: &Value, field: &str, choices: &Choices) -> Markup {
             div data-list=(field) data-scalar {
                 @for id in &links { (contact_link(id, choices)) }
             }
-            button type="button" data-action="add" data-target=(field) { "Add contact link" }
+            div.row {
+                button type="button" data-action="add" data-target=(field) { "Add contact link" }
+                (extra)
+            }
         }
     }
 }
