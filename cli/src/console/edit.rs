@@ -8,13 +8,15 @@
 //! its own table with whatever else it holds.
 
 use anyhow::{bail, Context, Result};
+use fieldref_core::content::CONTACT_FIELDS;
 use serde_json::{json, Map, Value};
 use toml_edit::{Array, ArrayOfTables, DocumentMut, InlineTable, Item, Table, TableLike};
 
 use super::documents::split;
 
-/// Top-level values the editors set directly (strings, numbers and lists of strings).
-const PLAIN_KEYS: &[&str] = &[
+/// Top-level values the editors set directly (strings, numbers and lists of strings), besides a
+/// contact's own fields ([`plain_keys`] adds those from the core's list).
+const DOCUMENT_KEYS: &[&str] = &[
     "id",
     "title",
     "summary",
@@ -35,22 +37,16 @@ const PLAIN_KEYS: &[&str] = &[
     "do",
     "dont",
     "contacts",
-    "organization",
-    "services",
-    "service_types",
-    "email",
-    "url",
-    "address",
-    "neighborhood",
-    "latitude",
-    "longitude",
-    "location_visibility",
-    "hours",
-    "languages",
-    "eligibility",
-    "service_area",
-    "verified_at",
 ];
+
+/// Every top-level value the editors set directly: the document's, then a contact's own fields
+/// as the core lists them, except `phones` (a list of inline tables, [`set_phones`]).
+fn plain_keys() -> impl Iterator<Item = &'static str> {
+    DOCUMENT_KEYS
+        .iter()
+        .chain(CONTACT_FIELDS.iter().filter(|k| **k != "phones"))
+        .copied()
+}
 const STEP_KEYS: &[&str] = &[
     "text",
     "say",
@@ -92,9 +88,9 @@ pub fn to_editor(text: &str) -> Result<Value> {
         "kind".into(),
         values.get("kind").cloned().unwrap_or(Value::Null),
     );
-    for key in PLAIN_KEYS {
-        if let Some(value) = values.get(*key) {
-            out.insert((*key).into(), value.clone());
+    for key in plain_keys() {
+        if let Some(value) = values.get(key) {
+            out.insert(key.into(), value.clone());
         }
     }
     if let Some(sections) = values.get("sections").and_then(Value::as_array) {
@@ -155,9 +151,9 @@ pub fn apply(text: &str, edited: &Value) -> Result<String> {
     let before = to_editor(text)?;
     let edited = edited.as_object().context("expected a JSON object")?;
     let root = doc.as_table_mut();
-    for key in PLAIN_KEYS {
-        if let Some(new) = edited.get(*key) {
-            set_value(root, key, before.get(*key), new)?;
+    for key in plain_keys() {
+        if let Some(new) = edited.get(key) {
+            set_value(root, key, before.get(key), new)?;
         }
     }
     for list in TABLE_LISTS {

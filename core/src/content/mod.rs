@@ -12,7 +12,7 @@ mod validate;
 pub use model::{
     channel_for, Audience, Change, Checklist, Contact, Details, DocKind, Document,
     LocationVisibility, Note, Pack, PackInfo, Phone, PhoneKind, Provenance, Section, Source, Step,
-    DEFAULT_STALE_AFTER_MONTHS, OFFICERS_CHANNEL_SUFFIX,
+    CONTACT_FIELDS, DEFAULT_STALE_AFTER_MONTHS, OFFICERS_CHANNEL_SUFFIX,
 };
 pub use problem::{Problem, Severity};
 pub use source::{check_changed_documents, check_documents, Checked, SourceFile, SourceTree};

@@ -292,6 +292,28 @@ pub struct Contact {
     pub verified_at: Option<String>,
 }
 
+/// The front-matter keys of a contact's own fields (beside the ones every document has), in the
+/// model's order: the one list the source parser accepts for a contact, the HSDS importer tracks
+/// per field, and the trainer console edits. A test holds it to [`Contact`]'s fields.
+pub const CONTACT_FIELDS: &[&str] = &[
+    "organization",
+    "services",
+    "service_types",
+    "phones",
+    "email",
+    "url",
+    "address",
+    "neighborhood",
+    "latitude",
+    "longitude",
+    "location_visibility",
+    "hours",
+    "languages",
+    "eligibility",
+    "service_area",
+    "verified_at",
+];
+
 impl Contact {
     /// Coordinates a viewer may see: withheld locations (e.g. domestic-violence shelters) never
     /// have any, officers-only locations only for officers.

@@ -415,24 +415,7 @@ const COMMON_KEYS: &[&str] = &[
 ];
 const CHECKLIST_KEYS: &[&str] = &["category", "scene_words", "sections"];
 const NOTE_KEYS: &[&str] = &["category", "communities", "do", "dont", "contacts"];
-const CONTACT_KEYS: &[&str] = &[
-    "organization",
-    "services",
-    "service_types",
-    "phones",
-    "email",
-    "url",
-    "address",
-    "neighborhood",
-    "latitude",
-    "longitude",
-    "location_visibility",
-    "hours",
-    "languages",
-    "eligibility",
-    "service_area",
-    "verified_at",
-];
+const CONTACT_KEYS: &[&str] = super::model::CONTACT_FIELDS;
 const REQUIRED_COMMON: &[&str] = &["id", "title", "summary", "updated_at"];
 const REQUIRED_CHECKLIST: &[&str] = &["category", "sections"];
 const REQUIRED_NOTE: &[&str] = &["category"];

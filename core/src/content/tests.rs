@@ -362,3 +362,46 @@ fn an_sms_short_code_is_a_text_line_only() {
     );
     assert_eq!((p.field.as_str(), p.line), ("phones[1].number", 12));
 }
+
+#[test]
+fn contact_fields_name_every_field_of_the_contact_model() {
+    use crate::content::{Contact, LocationVisibility, Phone, PhoneKind, CONTACT_FIELDS};
+    let some = |s: &str| Some(s.to_owned());
+    let contact = Contact {
+        organization: "Org".into(),
+        services: vec!["Help".into()],
+        service_types: vec!["food".into()],
+        phones: vec![Phone {
+            number: "507-555-0110".into(),
+            kind: PhoneKind::Voice,
+            language: None,
+        }],
+        email: some("a@example.org"),
+        url: some("https://example.org"),
+        address: some("1 Main St"),
+        neighborhood: some("Downtown"),
+        latitude: Some(44.0),
+        longitude: Some(-92.0),
+        location_visibility: LocationVisibility::Officers,
+        hours: some("24/7"),
+        languages: vec!["en".into()],
+        eligibility: some("Anyone"),
+        service_area: some("Port Alder"),
+        verified_at: some("2026-11-01"),
+    };
+    let value = serde_json::to_value(&contact).expect("json");
+    let keys: Vec<&str> = value
+        .as_object()
+        .expect("object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let mut listed = CONTACT_FIELDS.to_vec();
+    let mut model = keys.clone();
+    listed.sort_unstable();
+    model.sort_unstable();
+    assert_eq!(
+        listed, model,
+        "CONTACT_FIELDS must list exactly the Contact fields"
+    );
+}

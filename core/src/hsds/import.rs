@@ -14,7 +14,7 @@ use super::convert::{convert, Context, Outcome};
 use super::error::HsdsError;
 use super::frontmatter::render_document;
 use super::read::read_source;
-use super::state::{self, Imported, State, FIELDS};
+use super::state::{self, Imported, State};
 use super::STATE_FILE;
 use crate::content::{Details, Document, LocationVisibility, Pack, SourceTree};
 
@@ -229,9 +229,8 @@ fn merge(
             |e| e.updated_at.clone(),
         );
     }
-    let hashes: BTreeMap<String, String> = FIELDS
-        .iter()
-        .map(|f| ((*f).to_owned(), state::hash(&state::get(&incoming, f))))
+    let hashes: BTreeMap<String, String> = state::fields()
+        .map(|f| (f.to_owned(), state::hash(&state::get(&incoming, f))))
         .collect();
     let Some(existing) = existing else {
         report.added.push(Entry {
@@ -245,17 +244,17 @@ fn merge(
     };
     let mut merged = existing.clone();
     let mut changed_fields = Vec::new();
-    for field in FIELDS {
+    for field in state::fields() {
         let current = state::get(existing, field);
         let new = state::get(&incoming, field);
         if current == new {
             continue;
         }
-        let base = imported.and_then(|i| i.fields.get(*field));
+        let base = imported.and_then(|i| i.fields.get(field));
         let untouched = base.is_some_and(|b| *b == state::hash(&current));
         if untouched {
             merged = state::set(&merged, field, new);
-            changed_fields.push(*field);
+            changed_fields.push(field);
         } else if base.is_some_and(|b| *b == state::hash(&new)) {
             report.kept_edits.push(Entry {
                 id: id.clone(),
@@ -341,10 +340,8 @@ fn plan_removals(
         let Some(doc) = pack.documents.iter().find(|d| &d.id == id) else {
             continue;
         };
-        let edited: Vec<&str> = FIELDS
-            .iter()
-            .filter(|f| imported.fields.get(**f) != Some(&state::hash(&state::get(doc, f))))
-            .copied()
+        let edited: Vec<&str> = state::fields()
+            .filter(|f| imported.fields.get(*f) != Some(&state::hash(&state::get(doc, f))))
             .collect();
         if !edited.is_empty() {
             report.conflicts.push(Entry {

@@ -10,33 +10,16 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::error::HsdsError;
-use crate::content::Document;
+use crate::content::{Document, CONTACT_FIELDS};
 
-/// Fields the importer fills. Revision is the importer's own bookkeeping and not listed.
-pub const FIELDS: &[&str] = &[
-    "title",
-    "summary",
-    "updated_at",
-    "language",
-    "tags",
-    "body",
-    "organization",
-    "services",
-    "service_types",
-    "phones",
-    "email",
-    "url",
-    "address",
-    "neighborhood",
-    "latitude",
-    "longitude",
-    "location_visibility",
-    "hours",
-    "languages",
-    "eligibility",
-    "service_area",
-    "verified_at",
-];
+/// Fields the importer fills besides a contact's own ([`CONTACT_FIELDS`]). Revision is the
+/// importer's own bookkeeping and not listed.
+const DOCUMENT_FIELDS: &[&str] = &["title", "summary", "updated_at", "language", "tags", "body"];
+
+/// Every field the importer fills and tracks: the document's, then all of a contact's own.
+pub fn fields() -> impl Iterator<Item = &'static str> {
+    DOCUMENT_FIELDS.iter().chain(CONTACT_FIELDS).copied()
+}
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct State {
