@@ -161,3 +161,89 @@ fn contact_link(id: &str, choices: &Choices) -> Markup {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn choices() -> Choices {
+        Choices {
+            info: crate::console::empty_info(),
+            contacts: vec![
+                ("contact-deaf".into(), "Deaf Services Center".into()),
+                ("contact-line".into(), "Language Line".into()),
+            ],
+            documents: vec![
+                (
+                    "checklist".into(),
+                    "checklist-en".into(),
+                    "English original".into(),
+                ),
+                ("note".into(), "note-other".into(), "A note".into()),
+            ],
+            today: "2026-12-01".into(),
+        }
+    }
+
+    #[test]
+    fn links_are_chosen_by_name_and_an_unknown_id_is_kept_and_named() {
+        let step = json!({ "contacts": ["contact-line", "contact-gone"] });
+        let html = contact_links(&step, "contacts", &choices(), html! {}).into_string();
+        assert!(html.contains(
+            r#"<option value="contact-line" selected>Language Line (contact-line)</option>"#
+        ));
+        assert!(html.contains(
+            r#"<option value="contact-gone" selected>contact-gone (not in this folder)</option>"#
+        ));
+        assert_eq!(html.matches(r#"aria-label="Linked contact""#).count(), 2);
+        assert!(
+            !html.contains("<template"),
+            "the new row comes from the page's one template"
+        );
+        let template = contact_link_template(&choices()).into_string();
+        assert!(template.contains(r#"<option value="" selected>Choose a contact…</option>"#));
+    }
+
+    #[test]
+    fn the_provenance_editor_shows_each_field_with_its_label_and_source() {
+        let doc = json!({
+            "kind": "checklist", "id": "checklist-es", "authors": ["Unit"],
+            "reviewed_by": "Sgt. A", "translation_of": "checklist-en",
+            "sources": [{ "_src": 0, "title": "Guide", "url": "https://example.org" }],
+            "changes": [{ "_src": 0, "revision": 1, "date": "2026-10-01", "note": "First." }],
+        });
+        let html = editor(&doc, &choices()).into_string();
+        for label in [
+            "Author",
+            "Reviewed by",
+            "Reviewed on",
+            "Next review due",
+            "Source title",
+            "Source web address",
+            "Source publication",
+            "Change revision",
+            "Change date",
+            "What changed",
+            "Translation of",
+            "Original's revision translated",
+        ] {
+            assert!(
+                html.contains(&format!(r#"aria-label="{label}""#)),
+                "{label}"
+            );
+        }
+        assert!(
+            html.contains(r#"data-item data-src="0""#),
+            "items say where they came from"
+        );
+        assert!(html.contains(r#"value="Sgt. A""#));
+        assert!(html.contains(r#"data-today="2026-12-01""#));
+        // Only originals of the same kind are offered.
+        assert!(html.contains(r#"<option value="checklist-en" selected>"#));
+        assert!(!html.contains("note-other"));
+        // A contact without a translation gets no translation fields.
+        let contact = editor(&json!({ "kind": "contact", "id": "contact-x" }), &choices());
+        assert!(!contact.into_string().contains("Translation of"));
+    }
+}
