@@ -178,13 +178,13 @@ fn editor_choices(folder: &Folder, info: fieldref_core::content::PackInfo) -> ed
         .filter(|d| d.kind == "contact" && !d.id.is_empty())
         .map(|d| (d.id.clone(), d.title.clone()))
         .collect();
-    contacts.sort_by(|a, b| a.1.to_lowercase().cmp(&b.1.to_lowercase()));
+    contacts.sort_by_key(|c| c.1.to_lowercase());
     let mut documents: Vec<(String, String, String)> = summaries
         .into_iter()
         .filter(|d| !d.id.is_empty())
         .map(|d| (d.kind, d.id, d.title))
         .collect();
-    documents.sort_by(|a, b| a.2.to_lowercase().cmp(&b.2.to_lowercase()));
+    documents.sort_by_key(|d| d.2.to_lowercase());
     let today = match info.timezone.parse::<chrono_tz::Tz>() {
         Ok(tz) => chrono::Utc::now().with_timezone(&tz).date_naive(),
         Err(_) => chrono::Utc::now().date_naive(),
