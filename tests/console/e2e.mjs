@@ -4,7 +4,7 @@
 // Prints `ok: NAME` / `FAILED: NAME` per test and `console-e2e: N passed, N failed` at the end.
 import { chromium } from "playwright-core";
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, readFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, mkdirSync, writeFileSync, unlinkSync } from "node:fs";
 import path from "node:path";
 
 const env = process.env;
@@ -193,6 +193,18 @@ function deviceShows(id) {
 }
 
 async function documentLifecycle(page) {
+  try {
+    await noteLifecycle(page);
+  } catch (e) {
+    // Leave the folder publishable for the tests after this one.
+    for (const file of [NOTE, "notes/note-console-e2e-copy.md"]) {
+      if (existsSync(path.join(CONTENT, file))) unlinkSync(path.join(CONTENT, file));
+    }
+    throw e;
+  }
+}
+
+async function noteLifecycle(page) {
   page.on("dialog", (d) => d.accept());
   await page.goto(`${CONSOLE}/?kind=note&q=veterans`);
   const rows = page.locator("tbody tr");
