@@ -145,13 +145,21 @@ async function contactHours(page) {
   assert((await state("Sat 28 Nov", "14:00")) === "closed", "Saturday 14:00 closed");
   assert((await grid.locator('tr:has(th:text-is("Sun 29 Nov")) td.open').count()) === 0, "Sunday closed all day");
   assert((await grid.locator("tr.today th").textContent()).startsWith("Wed 25 Nov"), "today is marked");
+  // Whoever called the organization to confirm the new hours records the day.
+  const verified = page.getByLabel("Verified with the organization on");
+  await verified.fill("2099-12-31");
+  await waitForChecks(page, /verified_at: .*future/);
+  await verified.fill("2026-11-24");
+  await waitForChecks(page, /No problems/);
   await page.keyboard.press("Control+s");
   await page.locator("#save-status").getByText("Saved").waitFor({ timeout: 15000 });
   const saved = readFileSync(path.join(CONTENT, CONTACT), "utf8");
   const original = readFileSync(path.join(ORIGINAL, CONTACT), "utf8");
   const before = original.match(/^hours = .*$/m)[0];
-  assert(saved === original.replace(before, 'hours = "Mo-Fr 10:00-16:00; Sa 10:00-14:00"'),
-    `only the hours line changed:\n${saved}`);
+  const verifiedBefore = original.match(/^verified_at = .*$/m)[0];
+  assert(saved === original.replace(before, 'hours = "Mo-Fr 10:00-16:00; Sa 10:00-14:00"')
+    .replace(verifiedBefore, 'verified_at = "2026-11-24"'),
+    `only the hours and verified_at lines changed:\n${saved}`);
 }
 
 async function fieldAnswers(page) {
@@ -174,6 +182,10 @@ async function fieldAnswers(page) {
 const NOTE = "notes/note-console-e2e.md";
 const NOTE_TITLE = "Greeting families at the marigold quiet room";
 const NOTE_DO = "Offer the marigold quiet room before asking any questions.";
+// Review dates around the day the test runs (the validator judges them against today).
+const daysFromNow = (days) => new Date(Date.now() + days * 86400000).toISOString().slice(0, 10);
+const REVIEWED = daysFromNow(-10);
+const REVIEW_DUE = daysFromNow(355);
 
 // Publishes the folder from the console's publish page (the caller's page accepts the confirm
 // dialog) and syncs the device.
@@ -262,10 +274,10 @@ async function noteLifecycle(page) {
   await page.keyboard.type("Port Alder PD Training Unit");
   await waitForChecks(page, /reviewed_by: missing/);
   await prov.getByLabel("Reviewed by").fill("Sgt. Dana Okafor, CIT Coordinator");
-  await prov.getByLabel("Reviewed on").fill("2026-11-20");
-  await prov.getByLabel("Next review due").fill("2026-11-19");
+  await prov.getByLabel("Reviewed on").fill(REVIEWED);
+  await prov.getByLabel("Next review due").fill(daysFromNow(-11));
   await waitForChecks(page, /review_due: .*is not after reviewed_at/);
-  await prov.getByLabel("Next review due").fill("2027-11-20");
+  await prov.getByLabel("Next review due").fill(REVIEW_DUE);
   await waitForChecks(page, /sources\[0\]\.title: must not be empty/);
   await prov.getByLabel("Source title").fill("Autism Society: resources for first responders and families");
   await prov.getByLabel("Source web address").fill("autismsociety.org");
@@ -282,13 +294,13 @@ async function noteLifecycle(page) {
   await page.getByRole("button", { name: "As a community partner" }).click();
   await page.locator("#preview").getByText(NOTE_DO).waitFor({ timeout: 15000 });
   const preview = await page.locator("#preview").textContent();
-  assert(preview.includes("Reviewed by Sgt. Dana Okafor, CIT Coordinator on 2026-11-20"), `the partner sees the review: ${preview}`);
+  assert(preview.includes(`Reviewed by Sgt. Dana Okafor, CIT Coordinator on ${REVIEWED}`), `the partner sees the review: ${preview}`);
   assert(preview.includes("What changed in revision 1") && preview.includes("Call Spectrum Path"), `and the change note and call button: ${preview}`);
   await page.getByRole("button", { name: "Save" }).click();
   await page.locator("#save-status").getByText("Saved").waitFor({ timeout: 15000 });
   const filled = readFileSync(path.join(CONTENT, NOTE), "utf8");
   for (const line of ['authors = ["Port Alder PD Training Unit"]\n', 'reviewed_by = "Sgt. Dana Okafor, CIT Coordinator"\n',
-    'reviewed_at = "2026-11-20"\n', 'review_due = "2027-11-20"\n', `contacts = ["${LINKED}"]\n`,
+    `reviewed_at = "${REVIEWED}"\n`, `review_due = "${REVIEW_DUE}"\n`, `contacts = ["${LINKED}"]\n`,
     '[[sources]]\ntitle = "Autism Society: resources for first responders and families"\nurl = "https://autismsociety.org/"\n',
     '[[changes]]\nrevision = 1\ndate = "', 'note = "First version."\n',
     "# The sources this guidance follows"]) {
@@ -352,7 +364,7 @@ async function serverErrorsInPlainWords(page) {
 
 const tests = [
   ["a checklist step with a mistake is caught, fixed, previewed, published and found on a synced device", checklistStepToDevice],
-  ["a contact's hours show as a week grid and only the hours line is saved", contactHours],
+  ["a contact's hours show as a week grid and only the hours and verified_at lines are saved", contactHours],
   ["field feedback and acknowledgements are listed and feedback is marked resolved", fieldAnswers],
   ["documents are filtered, created, duplicated and deleted; a new note gets its provenance through the editors, is published and found, then revised with a change note", documentLifecycle],
   ["a refused token is explained in plain words on publish and field answers", serverErrorsInPlainWords],
