@@ -36,6 +36,13 @@ pub fn to_index_document(doc: &Document, fields: &Fields) -> TantivyDocument {
         format!("{}\n{body}\n{extra}\n{scene}", doc.title),
     );
 
+    let mut linked: Vec<&str> = doc.linked_contact_ids().collect();
+    linked.sort_unstable();
+    linked.dedup();
+    for id in linked {
+        out.add_text(fields.links, id);
+    }
+
     let mut facet =
         |group: &str, value: &str| out.add_facet(fields.facets, Facet::from_path([group, value]));
     facet("kind", doc.kind().as_str());

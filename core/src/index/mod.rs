@@ -7,6 +7,7 @@ mod generations;
 mod home;
 mod lock;
 pub mod schema;
+pub mod tokenizer;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};

@@ -2,18 +2,18 @@
 //! language for BM25 (`*_en`, `*_es`), and unstemmed in `words`, whose term dictionary is where
 //! typo and prefix expansion look for the real words a user meant.
 
+use super::tokenizer::WordTokenizer;
 use tantivy::schema::{
     FacetOptions, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, STORED,
     STRING,
 };
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    TextAnalyzer,
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, Stemmer, TextAnalyzer,
 };
 use tantivy::Index;
 
 /// Bumped whenever the schema or the analyzers change: an index of another format is rebuilt.
-pub const INDEX_FORMAT: &str = "fieldref-index-5";
+pub const INDEX_FORMAT: &str = "fieldref-index-6";
 
 pub const EN_ANALYZER: &str = "fieldref_en";
 pub const ES_ANALYZER: &str = "fieldref_es";
@@ -68,6 +68,8 @@ pub struct Fields {
     pub latitude: Field,
     pub longitude: Field,
     pub hours: Field,
+    /// Ids of the contacts a checklist or note links (stored only: read by [`crate::search`]).
+    pub links: Field,
 }
 
 impl Fields {
@@ -100,6 +102,7 @@ impl Fields {
             latitude: get("latitude")?,
             longitude: get("longitude")?,
             hours: get("hours")?,
+            links: get("links")?,
         })
     }
 }
@@ -141,6 +144,7 @@ pub fn build_schema() -> Schema {
     builder.add_f64_field("latitude", FAST | STORED);
     builder.add_f64_field("longitude", FAST | STORED);
     builder.add_text_field("hours", STORED);
+    builder.add_text_field("links", STORED);
     builder.build()
 }
 
@@ -149,7 +153,7 @@ pub fn register_analyzers(index: &Index) {
     let tokenizers = index.tokenizers();
     tokenizers.register(
         EN_ANALYZER,
-        TextAnalyzer::builder(SimpleTokenizer::default())
+        TextAnalyzer::builder(WordTokenizer::default())
             .filter(RemoveLongFilter::limit(40))
             .filter(LowerCaser)
             .filter(AsciiFoldingFilter)
@@ -159,7 +163,7 @@ pub fn register_analyzers(index: &Index) {
     // Spanish: stem before folding accents, since the Snowball rules expect them ("-ción").
     tokenizers.register(
         ES_ANALYZER,
-        TextAnalyzer::builder(SimpleTokenizer::default())
+        TextAnalyzer::builder(WordTokenizer::default())
             .filter(RemoveLongFilter::limit(40))
             .filter(LowerCaser)
             .filter(Stemmer::new(Language::Spanish))
@@ -168,7 +172,7 @@ pub fn register_analyzers(index: &Index) {
     );
     tokenizers.register(
         WORDS_ANALYZER,
-        TextAnalyzer::builder(SimpleTokenizer::default())
+        TextAnalyzer::builder(WordTokenizer::default())
             .filter(RemoveLongFilter::limit(40))
             .filter(LowerCaser)
             .filter(AsciiFoldingFilter)

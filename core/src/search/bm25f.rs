@@ -84,10 +84,12 @@ impl Query for Bm25fQuery {
                 fields.push((*f, Arc::new([0.0; 256])));
             }
         }
+        let k1 = K1;
         Ok(Box::new(Bm25fWeight {
             terms: self.terms.clone(),
             fields,
-            weight: idf * (K1 + 1.0) * self.boost,
+            weight: idf * (k1 + 1.0) * self.boost,
+            k1,
         }))
     }
 
@@ -113,6 +115,7 @@ struct Bm25fWeight {
     fields: Vec<(FieldWeight, Arc<[f32; 256]>)>,
     /// idf · (k1 + 1) · boost.
     weight: f32,
+    k1: f32,
 }
 
 impl Weight for Bm25fWeight {
@@ -134,6 +137,7 @@ impl Weight for Bm25fWeight {
         let mut scorer = Bm25fScorer {
             parts,
             weight: self.weight * boost,
+            k1: self.k1,
             doc: TERMINATED,
         };
         scorer.doc = scorer.smallest();
@@ -161,6 +165,7 @@ struct FieldPostings {
 struct Bm25fScorer {
     parts: Vec<FieldPostings>,
     weight: f32,
+    k1: f32,
     doc: DocId,
 }
 
@@ -222,7 +227,7 @@ impl Scorer for Bm25fScorer {
                 tf += part.postings.term_freq() as f32 * part.cache[id as usize];
             }
         }
-        self.weight * tf / (K1 + tf)
+        self.weight * tf / (self.k1 + tf)
     }
 }
 

@@ -9,6 +9,7 @@ mod bm25f;
 mod coord;
 pub mod expand;
 mod feedback;
+mod links;
 pub mod parse;
 mod plan;
 pub mod snippet;
@@ -217,22 +218,29 @@ pub fn run(
             &statistics,
         )
     };
-    let mut found = collect(&*query, (candidates + TIE_MARGIN).max(feedback::DOCUMENTS))?;
-    if let Some(text) = text
-        .as_ref()
-        .filter(|t| t.words_only && feedback::applies(t.words))
-    {
-        // Read the best few matches of the description and add the words they share; when
-        // there is nothing to add, the first pass is the answer.
-        let best = &found.0[..found.0.len().min(feedback::DOCUMENTS)];
-        let expansion =
-            feedback::expansion(&searcher, fields, &mut planner.analyzers, best, &text.typed)?;
-        if let Some(expansion) = expansion {
-            let expanded = BooleanQuery::new(vec![
-                (Occur::Should, text.query.box_clone()),
-                (Occur::Should, expansion),
-            ]);
-            let query = plan::combine(Some(Box::new(expanded)), filter_clauses());
+    let first = (candidates + TIE_MARGIN).max(feedback::DOCUMENTS.max(links::DOCUMENTS));
+    let mut found = collect(&*query, first)?;
+    if let Some(text) = text.as_ref() {
+        // A second pass when the best matches say more than the words typed: words they share
+        // (feedback, for descriptions) and the contacts the best guidance links.
+        let mut more: Vec<(Occur, Box<dyn tantivy::query::Query>)> = Vec::new();
+        if text.words_only && feedback::applies(text.words) {
+            let best = &found.0[..found.0.len().min(feedback::DOCUMENTS)];
+            more.extend(
+                feedback::expansion(&searcher, fields, &mut planner.analyzers, best, &text.typed)?
+                    .map(|q| (Occur::Should, q)),
+            );
+        }
+        more.extend(links::lift(&searcher, fields, &found.0)?.map(|q| (Occur::Should, q)));
+        if !more.is_empty() {
+            // A quoted phrase stays required: what is added can only reorder its matches.
+            let occur = if text.words_only {
+                Occur::Should
+            } else {
+                Occur::Must
+            };
+            more.insert(0, (occur, text.query.box_clone()));
+            let query = plan::combine(Some(Box::new(BooleanQuery::new(more))), filter_clauses());
             found = collect(&*query, candidates + TIE_MARGIN)?;
         }
     }

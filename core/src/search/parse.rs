@@ -68,10 +68,9 @@ pub fn parse(input: &str) -> ParsedQuery {
 /// Words of a segment: runs of letters and digits, lowercased; `AND`/`OR`/`NOT` typed as
 /// operators are dropped, and overlong runs (pasted hashes) are cut.
 fn words(segment: &str) -> Vec<String> {
-    segment
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .filter(|w| !matches!(*w, "AND" | "OR" | "NOT"))
+    crate::index::tokenizer::words(segment)
+        .map(|(_, _, w)| w)
+        .filter(|w| !matches!(w.as_str(), "AND" | "OR" | "NOT"))
         .map(|w| {
             w.chars()
                 .take(MAX_WORD_CHARS)

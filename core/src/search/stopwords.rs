@@ -130,6 +130,16 @@ const ENGLISH: &[&str] = &[
     "shall",
     "s",
     "t",
+    // Contractions typed without their apostrophe (the tokenizer joins "he's" into "hes").
+    "hes",
+    "shes",
+    "im",
+    "ive",
+    "youre",
+    "theyre",
+    "thats",
+    "theres",
+    "whats",
 ];
 
 const SPANISH: &[&str] = &[

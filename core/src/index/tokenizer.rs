@@ -1,0 +1,140 @@
+//! Words as officers type them. Content is written with apostrophes ("won't", "he's", "can't
+//! read"); a phone keyboard in a hurry leaves them out ("wont", "hes", "cant"). Splitting at the
+//! apostrophe, as tantivy's simple tokenizer does, turns "won't" into "won" + "t" and no typed
+//! form ever meets it. Here an apostrophe between two letters or digits is dropped and joins them,
+//! in the index and in queries alike, so "won't", "won’t" and "wont" are one word; everything
+//! else splits on what is not a letter or a digit, as before.
+
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+
+/// Apostrophes that join a contraction: ASCII, typographic right quote, modifier letter.
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '\u{2019}' | '\u{02BC}')
+}
+
+/// The words of `text`: `(start, end, word)` with byte offsets into `text` and the word without
+/// its joining apostrophes.
+pub fn words(text: &str) -> impl Iterator<Item = (usize, usize, String)> + '_ {
+    let mut chars = text.char_indices().peekable();
+    std::iter::from_fn(move || {
+        let (start, first) = chars.find(|(_, c)| c.is_alphanumeric())?;
+        let mut word = String::new();
+        word.push(first);
+        let mut end = start + first.len_utf8();
+        while let Some(&(offset, c)) = chars.peek() {
+            if c.is_alphanumeric() {
+                word.push(c);
+                end = offset + c.len_utf8();
+                chars.next();
+            } else if is_apostrophe(c) {
+                // Joins only when a letter or digit follows: "parents'" ends the word.
+                let mut ahead = chars.clone();
+                ahead.next();
+                match ahead.peek() {
+                    Some(&(_, next)) if next.is_alphanumeric() => {
+                        chars.next();
+                    }
+                    _ => break,
+                }
+            } else {
+                break;
+            }
+        }
+        Some((start, end, word))
+    })
+}
+
+/// [`words`] as a tantivy tokenizer.
+#[derive(Clone, Default)]
+pub struct WordTokenizer {
+    token: Token,
+}
+
+pub struct WordTokenStream<'a> {
+    words: Box<dyn Iterator<Item = (usize, usize, String)> + 'a>,
+    token: &'a mut Token,
+}
+
+impl Tokenizer for WordTokenizer {
+    type TokenStream<'a> = WordTokenStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> WordTokenStream<'a> {
+        self.token.reset();
+        WordTokenStream {
+            words: Box::new(words(text)),
+            token: &mut self.token,
+        }
+    }
+}
+
+impl TokenStream for WordTokenStream<'_> {
+    fn advance(&mut self) -> bool {
+        let Some((start, end, word)) = self.words.next() else {
+            return false;
+        };
+        self.token.text.clear();
+        self.token.text.push_str(&word);
+        self.token.offset_from = start;
+        self.token.offset_to = end;
+        self.token.position = self.token.position.wrapping_add(1);
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.token
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(text: &str) -> Vec<String> {
+        words(text).map(|(_, _, w)| w).collect()
+    }
+
+    #[test]
+    fn contractions_are_one_word_however_they_are_typed() {
+        assert_eq!(texts("he won't go"), vec!["he", "wont", "go"]);
+        assert_eq!(texts("he won’t go"), vec!["he", "wont", "go"]);
+        assert_eq!(texts("he wont go"), vec!["he", "wont", "go"]);
+        assert_eq!(texts("she's scared"), vec!["shes", "scared"]);
+    }
+
+    #[test]
+    fn other_punctuation_still_splits_and_offsets_cover_the_original() {
+        assert_eq!(
+            texts("parents' car, 10-96"),
+            vec!["parents", "car", "10", "96"]
+        );
+        assert_eq!(texts("'quoted' o'clock"), vec!["quoted", "oclock"]);
+        let text = "a can't b";
+        let (start, end, word) = words(text).nth(1).expect("second word");
+        assert_eq!((&text[start..end], word.as_str()), ("can't", "cant"));
+        assert_eq!(texts("señora ñandú"), vec!["señora", "ñandú"]);
+        assert!(texts(" ,,, '' ").is_empty());
+    }
+
+    #[test]
+    fn the_tokenizer_numbers_positions_and_offsets() {
+        let mut tokenizer = WordTokenizer::default();
+        let mut stream = tokenizer.token_stream("I don't know");
+        let mut seen = Vec::new();
+        while stream.advance() {
+            let t = stream.token();
+            seen.push((t.text.clone(), t.position, t.offset_from, t.offset_to));
+        }
+        assert_eq!(
+            seen,
+            vec![
+                ("I".to_owned(), 0, 0, 1),
+                ("dont".to_owned(), 1, 2, 7),
+                ("know".to_owned(), 2, 8, 12),
+            ]
+        );
+    }
+}

@@ -1,0 +1,187 @@
+//! How a description of a scene is ranked: scene words as phrases, contractions typed without
+//! their apostrophe, and the contacts the best guidance links.
+
+mod common;
+
+use common::{open_dir, PACK};
+use fieldref_core::content::{Audience, DocKind, SourceTree};
+use fieldref_core::search::{SearchRequest, SearchResults};
+use fieldref_core::FieldRef;
+
+const PROVENANCE: &str = r#"authors = ["Fixture Training Unit"]
+reviewed_by = "Sgt. Fixture"
+reviewed_at = "2026-09-15"
+review_due = "2036-09-15"
+
+[[sources]]
+title = "CIT International: Best Practice Guide"
+url = "https://www.citinternational.org/""#;
+
+fn checklist(id: &str, title: &str, scene: &str, step: &str) -> String {
+    format!(
+        r#"+++
+id = "{id}"
+kind = "checklist"
+title = "{title}"
+summary = "What to do first."
+updated_at = "2026-10-01"
+audience = "officers"
+category = "mental-health"
+scene_words = [{scene}]
+{PROVENANCE}
+
+[[sections]]
+title = "On arrival"
+
+[[sections.steps]]
+{step}
++++
+"#
+    )
+}
+
+fn contact(id: &str, title: &str, summary: &str, number: &str) -> String {
+    format!(
+        r#"+++
+id = "{id}"
+kind = "contact"
+title = "{title}"
+summary = "{summary}"
+updated_at = "2026-10-01"
+organization = "{title}"
+services = ["{summary}"]
+service_types = ["shelter"]
+phones = [{{ number = "{number}", type = "hotline" }}]
+hours = "24/7"
+languages = ["en"]
++++
+"#
+    )
+}
+
+/// Two checklists whose scene words hold the same words in a different order, a contact one of
+/// them links, and a contact nothing links.
+fn open() -> (tempfile::TempDir, FieldRef) {
+    let files = vec![
+        (
+            "checklists/b.md".to_owned(),
+            checklist(
+                "checklist-b-scattered",
+                "Scattered",
+                r#""gun in the car", "head crash""#,
+                r#"text = "Keep your distance.""#,
+            ),
+        ),
+        (
+            "checklists/z.md".to_owned(),
+            checklist(
+                "checklist-z-together",
+                "Together",
+                r#""gun to his head", "car crash", "won't come out""#,
+                r#"text = "Keep your distance and call the crisis team."
+contacts = ["contact-crisis-team"]"#,
+            ),
+        ),
+        (
+            "contacts/crisis.md".to_owned(),
+            contact(
+                "contact-crisis-team",
+                "Mobile Crisis Team",
+                "Clinicians who respond with officers",
+                "507-555-0110",
+            ),
+        ),
+        (
+            "contacts/pantry.md".to_owned(),
+            contact(
+                "contact-pantry",
+                "Harbor Pantry",
+                "Groceries for families",
+                "507-555-0111",
+            ),
+        ),
+    ];
+    let pack = SourceTree::from_files(
+        std::iter::once(("pack.toml", PACK))
+            .chain(files.iter().map(|(p, t)| (p.as_str(), t.as_str()))),
+    )
+    .compile()
+    .expect("test pack is valid");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let app = open_dir(dir.path());
+    app.install_pack(&pack, 1).expect("install");
+    (dir, app)
+}
+
+fn ids(results: &SearchResults) -> Vec<&str> {
+    results.hits.iter().map(|h| h.id.as_str()).collect()
+}
+
+fn search(app: &FieldRef, request: SearchRequest) -> SearchResults {
+    app.search(&request).expect("search never fails on input")
+}
+
+#[test]
+fn words_next_to_each_other_in_a_scene_phrase_rank_that_checklist_first() {
+    let (_dir, app) = open();
+    // Both checklists have "gun" and "head" among the same six scene words; only one has them
+    // in one phrase. Tied otherwise, the tie would go to the first id ("checklist-b-...").
+    let results = search(&app, SearchRequest::new("holding a gun to the head"));
+    let order = ids(&results);
+    assert_eq!(order.first(), Some(&"checklist-z-together"), "{order:?}");
+    let position = |id| order.iter().position(|x| *x == id);
+    assert!(position("checklist-b-scattered") > position("checklist-z-together"));
+    assert!(results.hits[0].score > results.hits[1].score, "{order:?}");
+}
+
+#[test]
+fn a_contraction_typed_without_its_apostrophe_finds_the_scene_word() {
+    let (_dir, app) = open();
+    let mut scores = Vec::new();
+    for typed in ["he wont come out", "he won't come out", "he won’t come out"] {
+        let results = search(&app, SearchRequest::new(typed));
+        assert_eq!(
+            ids(&results).first(),
+            Some(&"checklist-z-together"),
+            "{typed}: {:?}",
+            ids(&results)
+        );
+        scores.push(results.hits[0].score);
+    }
+    // One word however it is typed: the same exact match, not a typo of "won" + "t".
+    assert!(scores.windows(2).all(|w| w[0] == w[1]), "{scores:?}");
+}
+
+#[test]
+fn the_contacts_the_best_guidance_links_come_up_with_it() {
+    let (_dir, app) = open();
+    // No word of the query is in the crisis team's entry; the checklist that links it matches.
+    let results = search(&app, SearchRequest::new("gun to his head car crash"));
+    let order = ids(&results);
+    assert_eq!(order.first(), Some(&"checklist-z-together"), "{order:?}");
+    assert!(order.contains(&"contact-crisis-team"), "{order:?}");
+    assert!(!order.contains(&"contact-pantry"), "{order:?}");
+    for pair in results.hits.windows(2) {
+        assert!(pair[0].score >= pair[1].score, "{order:?}");
+    }
+
+    // Filters still hold for what is lifted: a checklists-only search lists no contact.
+    let mut checklists = SearchRequest::new("gun to his head car crash");
+    checklists.filters.kinds = vec![DocKind::Checklist];
+    let checklists = search(&app, checklists);
+    assert!(
+        checklists.hits.iter().all(|h| h.kind == DocKind::Checklist),
+        "{:?}",
+        ids(&checklists)
+    );
+
+    // A quoted phrase stays required: the contact does not have it.
+    let quoted = search(&app, SearchRequest::new("\"gun to his head\""));
+    assert!(!ids(&quoted).contains(&"contact-crisis-team"), "{:?}", ids(&quoted));
+
+    // A partner never sees the officers-only checklist, so it lends nothing to the contact.
+    let mut public = SearchRequest::new("gun to his head car crash");
+    public.viewer = Audience::Public;
+    let public = search(&app, public);
+    assert!(public.hits.is_empty(), "{:?}", ids(&public));
+}
