@@ -177,7 +177,11 @@ fn the_contacts_the_best_guidance_links_come_up_with_it() {
 
     // A quoted phrase stays required: the contact does not have it.
     let quoted = search(&app, SearchRequest::new("\"gun to his head\""));
-    assert!(!ids(&quoted).contains(&"contact-crisis-team"), "{:?}", ids(&quoted));
+    assert!(
+        !ids(&quoted).contains(&"contact-crisis-team"),
+        "{:?}",
+        ids(&quoted)
+    );
 
     // A partner never sees the officers-only checklist, so it lends nothing to the contact.
     let mut public = SearchRequest::new("gun to his head car crash");

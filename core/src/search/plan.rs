@@ -298,19 +298,17 @@ impl Planner<'_> {
                 let ([a], [b]) = (first.as_slice(), second.as_slice()) else {
                     continue;
                 };
-                let lang = *self.fields.of(language);
-                for (field, weight) in [(lang.scene, PAIR_SCENE_BOOST)] {
-                    let mut phrase = PhraseQuery::new(vec![
-                        Term::from_field_text(field, a),
-                        Term::from_field_text(field, b),
-                    ]);
-                    phrase.set_slop(PAIR_SLOP);
-                    let weight = weight * self.language_boost(language);
-                    clauses.push((
-                        Occur::Should,
-                        Box::new(BoostQuery::new(Box::new(phrase), weight)),
-                    ));
-                }
+                let scene = self.fields.of(language).scene;
+                let mut phrase = PhraseQuery::new(vec![
+                    Term::from_field_text(scene, a),
+                    Term::from_field_text(scene, b),
+                ]);
+                phrase.set_slop(PAIR_SLOP);
+                let weight = PAIR_SCENE_BOOST * self.language_boost(language);
+                clauses.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(phrase), weight)),
+                ));
             }
             if !clauses.is_empty() {
                 parts.push(CoordPart {
