@@ -62,7 +62,7 @@ languages = ["en"]
 /// Two checklists whose scene words hold the same words in a different order, a contact one of
 /// them links, and a contact nothing links.
 fn open() -> (tempfile::TempDir, FieldRef) {
-    let files = vec![
+    let files = [
         (
             "checklists/b.md".to_owned(),
             checklist(
