@@ -411,10 +411,15 @@ impl QueryWords {
     }
 
     /// The coverage bit of the term at `i` (none for a stop word or a word past the cap).
+    /// `i` may point past the terms: synonyms are also found inside quoted phrases, whose words
+    /// follow the terms and cover no coordination bit (the phrase is required anyway).
     fn bit(&self, terms: &[String], i: usize) -> u64 {
+        let Some(term) = terms.get(i) else {
+            return 0;
+        };
         self.unique
             .iter()
-            .position(|(j, _)| terms[*j] == terms[i])
+            .position(|(j, _)| terms[*j] == *term)
             .map_or(0, |k| 1 << k)
     }
 }
