@@ -217,20 +217,11 @@ pub(crate) fn document(
                 ));
             }
             if let Some(hours) = &contact.hours {
-                if let Err(e) = opening_hours::OpeningHours::from_str(hours) {
-                    let full = e.to_string();
-                    // pest's report ends with a line like `= expected weekday`: the useful part.
-                    let detail = full
-                        .lines()
-                        .rev()
-                        .map(str::trim)
-                        .find(|l| !l.is_empty())
-                        .unwrap_or("")
-                        .trim_start_matches("= ");
+                if let Err(e) = crate::hours::Hours::parse(hours) {
                     problems.push(at.problem(
                         "hours",
                         Some(hours),
-                        &format!("`{hours}` is not valid opening_hours syntax ({detail})"),
+                        &format!("`{hours}` is not valid opening_hours syntax ({e})"),
                     ));
                 }
             }
