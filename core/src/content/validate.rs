@@ -2,8 +2,6 @@
 //! [`Problem`] pointing at the offending field; the rules never stop at the first problem so a
 //! trainer fixes a whole file in one pass.
 
-use std::str::FromStr;
-
 use chrono::NaiveDate;
 
 use super::model::{Checklist, Details, Document, LocationVisibility, PackInfo, Phone, PhoneKind};
@@ -29,15 +27,26 @@ pub(crate) fn pack_info(info: &PackInfo, at: &Located<'_>, problems: &mut Vec<Pr
             "expected lowercase letters, digits and dashes",
         ));
     }
-    if chrono_tz::Tz::from_str(&info.timezone).is_err() {
-        problems.push(at.problem(
+    match super::zones::lookup(&info.timezone) {
+        super::zones::Zone::Built(_) => {}
+        super::zones::Zone::NotBuilt => problems.push(at.problem(
+            "timezone",
+            Some(&info.timezone),
+            &format!(
+                "time zone `{}` is not in this build ({}): apps built this way would refuse \
+                 the pack; build with a CHRONO_TZ_TIMEZONE_FILTER that includes it",
+                info.timezone,
+                super::zones::built_zones()
+            ),
+        )),
+        super::zones::Zone::Unknown => problems.push(at.problem(
             "timezone",
             Some(&info.timezone),
             &format!(
                 "unknown time zone `{}` (expected an IANA name like America/Chicago)",
                 info.timezone
             ),
-        ));
+        )),
     }
     for line in &info.synonyms {
         let terms = line.split('=').filter(|t| !t.trim().is_empty()).count();
