@@ -1,7 +1,11 @@
 //! `cargo run --release -p fieldref-bench` prints the whole table; `--quick` runs a small corpus
-//! and checks the figures make sense (the test suite runs it so the benchmark never rots).
+//! and checks the figures make sense (the test suite runs it so the benchmark never rots);
+//! `--help` says what else (options.rs).
 
-use std::path::{Path, PathBuf};
+mod library;
+mod options;
+
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -15,23 +19,16 @@ use fieldref_core::search::SearchRequest;
 use fieldref_core::store::ContentChange;
 use fieldref_core::{FieldRef, OpenOptions};
 
-const SEED: u64 = 20_261_125;
+use options::{Command as Cli, Library, Options};
 
-struct Options {
-    quick: bool,
-    contacts: usize,
-    documents: usize,
-    per_class: usize,
-    reps: usize,
-    /// Build the corpus, store, index and FTS5 database here and keep them (for profiling).
-    keep: Option<PathBuf>,
-}
+const SEED: u64 = 20_261_125;
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
-        Some("cold") => return cold(Path::new(&args[1]), &args[2]),
-        Some("cold-fts") => return cold_fts(Path::new(&args[1]), &args[2]),
+        // Internal: the cold-open children the benchmark starts itself.
+        Some("cold") if args.len() == 3 => return cold(Path::new(&args[1]), &args[2]),
+        Some("cold-fts") if args.len() == 3 => return cold_fts(Path::new(&args[1]), &args[2]),
         // Ranking quality, not speed: exits non-zero when the run fails its checks.
         Some("relevance") => {
             if !fieldref_bench::relevance::run(&args[1..])? {
@@ -41,40 +38,25 @@ fn main() -> Result<()> {
         }
         _ => {}
     }
-    let quick = args.iter().any(|a| a == "--quick");
-    let number = |flag: &str, default: usize| -> usize {
-        args.iter()
-            .position(|a| a == flag)
-            .and_then(|i| args.get(i + 1))
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(default)
-    };
-    let keep = args
-        .iter()
-        .position(|a| a == "--keep")
-        .and_then(|i| args.get(i + 1))
-        .map(PathBuf::from);
-    let options = if quick {
-        Options {
-            quick,
-            contacts: 300,
-            documents: 60,
-            per_class: 8,
-            reps: 2,
-            keep,
+    let parsed = options::parse(&args).unwrap_or_else(|e| {
+        eprintln!("fieldref-bench: {e:#}");
+        std::process::exit(2)
+    });
+    match parsed {
+        Cli::Help => {
+            print!("{}", options::USAGE);
+            Ok(())
         }
-    } else {
-        Options {
-            quick,
-            contacts: number("--contacts", 50_000),
-            documents: number("--docs", 2_000),
-            per_class: number("--per-class", 40),
-            reps: 5,
-            keep,
-        }
-    };
-    run(&options)
+        Cli::Bench(options) => run(&options),
+    }
 }
+
+/// One line on stderr as each phase starts, so a seven-minute run shows where it is.
+fn phase(step: usize, what: &str) {
+    eprintln!("bench [{step}/{PHASES}] {what}");
+}
+
+const PHASES: usize = 8;
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
@@ -121,7 +103,15 @@ fn run(o: &Options) -> Result<()> {
         contacts: o.contacts,
         documents: o.documents,
     };
+    phase(
+        1,
+        &format!(
+            "writing the corpus: {} contacts, {} checklists and notes",
+            o.contacts, o.documents
+        ),
+    );
     let raw = corpus::write(&source, &size, SEED, &base)?;
+    phase(2, "parsing and validating the corpus");
     let started = Instant::now();
     let pack = SourceTree::read_dir(&source)
         .and_then(|t| t.compile())
@@ -134,6 +124,7 @@ fn run(o: &Options) -> Result<()> {
     let parse_time = started.elapsed();
 
     // FieldRef: the store and the index, from the parsed pack.
+    phase(3, "building FieldRef's store and index, then FTS5's table");
     let data = work.join("fieldref");
     let started = Instant::now();
     let app = open(&data)?;
@@ -150,6 +141,14 @@ fn run(o: &Options) -> Result<()> {
     let fts_size = dir_size(&fts_path);
 
     let set = queries::generate(&pack, o.per_class, SEED);
+    phase(
+        4,
+        &format!(
+            "{} queries, {} runs each, on both engines",
+            set.len(),
+            o.reps
+        ),
+    );
     if o.keep.is_some() {
         let listing: String = set
             .iter()
@@ -213,12 +212,14 @@ fn run(o: &Options) -> Result<()> {
     }
 
     // Cold open + first query, each in a new process.
+    phase(5, "cold open + first query, 5 new processes per engine");
     let exe = std::env::current_exe()?;
     let probe = &set[0].text;
     let cold_fieldref = median_child(&exe, "cold", &data, probe)?;
     let cold_fts = median_child(&exe, "cold-fts", &fts_path, &set[0].fts)?;
 
     // Sync: a 1 % change as a delta, against the full snapshot and zstd of only the changed docs.
+    phase(6, "sync: a 1 % delta, encoded, verified and applied");
     let changed = (pack.documents.len() / 100).max(1);
     let mut next = pack.clone();
     for doc in next
@@ -251,9 +252,10 @@ fn run(o: &Options) -> Result<()> {
     let apply_time = started.elapsed();
 
     let rss = peak_rss_kb();
-    let lib = if o.quick { None } else { stripped_lib_size() };
+    let lib = library_size(&o.library);
 
     // The table.
+    phase(8, "the table");
     println!(
         "\nFieldRef vs SQLite FTS5 — {} contacts + {} checklists/notes ({} documents), seed {SEED}",
         o.contacts,
@@ -339,9 +341,13 @@ fn run(o: &Options) -> Result<()> {
             .unwrap_or_else(|| "n/a".to_owned())
     );
     println!(
-        "| stripped libfieldref_ffi.so (profile mobile) | {} |",
-        lib.map(mb)
-            .unwrap_or_else(|| "n/a (quick mode or not built)".to_owned())
+        "| stripped libfieldref_ffi.so (profile mobile; budget {}) | {} |",
+        mb(library::BUDGET_BYTES),
+        match &lib {
+            Ok(Some(bytes)) => format!("{} ({bytes} bytes)", mb(*bytes)),
+            Ok(None) => "not measured (--no-lib)".to_owned(),
+            Err(e) => format!("not measured: {e:#}"),
+        }
     );
 
     if o.quick {
@@ -350,9 +356,29 @@ fn run(o: &Options) -> Result<()> {
             delta_bytes.len(),
             snapshot_bytes.len(),
             cold_fieldref,
+            &lib,
         )?;
     }
     Ok(())
+}
+
+/// The stripped library's size in bytes (`None`: not asked for).
+fn library_size(choice: &Library) -> Result<Option<u64>> {
+    let path = match choice {
+        Library::Skip => return Ok(None),
+        Library::Path(path) => path.clone(),
+        Library::Build => {
+            phase(
+                7,
+                "library size: cargo build --profile mobile -p fieldref-ffi (minutes if not built)",
+            );
+            library::build()?
+        }
+    };
+    if matches!(choice, Library::Path(_)) {
+        phase(7, &format!("library size: {}", path.display()));
+    }
+    library::stripped_size(&path).map(Some)
 }
 
 /// Whether the engine's top hits answer the query: any hit at all, and for typos, the word meant
@@ -374,6 +400,7 @@ fn sanity(
     delta: usize,
     snapshot: usize,
     cold: Duration,
+    lib: &Result<Option<u64>>,
 ) -> Result<()> {
     let get = |c: Class| &results.iter().find(|(k, _)| *k == c).expect("class").1;
     let checks = [
@@ -403,6 +430,20 @@ fn sanity(
         ),
         ("a cold open answers", cold > Duration::ZERO),
     ];
+    // The library's budget, unless --no-lib said to leave it out.
+    let library_check = match lib {
+        Ok(None) => None,
+        Ok(Some(bytes)) => Some(*bytes <= library::BUDGET_BYTES),
+        Err(_) => Some(false),
+    };
+    let budget = format!(
+        "the stripped mobile library is within {} (see the table)",
+        mb(library::BUDGET_BYTES)
+    );
+    let checks: Vec<(&str, bool)> = checks
+        .into_iter()
+        .chain(library_check.map(|ok| (budget.as_str(), ok)))
+        .collect();
     let failed: Vec<&str> = checks
         .iter()
         .filter(|(_, ok)| !ok)
@@ -495,33 +536,4 @@ fn cpu_model() -> String {
                 .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned())
         })
         .unwrap_or_else(|| "unknown CPU".to_owned())
-}
-
-/// Builds the cdylib of `bindings/` as the apps ship it (`--profile mobile`), strips a copy,
-/// returns its size.
-fn stripped_lib_size() -> Option<u64> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let status = Command::new("cargo")
-        .args([
-            "build",
-            "--profile",
-            "mobile",
-            "--quiet",
-            "-p",
-            "fieldref-ffi",
-        ])
-        .current_dir(&root)
-        .status()
-        .ok()?;
-    if !status.success() {
-        return None;
-    }
-    let target = std::env::var("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| root.join("target"));
-    let lib = target.join("mobile/libfieldref_ffi.so");
-    let copy = std::env::temp_dir().join("libfieldref_ffi.stripped.so");
-    std::fs::copy(&lib, &copy).ok()?;
-    Command::new("strip").arg(&copy).status().ok()?;
-    std::fs::metadata(&copy).ok().map(|m| m.len())
 }

@@ -145,6 +145,12 @@ impl From<Error> for FieldRefError {
                 reason: UpdateRefusal::WrongAudience,
                 detail: message,
             },
+            // Content this app cannot show correctly: the shells treat it as invalid content
+            // (keep the last good pack, say an app update is needed in the message).
+            Error::TimeZoneNotBuilt { .. } => FieldRefError::UpdateRefused {
+                reason: UpdateRefusal::InvalidContent,
+                detail: message,
+            },
             Error::TooLarge { .. } => FieldRefError::UpdateRefused {
                 reason: UpdateRefusal::TooLarge,
                 detail: message,

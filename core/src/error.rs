@@ -92,6 +92,15 @@ pub enum Error {
         found: &'static str,
         allowed: &'static str,
     },
+
+    /// Content whose time zone is a real one this build of the library leaves out (chrono-tz
+    /// built with only the deployment's zones): refused before anything is installed, since
+    /// every "open now" would be wrong. Needs a build of the app that includes the zone.
+    #[error(
+        "the pack's time zone `{zone}` is not in this build of the app ({built}); \
+         it needs a build that includes it; nothing was installed"
+    )]
+    TimeZoneNotBuilt { zone: String, built: String },
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

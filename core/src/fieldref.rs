@@ -441,6 +441,7 @@ impl FieldRef {
             ContentChange::Delta { info, upserts, .. } => (*info, *upserts),
         };
         allowed("this content", info.audience)?;
+        crate::content::zones::require_built(&info.timezone)?;
         if let Some(doc) = upserts.iter().find(|d| !d.fits(info.audience)) {
             return Err(Error::AudienceNotAllowed {
                 what: format!(
@@ -666,6 +667,43 @@ mod tests {
     fn fieldref_can_be_shared_across_threads() {
         fn shared<T: Send + Sync>() {}
         shared::<FieldRef>();
+    }
+
+    /// A pack naming a real zone this build leaves out is refused with a typed error before
+    /// anything is installed: the device keeps its content.
+    #[test]
+    fn a_pack_in_a_zone_the_build_leaves_out_is_refused() {
+        let Some(zone) = crate::content::zones::a_zone_not_built() else {
+            eprintln!("this build has every time zone: nothing to refuse");
+            return;
+        };
+        let dir = tempfile::tempdir().expect("tempdir");
+        let app = FieldRef::open(dir.path()).expect("open");
+        let before = app
+            .content_state()
+            .expect("state")
+            .expect("content")
+            .version;
+        let mut pack = crate::bundled::pack().expect("bundled");
+        pack.info.timezone = zone.to_owned();
+        match app.install_pack(&pack, before + 1) {
+            Err(Error::TimeZoneNotBuilt { zone: refused, .. }) => assert_eq!(refused, zone),
+            other => panic!("{zone}: {other:?}"),
+        }
+        let after = app
+            .content_state()
+            .expect("state")
+            .expect("content")
+            .version;
+        assert_eq!(after, before);
+        // The validator names the line and says why, for the trainer.
+        let problems = crate::content::check_documents(&pack.info, &pack.documents);
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.field == "timezone" && p.message.contains("not in this build")),
+            "{problems:#?}"
+        );
     }
 
     #[cfg(feature = "officers")]

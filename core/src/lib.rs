@@ -7,6 +7,7 @@ pub mod content;
 pub mod directory;
 mod error;
 mod fieldref;
+pub mod hours;
 pub mod hsds;
 pub mod index;
 pub mod pack;

@@ -3,14 +3,12 @@
 //! Both are warnings: the text may be right and the data wrong, or the other way round, and a
 //! trainer has to decide which.
 
-use std::str::FromStr;
-
-use chrono::{Duration, NaiveDate, NaiveDateTime};
-use opening_hours::{OpeningHours, RuleKind};
+use chrono::{NaiveDate, NaiveDateTime};
 
 use super::model::{Contact, Document};
 use super::problem::Problem;
 use super::source::Located;
+use crate::hours::Hours;
 
 /// Common names of the languages Port Alder's partners serve, and the tags that satisfy each.
 /// Names are matched as whole words with their capital, so "mam" in a sentence or a lowercase
@@ -177,15 +175,11 @@ fn claims_round_the_clock(doc: &Document) -> bool {
 /// as "Mon 2026-01-05 00:00-08:00". Seasonal rules count: a 24/7 line that closes in summer has
 /// a gap.
 fn first_gap(hours: &str, today: Option<NaiveDate>) -> Option<String> {
-    let oh = OpeningHours::from_str(hours).ok()?;
+    let hours = Hours::parse(hours).ok()?;
     let start: NaiveDateTime = today
         .unwrap_or(NaiveDate::from_ymd_opt(2026, 1, 5)?)
         .and_hms_opt(0, 0, 0)?;
-    let end = start + Duration::days(366);
-    let gap = oh
-        .iter_range(start, end)
-        .find(|range| range.kind == RuleKind::Closed)?;
-    let (from, to) = (gap.range.start, gap.range.end);
+    let (from, to) = hours.first_closed(start, 366)?;
     let to_text = if to.date() == from.date() {
         to.format("%H:%M").to_string()
     } else {

@@ -8,6 +8,7 @@ mod problem;
 mod review;
 mod source;
 mod validate;
+pub mod zones;
 
 pub use model::{
     channel_for, Audience, Change, Checklist, Contact, Details, DocKind, Document,

@@ -2,8 +2,6 @@
 //! [`Problem`] pointing at the offending field; the rules never stop at the first problem so a
 //! trainer fixes a whole file in one pass.
 
-use std::str::FromStr;
-
 use chrono::NaiveDate;
 
 use super::model::{Checklist, Details, Document, LocationVisibility, PackInfo, Phone, PhoneKind};
@@ -29,15 +27,26 @@ pub(crate) fn pack_info(info: &PackInfo, at: &Located<'_>, problems: &mut Vec<Pr
             "expected lowercase letters, digits and dashes",
         ));
     }
-    if chrono_tz::Tz::from_str(&info.timezone).is_err() {
-        problems.push(at.problem(
+    match super::zones::lookup(&info.timezone) {
+        super::zones::Zone::Built(_) => {}
+        super::zones::Zone::NotBuilt => problems.push(at.problem(
+            "timezone",
+            Some(&info.timezone),
+            &format!(
+                "time zone `{}` is not in this build ({}): apps built this way would refuse \
+                 the pack; build with a CHRONO_TZ_TIMEZONE_FILTER that includes it",
+                info.timezone,
+                super::zones::built_zones()
+            ),
+        )),
+        super::zones::Zone::Unknown => problems.push(at.problem(
             "timezone",
             Some(&info.timezone),
             &format!(
                 "unknown time zone `{}` (expected an IANA name like America/Chicago)",
                 info.timezone
             ),
-        ));
+        )),
     }
     for line in &info.synonyms {
         let terms = line.split('=').filter(|t| !t.trim().is_empty()).count();
@@ -217,20 +226,11 @@ pub(crate) fn document(
                 ));
             }
             if let Some(hours) = &contact.hours {
-                if let Err(e) = opening_hours::OpeningHours::from_str(hours) {
-                    let full = e.to_string();
-                    // pest's report ends with a line like `= expected weekday`: the useful part.
-                    let detail = full
-                        .lines()
-                        .rev()
-                        .map(str::trim)
-                        .find(|l| !l.is_empty())
-                        .unwrap_or("")
-                        .trim_start_matches("= ");
+                if let Err(e) = crate::hours::Hours::parse(hours) {
                     problems.push(at.problem(
                         "hours",
                         Some(hours),
-                        &format!("`{hours}` is not valid opening_hours syntax ({detail})"),
+                        &format!("`{hours}` is not valid opening_hours syntax ({e})"),
                     ));
                 }
             }

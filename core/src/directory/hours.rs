@@ -1,14 +1,15 @@
 //! Opening hours in OpenStreetMap `opening_hours` syntax, evaluated in the pack's time zone.
-//! "Unknown" is a real answer (no hours, or hours that depend on something we cannot know) and is
-//! shown as "call first", never as open.
+//! "Unknown" is a real answer (no hours, or hours we cannot read) and is shown as "call first",
+//! never as open. The syntax and its meaning are [`crate::hours`]'s.
 
 use std::collections::HashMap;
 use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use opening_hours::{OpeningHours, RuleKind};
 use serde::Serialize;
+
+use crate::hours::Hours;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -51,10 +52,14 @@ impl OpenStatus {
     }
 }
 
+/// How far ahead a status looks for its next change: "opens Tue 08:00" is useful within a week,
+/// a date months away is not.
+const NEXT_CHANGE_DAYS: u32 = 8;
+
 /// Evaluates hours at instants in one time zone, parsing each distinct expression once.
 pub struct HoursEvaluator {
     tz: Tz,
-    parsed: HashMap<String, Option<OpeningHours>>,
+    parsed: HashMap<String, Option<Hours>>,
 }
 
 impl HoursEvaluator {
@@ -73,19 +78,21 @@ impl HoursEvaluator {
         let parsed = self
             .parsed
             .entry(hours.to_owned())
-            .or_insert_with(|| OpeningHours::from_str(hours).ok());
-        let Some(oh) = parsed else {
+            .or_insert_with(|| Hours::parse(hours).ok());
+        let Some(parsed) = parsed else {
             return OpenStatus::unknown();
         };
+        // Hours are wall-clock times where the partner is: 09:00 is 09:00 on both sides of a
+        // daylight-saving change.
         let local = at.with_timezone(&self.tz).naive_local();
-        let state = match oh.state(local).0 {
-            RuleKind::Open => OpenState::Open,
-            RuleKind::Closed => OpenState::Closed,
-            RuleKind::Unknown => OpenState::Unknown,
+        let state = if parsed.is_open_at(local) {
+            OpenState::Open
+        } else {
+            OpenState::Closed
         };
-        let horizon = local + chrono::Duration::days(8);
-        let next_change = oh
-            .next_change(local)
+        let horizon = local + chrono::Duration::days(NEXT_CHANGE_DAYS.into());
+        let next_change = parsed
+            .next_change(local, NEXT_CHANGE_DAYS)
             .filter(|t| *t < horizon)
             .map(|t| t.format("%Y-%m-%dT%H:%M").to_string());
         OpenStatus { state, next_change }
@@ -139,5 +146,60 @@ mod tests {
         // 08:00 UTC Thursday = 02:00 local Thursday, inside Wednesday's 18:00-08:00.
         let status = hours.status(Some("Mo-Su 18:00-08:00"), at("2026-11-26T08:00:00Z"));
         assert_eq!(status.state, OpenState::Open);
+    }
+
+    // US daylight saving in 2026 starts Sunday 8 March at 02:00 CST (08:00 UTC) and ends Sunday
+    // 1 November at 02:00 CDT (07:00 UTC).
+
+    #[test]
+    fn hours_follow_the_wall_clock_across_spring_forward() {
+        let mut hours = HoursEvaluator::new("America/Chicago");
+        // 07:30 UTC = 01:30 CST: inside Saturday's night.
+        let night = hours.status(Some("Mo-Su 18:00-08:00"), at("2026-03-08T07:30:00Z"));
+        assert_eq!(night.state, OpenState::Open);
+        assert_eq!(night.next_change.as_deref(), Some("2026-03-08T08:00"));
+        // 13:30 UTC = 08:30 CDT: closed (it would be 07:30 and open on standard time).
+        let morning = hours.status(Some("Mo-Su 18:00-08:00"), at("2026-03-08T13:30:00Z"));
+        assert_eq!(morning.state, OpenState::Closed);
+        assert_eq!(morning.next_change.as_deref(), Some("2026-03-08T18:00"));
+        // An hour that does not exist that night is never open.
+        for instant in ["2026-03-08T08:00:00Z", "2026-03-08T08:30:00Z"] {
+            let skipped = hours.status(Some("Su 02:00-03:00"), at(instant));
+            assert_eq!(skipped.state, OpenState::Closed, "{instant}");
+        }
+    }
+
+    #[test]
+    fn hours_follow_the_wall_clock_across_fall_back() {
+        let mut hours = HoursEvaluator::new("America/Chicago");
+        // Monday 2 November 13:30 UTC = 07:30 CST: not yet open (08:30 on daylight time).
+        let early = hours.status(Some("Mo-Fr 08:00-17:00"), at("2026-11-02T13:30:00Z"));
+        assert_eq!(early.state, OpenState::Closed);
+        assert_eq!(early.next_change.as_deref(), Some("2026-11-02T08:00"));
+        // 01:30 happens twice that Sunday; both are inside 01:00-02:00.
+        for instant in ["2026-11-01T06:30:00Z", "2026-11-01T07:30:00Z"] {
+            let status = hours.status(Some("Su 01:00-02:00"), at(instant));
+            assert_eq!(status.state, OpenState::Open, "{instant}");
+            assert_eq!(status.next_change.as_deref(), Some("2026-11-01T02:00"));
+        }
+        // 08:05 UTC = 02:05 CST: closed.
+        let after = hours.status(Some("Su 01:00-02:00"), at("2026-11-01T08:05:00Z"));
+        assert_eq!(after.state, OpenState::Closed);
+    }
+
+    #[test]
+    fn next_change_looks_a_week_ahead_only() {
+        let mut hours = HoursEvaluator::new("America/Chicago");
+        // Closed in summer; reopens in November, months away: no "opens" date.
+        let winter = hours.status(
+            Some("Nov-Mar Mo-Su 19:00-07:00"),
+            at("2026-07-01T18:00:00Z"),
+        );
+        assert_eq!(winter.state, OpenState::Closed);
+        assert_eq!(winter.next_change, None);
+        assert_eq!(winter.describe(), "closed");
+        let pantry = hours.status(Some("Sa[1,3] 09:00-12:00"), at("2026-12-04T18:00:00Z"));
+        assert_eq!(pantry.next_change.as_deref(), Some("2026-12-05T09:00"));
+        assert_eq!(pantry.describe(), "closed, opens Sat 09:00");
     }
 }

@@ -243,7 +243,7 @@ pub(super) fn hours(
         // A FieldRef export leaves out schedules HSDS cannot express (week of month, `PH off`)
         // and keeps the hours only in its extension.
         return own_hours
-            .filter(|h| h.parse::<opening_hours::OpeningHours>().is_ok())
+            .filter(|h| crate::hours::Hours::parse(h).is_ok())
             .map(str::to_owned);
     };
     let converted = schedule::to_opening_hours(schedules, cx.today);

@@ -4,13 +4,10 @@
 //! is reported as not expressible, never approximated, because a wrong "open now" sends an
 //! officer to a locked door.
 
-use std::str::FromStr;
-
-use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime};
-use opening_hours::OpeningHours;
-use opening_hours::RuleKind;
+use chrono::{Datelike, Duration, NaiveDate, NaiveTime};
 
 use super::model::Schedule;
+use crate::hours::Hours;
 
 /// Minutes since midnight; `1440` is the end of the day.
 type Minute = u32;
@@ -70,7 +67,7 @@ pub fn to_opening_hours(schedules: &[Schedule], today: NaiveDate) -> Converted {
         return Converted { hours: None, notes };
     }
     let text = compose(&week);
-    match OpeningHours::from_str(&text) {
+    match Hours::parse(&text) {
         Ok(_) => Converted {
             hours: Some(text),
             notes,
@@ -231,43 +228,26 @@ fn day_set(days: &[usize]) -> String {
 }
 
 /// A Monday in a week with no holiday anywhere near: hours are read over it.
-fn reference_monday() -> NaiveDateTime {
-    NaiveDate::from_ymd_opt(2025, 3, 3)
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .unwrap_or_default()
+fn reference_monday() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2025, 3, 3).unwrap_or_default()
 }
 
 /// What a weekly `opening_hours` value means, day by day, as evaluated by the same
-/// `opening_hours` engine the directory uses: openings split at midnight (`(o, 1440)` then
-/// `(0, c)`). `Err` when the value does not parse or depends on something a week cannot show
-/// (an `unknown` rule).
+/// [`crate::hours`] engine the directory uses: openings split at midnight (`(o, 1440)` then
+/// `(0, c)`). `Err` when the value does not parse.
 pub fn evaluate_week(hours: &str) -> Result<Week, String> {
     let parsed =
-        OpeningHours::from_str(hours).map_err(|_| format!("`{hours}` is not opening_hours"))?;
+        Hours::parse(hours).map_err(|e| format!("`{hours}` is not opening_hours ({e})"))?;
     let start = reference_monday();
     debug_assert_eq!(start.weekday(), chrono::Weekday::Mon);
-    let end = start + Duration::days(7);
     let mut week: Week = Default::default();
-    for range in parsed.iter_range(start, end) {
-        match range.kind {
-            RuleKind::Closed => continue,
-            RuleKind::Unknown => {
-                return Err(format!("`{hours}` is unknown at some times of the week"))
-            }
-            RuleKind::Open => {}
-        }
-        let mut from = range.range.start;
-        while from < range.range.end {
-            let day_start = from.date().and_hms_opt(0, 0, 0).unwrap_or(from);
-            let day_end = day_start + Duration::days(1);
-            let to = range.range.end.min(day_end);
-            let day = (day_start - start).num_days();
-            let minutes = |t: NaiveDateTime| (t - day_start).num_minutes() as Minute;
-            if let Some(slot) = usize::try_from(day).ok().and_then(|d| week.get_mut(d)) {
-                slot.push((minutes(from), minutes(to)));
-            }
-            from = to;
-        }
+    for (day, openings) in week.iter_mut().enumerate() {
+        let date = start + Duration::days(day as i64);
+        *openings = parsed
+            .openings_on(date)
+            .into_iter()
+            .map(|(from, to)| (Minute::from(from), Minute::from(to)))
+            .collect();
     }
     Ok(week)
 }

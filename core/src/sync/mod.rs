@@ -617,6 +617,7 @@ fn check_content(
     documents: &[crate::content::Document],
     scope: Scope,
 ) -> Result<()> {
+    crate::content::zones::require_built(&info.timezone)?;
     let problems = match scope {
         Scope::Whole => crate::content::check_documents(info, documents),
         Scope::Changed => crate::content::check_changed_documents(info, documents),
