@@ -4,6 +4,7 @@
 
 mod migrations;
 mod outbox;
+mod packed;
 mod progress;
 mod read_only;
 pub mod recovery;
@@ -216,29 +217,45 @@ impl Store {
     }
 
     pub fn document(&self, id: &str) -> Result<Option<Document>> {
-        let json: Option<String> = self
+        let compressed: Option<Vec<u8>> = self
             .conn
-            .query_row("SELECT json FROM documents WHERE id = ?1", [id], |row| {
+            .query_row("SELECT packed FROM documents WHERE id = ?1", [id], |row| {
                 row.get(0)
             })
             .optional()?;
-        Ok(match json {
-            Some(json) => Some(serde_json::from_str(&json)?),
+        Ok(match compressed {
+            Some(compressed) => Some(serde_json::from_str(&packed::unpack(id, &compressed)?)?),
             None => None,
         })
     }
 
     /// Every document, in id order; `kind` narrows to one kind.
     pub fn documents(&self, kind: Option<DocKind>) -> Result<Vec<Document>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT json FROM documents WHERE ?1 IS NULL OR kind = ?1 ORDER BY id",
-        )?;
-        let rows = stmt.query_map([kind.map(DocKind::as_str)], |row| row.get::<_, String>(0))?;
         let mut out = Vec::new();
-        for json in rows {
-            out.push(serde_json::from_str(&json?)?);
-        }
+        self.each_document(kind, |doc| {
+            out.push(doc);
+            Ok(())
+        })?;
         Ok(out)
+    }
+
+    /// Every document in id order, one at a time: what builds an index without holding the
+    /// whole content in memory.
+    pub fn each_document(
+        &self,
+        kind: Option<DocKind>,
+        mut visit: impl FnMut(Document) -> Result<()>,
+    ) -> Result<()> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, packed FROM documents WHERE ?1 IS NULL OR kind = ?1 ORDER BY id",
+        )?;
+        let mut rows = stmt.query([kind.map(DocKind::as_str)])?;
+        while let Some(row) = rows.next()? {
+            let id: String = row.get(0)?;
+            let compressed: Vec<u8> = row.get(1)?;
+            visit(serde_json::from_str(&packed::unpack(&id, &compressed)?)?)?;
+        }
+        Ok(())
     }
 
     pub fn count_by_kind(&self) -> Result<Vec<(DocKind, u64)>> {
@@ -305,49 +322,67 @@ fn forget_user_data_of_removed_documents(tx: &Transaction<'_>) -> Result<()> {
 }
 
 fn insert_documents(tx: &Transaction<'_>, documents: &[Document]) -> Result<()> {
-    let mut insert = tx.prepare_cached(
-        "INSERT INTO documents(id, kind, title, language, audience, revision, json)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-         ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, title = excluded.title,
-             language = excluded.language, audience = excluded.audience,
-             revision = excluded.revision, json = excluded.json",
-    )?;
     for doc in documents {
-        insert.execute(params![
-            doc.id,
-            doc.kind().as_str(),
-            doc.title,
-            doc.language,
-            doc.audience.as_str(),
-            doc.revision,
-            serde_json::to_string(doc)?,
-        ])?;
+        insert_document(tx, doc)?;
     }
     Ok(())
 }
 
+/// Inserts or replaces one document row, compressed, with the digest of its JSON.
+fn insert_document(tx: &Transaction<'_>, doc: &Document) -> Result<()> {
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO documents(id, kind, title, language, audience, revision, packed, digest)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, title = excluded.title,
+             language = excluded.language, audience = excluded.audience,
+             revision = excluded.revision, packed = excluded.packed, digest = excluded.digest",
+    )?;
+    let row = packed::pack(serde_json::to_string(doc)?.as_bytes())?;
+    insert.execute(params![
+        doc.id,
+        doc.kind().as_str(),
+        doc.title,
+        doc.language,
+        doc.audience.as_str(),
+        doc.revision,
+        row.compressed,
+        row.digest.as_slice(),
+    ])?;
+    Ok(())
+}
+
+/// Folds the stored digests (read from the `(id, digest)` index, in id order, without touching
+/// the compressed JSON) into the content hash.
 fn hash_stored(conn: &Connection, info_json: &str) -> Result<String> {
-    let mut stmt = conn.prepare_cached("SELECT id, json FROM documents ORDER BY id")?;
-    let rows = stmt.query_map([], |row| {
-        Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
-    })?;
+    let mut stmt = conn.prepare_cached("SELECT id, digest FROM documents ORDER BY id")?;
+    let mut rows = stmt.query([])?;
     let mut hasher = StateHasher::new(info_json);
-    for row in rows {
-        let (id, json) = row?;
-        hasher.add(&id, &json);
+    while let Some(row) = rows.next()? {
+        let id: String = row.get(0)?;
+        let digest: [u8; 32] = row
+            .get::<_, Vec<u8>>(1)?
+            .try_into()
+            .map_err(|_| Error::Corrupt(format!("digest of stored document `{id}`")))?;
+        hasher.add(&id, &digest);
     }
     Ok(hasher.finish())
 }
 
-/// The content hash: SHA-256 over the pack settings and `id\njson\n` of every document in id
-/// order. The same function hashes a pack before it is sent and a store after it is applied, so a
-/// device can prove the merged result equals what was signed.
+/// The content hash: SHA-256 over the pack settings and, for every document in id order, its id
+/// and the SHA-256 of its JSON (`fieldref-state-v2`). The same function hashes a pack before it
+/// is sent and a store after it is applied, so a device can prove the merged result equals what
+/// was signed. Hashing each document's JSON apart (a two-level hash, as strong as SHA-256) lets
+/// the store keep the per-document digests and fold them, instead of re-reading every byte of
+/// the content to verify a delta of a few hundred documents.
 pub fn state_hash(pack: &Pack) -> Result<String> {
     let mut documents: Vec<&Document> = pack.documents.iter().collect();
     documents.sort_by(|a, b| a.id.cmp(&b.id));
     let mut hasher = StateHasher::new(&serde_json::to_string(&pack.info)?);
     for doc in documents {
-        hasher.add(&doc.id, &serde_json::to_string(doc)?);
+        hasher.add(
+            &doc.id,
+            &packed::digest(serde_json::to_string(doc)?.as_bytes()),
+        );
     }
     Ok(hasher.finish())
 }
@@ -357,17 +392,18 @@ struct StateHasher(Sha256);
 impl StateHasher {
     fn new(info_json: &str) -> Self {
         let mut sha = Sha256::new();
-        sha.update(b"fieldref-state-v1\n");
+        sha.update(b"fieldref-state-v2\n");
         sha.update(info_json.as_bytes());
         sha.update(b"\n");
         StateHasher(sha)
     }
 
-    fn add(&mut self, id: &str, json: &str) {
+    /// The id is length-prefixed and the digest fixed-size, so no two contents feed the same
+    /// bytes.
+    fn add(&mut self, id: &str, digest: &[u8; 32]) {
+        self.0.update((id.len() as u64).to_le_bytes());
         self.0.update(id.as_bytes());
-        self.0.update(b"\n");
-        self.0.update(json.as_bytes());
-        self.0.update(b"\n");
+        self.0.update(digest);
     }
 
     fn finish(self) -> String {
