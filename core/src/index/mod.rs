@@ -54,18 +54,16 @@ impl SearchIndex {
     /// from when its disk cannot hold (or its folder cannot write) an index.
     pub fn build_in_memory(store: &Store) -> Result<SearchIndex> {
         let tag = expected_tag(store.content_state()?.as_ref());
-        let documents = store.documents(None)?;
         let index = Index::create_in_ram(schema::build_schema());
-        fill(&index, &documents, &tag)?;
+        fill(&index, store, &tag)?;
         SearchIndex::from_index(index, tag, None)
     }
 
     /// Builds a complete index of the store's documents into the empty folder `dir`.
     pub(crate) fn build_in_dir(dir: &Path, store: &Store) -> Result<()> {
         let tag = expected_tag(store.content_state()?.as_ref());
-        let documents = store.documents(None)?;
         let index = Index::create_in_dir(dir, schema::build_schema())?;
-        fill(&index, &documents, &tag)
+        fill(&index, store, &tag)
     }
 
     /// Opens a published generation without re-reading every byte: one another process (or
@@ -196,7 +194,9 @@ pub(crate) fn open_checked(
     attempt.unwrap_or_else(|_| Err("index unreadable (reader panicked)".to_owned()))
 }
 
-fn fill(index: &Index, documents: &[crate::content::Document], tag: &str) -> Result<()> {
+/// Indexes every stored document, read one at a time from the store: the content is never held
+/// whole in memory, only the writer's bounded buffers are.
+fn fill(index: &Index, store: &Store, tag: &str) -> Result<()> {
     schema::register_analyzers(index);
     let fields = Fields::from_schema(&index.schema())?;
     let threads = std::thread::available_parallelism()
@@ -204,9 +204,10 @@ fn fill(index: &Index, documents: &[crate::content::Document], tag: &str) -> Res
         .clamp(1, 4);
     let mut writer = index
         .writer_with_num_threads::<tantivy::TantivyDocument>(threads, WRITER_MEMORY * threads)?;
-    for doc in documents {
-        writer.add_document(document::to_index_document(doc, &fields))?;
-    }
+    store.each_document(None, |doc| {
+        writer.add_document(document::to_index_document(&doc, &fields))?;
+        Ok(())
+    })?;
     writer.commit()?;
     // One segment: fewer files to open at cold start, one term dictionary to expand typos in.
     let segments = index.searchable_segment_ids()?;
