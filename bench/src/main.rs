@@ -32,6 +32,7 @@ fn main() -> Result<()> {
     match args.first().map(String::as_str) {
         Some("cold") => return cold(Path::new(&args[1]), &args[2]),
         Some("cold-fts") => return cold_fts(Path::new(&args[1]), &args[2]),
+        Some("install-rss") => return fieldref_bench::install::child(&args[1..]),
         // Ranking quality, not speed: exits non-zero when the run fails its checks.
         Some("relevance") => {
             if !fieldref_bench::relevance::run(&args[1..])? {
@@ -251,6 +252,8 @@ fn run(o: &Options) -> Result<()> {
     let apply_time = started.elapsed();
 
     let rss = peak_rss_kb();
+    let install = fieldref_bench::install::measure(&exe, work, &pack)?;
+    let rows = fieldref_bench::install::row_compression(&pack)?;
     let lib = if o.quick { None } else { stripped_lib_size() };
 
     // The table.
@@ -338,6 +341,8 @@ fn run(o: &Options) -> Result<()> {
         rss.map(|kb| mb(kb * 1024))
             .unwrap_or_else(|| "n/a".to_owned())
     );
+    println!("{}", install.row());
+    println!("{}", rows.row());
     println!(
         "| stripped libfieldref_ffi.so (profile mobile) | {} |",
         lib.map(mb)
@@ -345,6 +350,7 @@ fn run(o: &Options) -> Result<()> {
     );
 
     if o.quick {
+        install.check()?;
         sanity(
             &results,
             delta_bytes.len(),

@@ -1,0 +1,185 @@
+//! Peak memory of installing a release snapshot, measured in a process that does nothing else:
+//! the benchmark writes the snapshot as a server publishes it, spawns itself as
+//! `fieldref-bench install-rss SNAPSHOT DATA_DIR DECODED_SIZE HASH`, and the child installs it
+//! through [`FieldRef::install_snapshot`] (what a sync does after downloading it) and prints the
+//! kernel's high-water mark of its resident memory (`VmHWM`).
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use fieldref_core::content::Pack;
+use fieldref_core::{pack, FieldRef, OpenOptions};
+
+/// What a phone may hold while installing the 52,000-document snapshot (issue 16).
+pub const BUDGET_BYTES: u64 = 150 * 1024 * 1024;
+
+/// The snapshot install measured in a child process.
+#[derive(Debug, Clone, Copy)]
+pub struct InstallMemory {
+    pub documents: usize,
+    pub peak_bytes: u64,
+    pub millis: u64,
+}
+
+impl InstallMemory {
+    pub fn row(&self) -> String {
+        format!(
+            "| peak memory installing the {}-document snapshot (separate process, VmHWM) | {:.1} MB ({} ms) |",
+            self.documents,
+            self.peak_bytes as f64 / 1_048_576.0,
+            self.millis
+        )
+    }
+
+    /// The budget check: the measured peak against [`BUDGET_BYTES`].
+    pub fn check(&self) -> Result<()> {
+        if self.peak_bytes > BUDGET_BYTES {
+            bail!(
+                "installing the {}-document snapshot peaked at {:.1} MB of resident memory, over \
+                 the {} MB budget (issue 16): the install holds more than one bounded copy of the \
+                 content",
+                self.documents,
+                self.peak_bytes as f64 / 1_048_576.0,
+                BUDGET_BYTES / 1_048_576
+            );
+        }
+        Ok(())
+    }
+}
+
+/// Encodes `pack` as a release snapshot in `work`, installs it into a fresh data directory in a
+/// child process (`exe install-rss …`), and returns what the child measured.
+pub fn measure(exe: &Path, work: &Path, pack: &Pack) -> Result<InstallMemory> {
+    let (bytes, decoded_size) = pack::encode_sized(pack)?;
+    let hash = fieldref_core::store::state_hash(pack)?;
+    let snapshot = work.join("install-snapshot.pack");
+    std::fs::write(&snapshot, &bytes)?;
+    let data = work.join("install-rss");
+    let _ = std::fs::remove_dir_all(&data);
+    let out = Command::new(exe)
+        .args([
+            "install-rss",
+            &snapshot.display().to_string(),
+            &data.display().to_string(),
+            &decoded_size.to_string(),
+            &hash,
+        ])
+        .output()?;
+    if !out.status.success() {
+        bail!(
+            "install-rss child failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut fields = text.split_whitespace();
+    let peak_kb: u64 = fields
+        .next()
+        .and_then(|v| v.parse().ok())
+        .context("install-rss child: peak kB")?;
+    let millis: u64 = fields
+        .next()
+        .and_then(|v| v.parse().ok())
+        .context("install-rss child: milliseconds")?;
+    let _ = std::fs::remove_dir_all(&data);
+    let _ = std::fs::remove_file(&snapshot);
+    Ok(InstallMemory {
+        documents: pack.documents.len(),
+        peak_bytes: peak_kb * 1024,
+        millis,
+    })
+}
+
+/// The child: `install-rss SNAPSHOT DATA_DIR DECODED_SIZE HASH`. Installs the snapshot into a
+/// new data directory (on-disk index, as on a phone) and prints `VmHWM-kB milliseconds`.
+pub fn child(args: &[String]) -> Result<()> {
+    let [snapshot, data, decoded_size, hash] = args else {
+        bail!("usage: fieldref-bench install-rss SNAPSHOT DATA_DIR DECODED_SIZE HASH");
+    };
+    let decoded_size: u64 = decoded_size
+        .parse()
+        .with_context(|| format!("decoded size `{decoded_size}`"))?;
+    let started = Instant::now();
+    let mut options = OpenOptions::new(data);
+    options.install_bundled = false;
+    let app = FieldRef::open_with(options)?;
+    let bytes =
+        std::fs::read(snapshot).with_context(|| format!("reading snapshot `{snapshot}`"))?;
+    let state = app.install_snapshot(&bytes, decoded_size, 1, hash)?;
+    drop(bytes);
+    anyhow::ensure!(state.hash == *hash, "installed content has another hash");
+    anyhow::ensure!(
+        app.index_problem().is_none(),
+        "the index did not follow the install"
+    );
+    let millis = started.elapsed().as_millis();
+    let peak = peak_rss_kb().context("VmHWM not readable from /proc/self/status")?;
+    println!("{peak} {millis}");
+    Ok(())
+}
+
+/// The process's peak resident set size in kB (Linux).
+pub fn peak_rss_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+/// Stored document JSON, per row, three ways: plain, zstd (what the store does), and zstd with
+/// a dictionary trained on the pack (what a publisher could ship with the release).
+#[derive(Debug, Clone, Copy)]
+pub struct RowCompression {
+    pub plain: u64,
+    pub zstd: u64,
+    pub zstd_dictionary: u64,
+    pub dictionary: u64,
+}
+
+/// zstd level the store uses for rows (`core/src/store/packed.rs`).
+const ROW_LEVEL: i32 = 3;
+const DICTIONARY_BYTES: usize = 64 * 1024;
+
+/// Measures [`RowCompression`] over `pack`'s documents (the dictionary trained on every 10th).
+pub fn row_compression(pack: &Pack) -> Result<RowCompression> {
+    let rows: Vec<Vec<u8>> = pack
+        .documents
+        .iter()
+        .map(serde_json::to_vec)
+        .collect::<std::result::Result<_, _>>()?;
+    let samples: Vec<&Vec<u8>> = rows.iter().step_by(10).collect();
+    let dictionary = zstd::dict::from_samples(&samples, DICTIONARY_BYTES)?;
+    let mut plain = zstd::bulk::Compressor::new(ROW_LEVEL)?;
+    let mut trained = zstd::bulk::Compressor::with_dictionary(ROW_LEVEL, &dictionary)?;
+    let mut out = RowCompression {
+        plain: 0,
+        zstd: 0,
+        zstd_dictionary: 0,
+        dictionary: dictionary.len() as u64,
+    };
+    for row in &rows {
+        out.plain += row.len() as u64;
+        out.zstd += plain.compress(row)?.len() as u64;
+        out.zstd_dictionary += trained.compress(row)?.len() as u64;
+    }
+    Ok(out)
+}
+
+impl RowCompression {
+    pub fn row(&self) -> String {
+        let mb = |b: u64| b as f64 / 1_048_576.0;
+        format!(
+            "| stored document JSON: plain / zstd per row / zstd per row with a {} KB dictionary | {:.1} / {:.1} / {:.1} MB |",
+            self.dictionary / 1024,
+            mb(self.plain),
+            mb(self.zstd),
+            mb(self.zstd_dictionary)
+        )
+    }
+}
