@@ -183,3 +183,44 @@ impl RowCompression {
         )
     }
 }
+
+/// Applies `rounds` successive 1 % deltas on top of `base` (installed in `app` as `version`),
+/// each decoded and verified against its signed hash as a sync does, and returns the times,
+/// sorted: one delta on a shared machine is too noisy to judge a 100 ms budget by.
+pub fn delta_times(
+    app: &FieldRef,
+    base: &Pack,
+    version: u64,
+    rounds: usize,
+) -> Result<Vec<std::time::Duration>> {
+    let mut current = base.clone();
+    let mut times = Vec::with_capacity(rounds);
+    let changed = (current.documents.len() / 100).max(1);
+    let step = (current.documents.len() / changed).max(1);
+    for round in 0..rounds as u64 {
+        let mut next = current.clone();
+        for doc in next.documents.iter_mut().skip(round as usize).step_by(step) {
+            doc.summary.push_str(" Intake line changed.");
+            doc.revision += 1;
+        }
+        let from = version + round;
+        let delta = pack::Delta::between(&current, &next, from, from + 1);
+        let (bytes, decoded_size) = pack::encode_delta_sized(&delta)?;
+        let expected = fieldref_core::store::state_hash(&next)?;
+        let started = Instant::now();
+        let decoded = pack::decode_delta_signed(&bytes, decoded_size)?;
+        app.install(
+            fieldref_core::store::ContentChange::Delta {
+                info: &decoded.info,
+                upserts: &decoded.upserts,
+                deletes: &decoded.deletes,
+            },
+            from + 1,
+            Some(&expected),
+        )?;
+        times.push(started.elapsed());
+        current = next;
+    }
+    times.sort();
+    Ok(times)
+}

@@ -251,6 +251,7 @@ fn run(o: &Options) -> Result<()> {
     )?;
     let apply_time = started.elapsed();
 
+    let deltas = fieldref_bench::install::delta_times(&app, &next, 2, 5)?;
     let rss = peak_rss_kb();
     let install = fieldref_bench::install::measure(&exe, work, &pack)?;
     let rows = fieldref_bench::install::row_compression(&pack)?;
@@ -333,6 +334,12 @@ fn run(o: &Options) -> Result<()> {
     println!(
         "| verify + apply the delta (store transaction + index update) | {} |",
         ms(apply_time)
+    );
+    println!(
+        "| the same, 5 more deltas: median (fastest–slowest) | {} ({}–{}) |",
+        ms(deltas[deltas.len() / 2]),
+        ms(deltas[0]),
+        ms(deltas[deltas.len() - 1])
     );
     println!("\n| process | |");
     println!("|---|---|");
