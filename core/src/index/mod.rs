@@ -48,6 +48,13 @@ pub fn expected_tag(state: Option<&ContentState>) -> String {
 }
 
 const WRITER_MEMORY: usize = 64 * 1024 * 1024;
+/// What a whole-index build's writer may buffer, across its threads: a phone installing a
+/// 52,000-document snapshot must stay under 150 MB in all (issue 16), and a build with 64 MB per
+/// thread made the buffers alone most of that. Smaller buffers flush more segments, merged into
+/// one at the end.
+const BUILD_MEMORY: usize = 40 * 1024 * 1024;
+/// tantivy's floor per indexing thread.
+const THREAD_MEMORY_MIN: usize = 15 * 1024 * 1024;
 
 impl SearchIndex {
     /// An index held in memory, built from every document in the store: what a device answers
@@ -201,9 +208,10 @@ fn fill(index: &Index, store: &Store, tag: &str) -> Result<()> {
     let fields = Fields::from_schema(&index.schema())?;
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
-        .clamp(1, 4);
+        .clamp(1, (BUILD_MEMORY / THREAD_MEMORY_MIN).max(1));
+    let per_thread = (BUILD_MEMORY / threads).max(THREAD_MEMORY_MIN);
     let mut writer = index
-        .writer_with_num_threads::<tantivy::TantivyDocument>(threads, WRITER_MEMORY * threads)?;
+        .writer_with_num_threads::<tantivy::TantivyDocument>(threads, per_thread * threads)?;
     store.each_document(None, |doc| {
         writer.add_document(document::to_index_document(&doc, &fields))?;
         Ok(())

@@ -2,6 +2,7 @@
 //! data (bookmarks, recents, outbox). The search index is derived from it and can always be
 //! rebuilt; the store cannot, so every content change is one transaction.
 
+mod legacy_hash;
 mod migrations;
 mod outbox;
 mod packed;
@@ -178,14 +179,16 @@ impl Store {
             forget_user_data_of_removed_documents(&tx)?;
         }
         let info_json = serde_json::to_string(info)?;
-        let hash = hash_stored(&tx, &info_json)?;
-        if let Some(expected) = expected_hash {
-            if expected != hash {
+        let mut hash = hash_stored(&tx, &info_json)?;
+        if let Some(expected) = expected_hash.filter(|e| *e != hash) {
+            // A release signed before `fieldref-state-v2` (a server not yet upgraded).
+            if legacy_hash::hash_stored_v1(&tx, &info_json)? != expected {
                 return Err(Error::HashMismatch {
                     expected: expected.to_owned(),
                     found: hash,
                 });
             }
+            hash = expected.to_owned();
         }
         let installed_at = chrono::Utc::now().to_rfc3339();
         for (key, value) in [

@@ -402,3 +402,32 @@ fn the_content_hash_changes_with_any_document_byte_and_with_the_settings() {
         .expect("matches");
     assert_eq!(store.computed_hash().expect("hash"), Some(hash));
 }
+
+/// A server not yet upgraded signs the `fieldref-state-v1` hash: its releases still install,
+/// and a content that matches neither hash is still refused.
+#[test]
+fn a_release_signed_with_the_old_hash_still_verifies() {
+    let mut store = Store::open_in_memory().expect("store");
+    let v1 = pack(vec![note("note-a", "A"), note("note-b", "B")]);
+    let old = legacy_hash::state_hash_v1(&v1).expect("v1 hash");
+    assert_ne!(old, state_hash(&v1).expect("v2 hash"));
+    let state = store
+        .apply(ContentChange::Full(&v1), 1, Some(&old))
+        .expect("old-style hash accepted");
+    assert_eq!(state.hash, old);
+    let v2 = pack(vec![note("note-a", "A2"), note("note-b", "B")]);
+    let wrong = legacy_hash::state_hash_v1(&v1).expect("hash of another content");
+    let err = store
+        .apply(
+            ContentChange::Delta {
+                info: &v2.info,
+                upserts: &[note("note-a", "A2")],
+                deletes: &[],
+            },
+            2,
+            Some(&wrong),
+        )
+        .expect_err("neither hash matches");
+    assert!(matches!(err, Error::HashMismatch { .. }));
+    assert_eq!(store.document("note-a").expect("read").expect("kept").title, "A");
+}
