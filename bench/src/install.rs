@@ -224,3 +224,27 @@ pub fn delta_times(
     times.sort();
     Ok(times)
 }
+
+/// `delta-profile DATA_DIR ROUNDS`: applies ROUNDS 1 % deltas to a data directory kept by
+/// `--keep` (its store is the base) and prints each time: a process that does nothing else, for
+/// `perf record`.
+pub fn delta_profile(args: &[String]) -> Result<()> {
+    let [data, rounds] = args else {
+        bail!("usage: fieldref-bench delta-profile DATA_DIR ROUNDS");
+    };
+    let rounds: usize = rounds.parse().with_context(|| format!("rounds `{rounds}`"))?;
+    let mut options = OpenOptions::new(data);
+    options.install_bundled = false;
+    let app = FieldRef::open_with(options)?;
+    let state = app.content_state()?.context("no content installed")?;
+    let store = fieldref_core::store::Store::open(&Path::new(data).join("fieldref.sqlite3"))?;
+    let base = Pack {
+        info: app.pack_info(),
+        documents: store.documents(None)?,
+    };
+    drop(store);
+    for time in delta_times(&app, &base, state.version, rounds)? {
+        println!("{:.2} ms", time.as_secs_f64() * 1000.0);
+    }
+    Ok(())
+}

@@ -33,6 +33,7 @@ fn main() -> Result<()> {
         Some("cold") => return cold(Path::new(&args[1]), &args[2]),
         Some("cold-fts") => return cold_fts(Path::new(&args[1]), &args[2]),
         Some("install-rss") => return fieldref_bench::install::child(&args[1..]),
+        Some("delta-profile") => return fieldref_bench::install::delta_profile(&args[1..]),
         // Ranking quality, not speed: exits non-zero when the run fails its checks.
         Some("relevance") => {
             if !fieldref_bench::relevance::run(&args[1..])? {
@@ -85,11 +86,20 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[i]
 }
 
+/// Bytes under `path` (followed if it is a link). Links inside are not followed: the data
+/// directory's `index` link names the current generation, which is counted once, as the folder
+/// it is (before 2026-12-06 it was counted twice, inflating the store's figure by the index's).
 fn dir_size(path: &Path) -> u64 {
     match std::fs::metadata(path) {
         Ok(m) if m.is_file() => m.len(),
         Ok(_) => std::fs::read_dir(path)
-            .map(|entries| entries.flatten().map(|e| dir_size(&e.path())).sum())
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .filter(|e| !e.file_type().is_ok_and(|t| t.is_symlink()))
+                    .map(|e| dir_size(&e.path()))
+                    .sum()
+            })
             .unwrap_or(0),
         Err(_) => 0,
     }

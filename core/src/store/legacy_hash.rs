@@ -9,14 +9,21 @@ use sha2::{Digest, Sha256};
 use super::packed;
 use crate::error::Result;
 
-pub(crate) fn hash_stored_v1(conn: &Connection, info_json: &str) -> Result<String> {
-    let mut stmt = conn.prepare_cached("SELECT id, packed FROM documents ORDER BY id")?;
+pub(crate) fn hash_stored_v1(
+    conn: &Connection,
+    info_json: &str,
+    unpacker: &mut packed::Unpacker,
+) -> Result<String> {
+    let mut stmt = conn.prepare_cached("SELECT id, packed, dict FROM documents ORDER BY id")?;
     let mut rows = stmt.query([])?;
     let mut sha = start(info_json);
     while let Some(row) = rows.next()? {
         let id: String = row.get(0)?;
         let compressed: Vec<u8> = row.get(1)?;
-        add(&mut sha, &id, &packed::unpack(&id, &compressed)?);
+        let json = unpacker.unpack(&id, &compressed, row.get(2)?, |d| {
+            super::dictionary_bytes(conn, d)
+        })?;
+        add(&mut sha, &id, &json);
     }
     Ok(super::hex(&sha.finalize()))
 }

@@ -108,7 +108,12 @@ const DOCUMENTS_V5: &str = "CREATE TABLE documents (
          audience TEXT NOT NULL,
          revision INTEGER NOT NULL,
          packed   BLOB NOT NULL,
-         digest   BLOB NOT NULL
+         digest   BLOB NOT NULL,
+         dict     INTEGER
+     );
+     CREATE TABLE IF NOT EXISTS dictionaries (
+         id    INTEGER PRIMARY KEY,
+         bytes BLOB NOT NULL
      );
      CREATE INDEX documents_kind ON documents(kind);
      CREATE INDEX documents_digest ON documents(id, digest);";
@@ -123,19 +128,36 @@ fn compress_documents(tx: &Transaction<'_>) -> Result<()> {
          DROP INDEX IF EXISTS documents_kind;",
     )?;
     tx.execute_batch(DOCUMENTS_V5)?;
+    let packer = {
+        let mut read = tx.prepare("SELECT json FROM documents_v4 ORDER BY id")?;
+        let all: Vec<String> = read
+            .query_map([], |row| row.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let step = all.len().div_ceil(super::packed::MAX_SAMPLES).max(1);
+        let samples: Vec<&String> = all.iter().step_by(step).collect();
+        match super::packed::train(&samples) {
+            Some(bytes) => {
+                tx.execute("INSERT INTO dictionaries(bytes) VALUES (?1)", [&bytes])?;
+                super::packed::Packer::new(Some((tx.last_insert_rowid(), &bytes)))?
+            }
+            None => super::packed::Packer::new(None)?,
+        }
+    };
+    let mut packer = packer;
     {
         let mut read = tx.prepare(
             "SELECT id, kind, title, language, audience, revision, json FROM documents_v4",
         )?;
         let mut insert = tx.prepare(
-            "INSERT INTO documents(id, kind, title, language, audience, revision, packed, digest)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            "INSERT INTO documents(id, kind, title, language, audience, revision, packed, digest,
+                 dict)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         )?;
         let mut rows = read.query([])?;
         while let Some(row) = rows.next()? {
             let id: String = row.get(0)?;
             let json: String = row.get(6)?;
-            let packed = super::packed::pack(json.as_bytes())?;
+            let packed = packer.pack(json.as_bytes())?;
             insert.execute(params![
                 id,
                 row.get::<_, String>(1)?,
@@ -145,6 +167,7 @@ fn compress_documents(tx: &Transaction<'_>) -> Result<()> {
                 row.get::<_, i64>(5)?,
                 packed.compressed,
                 packed.digest.as_slice(),
+                packer.dictionary(),
             ])?;
         }
     }

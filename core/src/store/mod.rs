@@ -58,6 +58,8 @@ pub struct Store {
     path: PathBuf,
     /// Opened from read-only storage: reads work, every write is refused with `ReadOnly`.
     read_only: bool,
+    /// Decompresses document rows, keeping the store's dictionary loaded between reads.
+    unpacker: std::cell::RefCell<packed::Unpacker>,
 }
 
 impl Store {
@@ -86,6 +88,7 @@ impl Store {
             conn,
             path,
             read_only: false,
+            unpacker: Default::default(),
         })
     }
 
@@ -145,12 +148,31 @@ impl Store {
         expected_hash: Option<&str>,
         meta: &[(&str, String)],
     ) -> Result<ContentState> {
+        let applied = self.apply_in_transaction(change, version, expected_hash, meta);
+        // A dictionary id of a rolled-back install may be reused by the next one.
+        *self.unpacker.borrow_mut() = packed::Unpacker::default();
+        applied
+    }
+
+    fn apply_in_transaction(
+        &mut self,
+        change: ContentChange<'_>,
+        version: u64,
+        expected_hash: Option<&str>,
+        meta: &[(&str, String)],
+    ) -> Result<ContentState> {
         let before = self.pack_info()?.map(|info| info.audience);
         let tx = self.conn.transaction()?;
         let info = match change {
             ContentChange::Full(pack) => {
                 tx.execute("DELETE FROM documents", [])?;
-                insert_documents(&tx, &pack.documents)?;
+                let mut packer = new_dictionary(&tx, &pack.documents)?;
+                insert_documents(&tx, &pack.documents, &mut packer)?;
+                tx.execute(
+                    "DELETE FROM dictionaries WHERE id NOT IN
+                         (SELECT dict FROM documents WHERE dict IS NOT NULL)",
+                    [],
+                )?;
                 &pack.info
             }
             ContentChange::Delta {
@@ -163,7 +185,8 @@ impl Store {
                     delete.execute([id])?;
                 }
                 drop(delete);
-                insert_documents(&tx, upserts)?;
+                let mut packer = latest_dictionary(&tx)?;
+                insert_documents(&tx, upserts, &mut packer)?;
                 info
             }
         };
@@ -182,7 +205,8 @@ impl Store {
         let mut hash = hash_stored(&tx, &info_json)?;
         if let Some(expected) = expected_hash.filter(|e| *e != hash) {
             // A release signed before `fieldref-state-v2` (a server not yet upgraded).
-            if legacy_hash::hash_stored_v1(&tx, &info_json)? != expected {
+            let mut unpacker = packed::Unpacker::default();
+            if legacy_hash::hash_stored_v1(&tx, &info_json, &mut unpacker)? != expected {
                 return Err(Error::HashMismatch {
                     expected: expected.to_owned(),
                     found: hash,
@@ -220,14 +244,18 @@ impl Store {
     }
 
     pub fn document(&self, id: &str) -> Result<Option<Document>> {
-        let compressed: Option<Vec<u8>> = self
+        let row: Option<(Vec<u8>, Option<i64>)> = self
             .conn
-            .query_row("SELECT packed FROM documents WHERE id = ?1", [id], |row| {
-                row.get(0)
-            })
+            .query_row(
+                "SELECT packed, dict FROM documents WHERE id = ?1",
+                [id],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
             .optional()?;
-        Ok(match compressed {
-            Some(compressed) => Some(serde_json::from_str(&packed::unpack(id, &compressed)?)?),
+        Ok(match row {
+            Some((compressed, dict)) => {
+                Some(serde_json::from_str(&self.unpack(id, &compressed, dict)?)?)
+            }
             None => None,
         })
     }
@@ -250,15 +278,22 @@ impl Store {
         mut visit: impl FnMut(Document) -> Result<()>,
     ) -> Result<()> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, packed FROM documents WHERE ?1 IS NULL OR kind = ?1 ORDER BY id",
+            "SELECT id, packed, dict FROM documents WHERE ?1 IS NULL OR kind = ?1 ORDER BY id",
         )?;
         let mut rows = stmt.query([kind.map(DocKind::as_str)])?;
         while let Some(row) = rows.next()? {
             let id: String = row.get(0)?;
             let compressed: Vec<u8> = row.get(1)?;
-            visit(serde_json::from_str(&packed::unpack(&id, &compressed)?)?)?;
+            let json = self.unpack(&id, &compressed, row.get(2)?)?;
+            visit(serde_json::from_str(&json)?)?;
         }
         Ok(())
+    }
+
+    fn unpack(&self, id: &str, compressed: &[u8], dict: Option<i64>) -> Result<String> {
+        self.unpacker
+            .borrow_mut()
+            .unpack(id, compressed, dict, |d| dictionary_bytes(&self.conn, d))
     }
 
     pub fn count_by_kind(&self) -> Result<Vec<(DocKind, u64)>> {
@@ -324,23 +359,28 @@ fn forget_user_data_of_removed_documents(tx: &Transaction<'_>) -> Result<()> {
     Ok(())
 }
 
-fn insert_documents(tx: &Transaction<'_>, documents: &[Document]) -> Result<()> {
+fn insert_documents(
+    tx: &Transaction<'_>,
+    documents: &[Document],
+    packer: &mut packed::Packer,
+) -> Result<()> {
     for doc in documents {
-        insert_document(tx, doc)?;
+        insert_document(tx, doc, packer)?;
     }
     Ok(())
 }
 
 /// Inserts or replaces one document row, compressed, with the digest of its JSON.
-fn insert_document(tx: &Transaction<'_>, doc: &Document) -> Result<()> {
+fn insert_document(tx: &Transaction<'_>, doc: &Document, packer: &mut packed::Packer) -> Result<()> {
     let mut insert = tx.prepare_cached(
-        "INSERT INTO documents(id, kind, title, language, audience, revision, packed, digest)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+        "INSERT INTO documents(id, kind, title, language, audience, revision, packed, digest, dict)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
          ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, title = excluded.title,
              language = excluded.language, audience = excluded.audience,
-             revision = excluded.revision, packed = excluded.packed, digest = excluded.digest",
+             revision = excluded.revision, packed = excluded.packed, digest = excluded.digest,
+             dict = excluded.dict",
     )?;
-    let row = packed::pack(serde_json::to_string(doc)?.as_bytes())?;
+    let row = packer.pack(serde_json::to_string(doc)?.as_bytes())?;
     insert.execute(params![
         doc.id,
         doc.kind().as_str(),
@@ -350,8 +390,48 @@ fn insert_document(tx: &Transaction<'_>, doc: &Document) -> Result<()> {
         doc.revision,
         row.compressed,
         row.digest.as_slice(),
+        packer.dictionary(),
     ])?;
     Ok(())
+}
+
+/// Trains a dictionary on the documents a whole install brings and stores it (rolled back with
+/// the install); a packer without one when there are too few documents to pay for it.
+pub(crate) fn new_dictionary(
+    tx: &Transaction<'_>,
+    documents: &[Document],
+) -> Result<packed::Packer> {
+    let step = documents.len().div_ceil(packed::MAX_SAMPLES).max(1);
+    let samples: Vec<String> = documents
+        .iter()
+        .step_by(step)
+        .map(serde_json::to_string)
+        .collect::<std::result::Result<_, _>>()?;
+    let Some(bytes) = packed::train(&samples) else {
+        return packed::Packer::new(None);
+    };
+    tx.execute("INSERT INTO dictionaries(bytes) VALUES (?1)", [&bytes])?;
+    packed::Packer::new(Some((tx.last_insert_rowid(), &bytes)))
+}
+
+/// The dictionary of the last whole install, for a delta's rows.
+fn latest_dictionary(tx: &Transaction<'_>) -> Result<packed::Packer> {
+    let latest: Option<(i64, Vec<u8>)> = tx
+        .query_row(
+            "SELECT id, bytes FROM dictionaries ORDER BY id DESC LIMIT 1",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .optional()?;
+    packed::Packer::new(latest.as_ref().map(|(id, bytes)| (*id, bytes.as_slice())))
+}
+
+fn dictionary_bytes(conn: &Connection, id: i64) -> Result<Vec<u8>> {
+    conn.query_row("SELECT bytes FROM dictionaries WHERE id = ?1", [id], |row| {
+        row.get(0)
+    })
+    .optional()?
+    .ok_or_else(|| Error::Corrupt(format!("compression dictionary {id} is missing")))
 }
 
 /// Folds the stored digests (read from the `(id, digest)` index, in id order, without touching

@@ -284,7 +284,14 @@ fn a_schema_4_store_with_user_data_is_compressed_in_place_and_keeps_everything()
     let path = dir.path().join("v4.sqlite3");
     let mut long = note("note-a", "A");
     long.body = "Stay calm, speak slowly, offer water. ".repeat(200);
-    let v1 = pack(vec![long.clone(), note("note-b", "B")]);
+    let mut documents = vec![long.clone(), note("note-b", "B")];
+    // Enough documents for the migration to train a dictionary on them.
+    for i in 0..300 {
+        let mut doc = note(&format!("note-c{i:03}"), &format!("Resource {i}"));
+        doc.summary = format!("Walk-in help number {i} for families near the harbor.");
+        documents.push(doc);
+    }
+    let v1 = pack(documents);
     {
         let mut conn = Connection::open(&path).expect("open");
         migrations::migrate_to(&mut conn, 4).expect("schema 4");
@@ -361,11 +368,22 @@ fn a_schema_4_store_with_user_data_is_compressed_in_place_and_keeps_everything()
         )
         .expect("row");
     assert_eq!(stored, 1);
+    let (dictionaries, plain_rows): (i64, i64) = store
+        .conn()
+        .query_row(
+            "SELECT (SELECT COUNT(*) FROM dictionaries),
+                    (SELECT COUNT(*) FROM documents WHERE dict IS NULL)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("dictionary");
+    assert_eq!((dictionaries, plain_rows), (1, 0));
     let json_len = serde_json::to_string(&long).expect("json").len() as i64;
     assert!(plain * 5 < json_len, "{plain} bytes stored for {json_len}");
 
     // The next release verifies against the digests the migration computed.
-    let v2 = pack(vec![long, note("note-b", "B2")]);
+    let mut v2 = v1.clone();
+    v2.documents[1] = note("note-b", "B2");
     let state = store
         .apply(
             ContentChange::Delta {
@@ -430,4 +448,68 @@ fn a_release_signed_with_the_old_hash_still_verifies() {
         .expect_err("neither hash matches");
     assert!(matches!(err, Error::HashMismatch { .. }));
     assert_eq!(store.document("note-a").expect("read").expect("kept").title, "A");
+}
+
+/// A whole install trains a dictionary and drops the one before; deltas compress with it; a
+/// rolled-back install leaves the previous dictionary readable.
+#[test]
+fn whole_installs_replace_the_dictionary_and_deltas_reuse_it() {
+    let many = |tag: &str| {
+        pack(
+            (0..400)
+                .map(|i| {
+                    let mut doc = note(&format!("note-{i:03}"), &format!("{tag} resource {i}"));
+                    doc.summary = format!("{tag}: walk-in help {i} for families near the harbor.");
+                    doc
+                })
+                .collect(),
+        )
+    };
+    let dictionaries = |store: &Store| -> Vec<i64> {
+        let mut stmt = store
+            .conn()
+            .prepare("SELECT DISTINCT dict FROM documents ORDER BY 1")
+            .expect("query");
+        let ids = stmt
+            .query_map([], |r| r.get::<_, Option<i64>>(0))
+            .expect("rows")
+            .map(|r| r.expect("row").expect("every row has a dictionary"))
+            .collect();
+        ids
+    };
+    let mut store = Store::open_in_memory().expect("store");
+    let v1 = many("First");
+    store.apply(ContentChange::Full(&v1), 1, None).expect("v1");
+    let first = dictionaries(&store);
+    assert_eq!(first.len(), 1);
+    let mut changed = v1.documents[5].clone();
+    changed.title = "Changed".to_owned();
+    store
+        .apply(
+            ContentChange::Delta {
+                info: &v1.info,
+                upserts: std::slice::from_ref(&changed),
+                deletes: &[],
+            },
+            2,
+            None,
+        )
+        .expect("delta");
+    assert_eq!(dictionaries(&store), first, "the delta used the same dictionary");
+    let v3 = many("Second");
+    let err = store
+        .apply(ContentChange::Full(&v3), 3, Some("not-the-hash"))
+        .expect_err("refused");
+    assert!(matches!(err, Error::HashMismatch { .. }));
+    assert_eq!(store.document("note-005").expect("read"), Some(changed));
+    store.apply(ContentChange::Full(&v3), 3, None).expect("v3");
+    let second = dictionaries(&store);
+    assert_eq!(second.len(), 1);
+    assert_ne!(second, first);
+    let left: i64 = store
+        .conn()
+        .query_row("SELECT COUNT(*) FROM dictionaries", [], |r| r.get(0))
+        .expect("count");
+    assert_eq!(left, 1, "the first dictionary went with its rows");
+    assert_eq!(store.documents(None).expect("all"), v3.documents);
 }
