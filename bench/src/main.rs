@@ -345,11 +345,14 @@ fn run(o: &Options) -> Result<()> {
         "| verify + apply the delta (store transaction + index update) | {} |",
         ms(apply_time)
     );
+    let mut cpu: Vec<Duration> = deltas.iter().map(|d| d.cpu).collect();
+    cpu.sort();
     println!(
-        "| the same, 5 more deltas: median (fastest–slowest) | {} ({}–{}) |",
-        ms(deltas[deltas.len() / 2]),
-        ms(deltas[0]),
-        ms(deltas[deltas.len() - 1])
+        "| the same, 5 more deltas: median wall (fastest–slowest); median CPU, all threads | {} ({}–{}); {} CPU |",
+        ms(deltas[deltas.len() / 2].wall),
+        ms(deltas[0].wall),
+        ms(deltas[deltas.len() - 1].wall),
+        ms(cpu[cpu.len() / 2])
     );
     println!("\n| process | |");
     println!("|---|---|");
