@@ -33,8 +33,23 @@ impl InstallMemory {
         )
     }
 
-    /// The budget check: the measured peak against [`BUDGET_BYTES`].
+    /// The budget check: the measured peak against [`BUDGET_BYTES`]. At the quick benchmark's
+    /// few hundred documents the peak is mostly fixed costs (code, SQLite's cache, the index
+    /// writer's buffers), so what it catches is an install that buffers without bound (the
+    /// writer's old 64 MB per thread, or the decoded content held more than once); the budget
+    /// at 52,000 documents is judged by the full run.
     pub fn check(&self) -> Result<()> {
+        println!(
+            "{} installing the {}-document snapshot peaks at {:.1} MB (budget {} MB)",
+            if self.peak_bytes > BUDGET_BYTES {
+                "FAIL"
+            } else {
+                "ok  "
+            },
+            self.documents,
+            self.peak_bytes as f64 / 1_048_576.0,
+            BUDGET_BYTES / 1_048_576
+        );
         if self.peak_bytes > BUDGET_BYTES {
             bail!(
                 "installing the {}-document snapshot peaked at {:.1} MB of resident memory, over \
