@@ -115,6 +115,10 @@ const DOCUMENTS_V5: &str = "CREATE TABLE documents (
          id    INTEGER PRIMARY KEY,
          bytes BLOB NOT NULL
      );
+     CREATE TABLE IF NOT EXISTS digest_list (
+         id      INTEGER PRIMARY KEY CHECK (id = 1),
+         entries BLOB NOT NULL
+     );
      CREATE INDEX documents_kind ON documents(kind);
      CREATE INDEX documents_digest ON documents(id, digest);";
 
@@ -172,6 +176,7 @@ fn compress_documents(tx: &Transaction<'_>) -> Result<()> {
         }
     }
     tx.execute_batch("DROP TABLE documents_v4;")?;
+    super::digest_list::save(tx, &super::digest_list::from_rows(tx)?)?;
     Ok(())
 }
 

@@ -2,6 +2,7 @@
 //! data (bookmarks, recents, outbox). The search index is derived from it and can always be
 //! rebuilt; the store cannot, so every content change is one transaction.
 
+mod digest_list;
 mod legacy_hash;
 mod migrations;
 mod outbox;
@@ -163,11 +164,13 @@ impl Store {
     ) -> Result<ContentState> {
         let before = self.pack_info()?.map(|info| info.audience);
         let tx = self.conn.transaction()?;
+        let changes: Option<digest_list::Changes<'_>>;
         let info = match change {
             ContentChange::Full(pack) => {
                 tx.execute("DELETE FROM documents", [])?;
                 let mut packer = new_dictionary(&tx, &pack.documents)?;
                 insert_documents(&tx, &pack.documents, &mut packer)?;
+                changes = None;
                 tx.execute(
                     "DELETE FROM dictionaries WHERE id NOT IN
                          (SELECT dict FROM documents WHERE dict IS NOT NULL)",
@@ -186,7 +189,15 @@ impl Store {
                 }
                 drop(delete);
                 let mut packer = latest_dictionary(&tx)?;
-                insert_documents(&tx, upserts, &mut packer)?;
+                let digests = insert_documents(&tx, upserts, &mut packer)?;
+                let mut merged = digest_list::Changes::new();
+                for id in deletes {
+                    merged.insert(id.as_str(), None);
+                }
+                for (doc, digest) in upserts.iter().zip(digests) {
+                    merged.insert(doc.id.as_str(), Some(digest));
+                }
+                changes = Some(merged);
                 info
             }
         };
@@ -202,7 +213,22 @@ impl Store {
             forget_user_data_of_removed_documents(&tx)?;
         }
         let info_json = serde_json::to_string(info)?;
-        let mut hash = hash_stored(&tx, &info_json)?;
+        // The hash folded from the digest list, merged with this change (the rows' own digests
+        // when the store has no list yet, or the whole content changed).
+        let mut hasher = StateHasher::new(&info_json);
+        let list = match (changes, digest_list::load(&tx)?) {
+            (Some(changes), Some(list)) => {
+                digest_list::merge_and_hash(&list, &changes, &mut hasher)?
+            }
+            _ => digest_list::merge_and_hash(
+                &digest_list::from_rows(&tx)?,
+                &digest_list::Changes::new(),
+                &mut hasher,
+            )?,
+        };
+        digest_list::save(&tx, &list)?;
+        drop(list);
+        let mut hash = hasher.finish();
         if let Some(expected) = expected_hash.filter(|e| *e != hash) {
             // A release signed before `fieldref-state-v2` (a server not yet upgraded).
             let mut unpacker = packed::Unpacker::default();
@@ -359,19 +385,24 @@ fn forget_user_data_of_removed_documents(tx: &Transaction<'_>) -> Result<()> {
     Ok(())
 }
 
+/// Inserts or replaces the documents; returns each one's digest, in order.
 fn insert_documents(
     tx: &Transaction<'_>,
     documents: &[Document],
     packer: &mut packed::Packer,
-) -> Result<()> {
-    for doc in documents {
-        insert_document(tx, doc, packer)?;
-    }
-    Ok(())
+) -> Result<Vec<[u8; 32]>> {
+    documents
+        .iter()
+        .map(|doc| insert_document(tx, doc, packer))
+        .collect()
 }
 
 /// Inserts or replaces one document row, compressed, with the digest of its JSON.
-fn insert_document(tx: &Transaction<'_>, doc: &Document, packer: &mut packed::Packer) -> Result<()> {
+fn insert_document(
+    tx: &Transaction<'_>,
+    doc: &Document,
+    packer: &mut packed::Packer,
+) -> Result<[u8; 32]> {
     let mut insert = tx.prepare_cached(
         "INSERT INTO documents(id, kind, title, language, audience, revision, packed, digest, dict)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
@@ -392,7 +423,7 @@ fn insert_document(tx: &Transaction<'_>, doc: &Document, packer: &mut packed::Pa
         row.digest.as_slice(),
         packer.dictionary(),
     ])?;
-    Ok(())
+    Ok(row.digest)
 }
 
 /// Trains a dictionary on the documents a whole install brings and stores it (rolled back with
