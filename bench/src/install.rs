@@ -286,7 +286,9 @@ pub fn delta_profile(args: &[String]) -> Result<()> {
     let [data, rounds] = args else {
         bail!("usage: fieldref-bench delta-profile DATA_DIR ROUNDS");
     };
-    let rounds: usize = rounds.parse().with_context(|| format!("rounds `{rounds}`"))?;
+    let rounds: usize = rounds
+        .parse()
+        .with_context(|| format!("rounds `{rounds}`"))?;
     let mut options = OpenOptions::new(data);
     options.install_bundled = false;
     let app = FieldRef::open_with(options)?;

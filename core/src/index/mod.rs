@@ -210,8 +210,8 @@ fn fill(index: &Index, store: &Store, tag: &str) -> Result<()> {
         .map_or(1, |n| n.get())
         .clamp(1, (BUILD_MEMORY / THREAD_MEMORY_MIN).max(1));
     let per_thread = (BUILD_MEMORY / threads).max(THREAD_MEMORY_MIN);
-    let mut writer = index
-        .writer_with_num_threads::<tantivy::TantivyDocument>(threads, per_thread * threads)?;
+    let mut writer =
+        index.writer_with_num_threads::<tantivy::TantivyDocument>(threads, per_thread * threads)?;
     store.each_document(None, |doc| {
         writer.add_document(document::to_index_document(&doc, &fields))?;
         Ok(())

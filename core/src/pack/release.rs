@@ -178,18 +178,15 @@ pub(crate) fn bounded_zstd_json<T: serde::de::DeserializeOwned>(
         read: 0,
         limit,
     };
-    let parsed = serde_json::from_reader(std::io::BufReader::with_capacity(
-        64 * 1024,
-        &mut counted,
-    ));
+    let parsed =
+        serde_json::from_reader(std::io::BufReader::with_capacity(64 * 1024, &mut counted));
     if counted.read > limit {
         return Err(Error::TooLarge {
             what: what.to_owned(),
             limit,
         });
     }
-    let value =
-        parsed.map_err(|e| Error::InvalidInput(format!("{what} is damaged: {e}")))?;
+    let value = parsed.map_err(|e| Error::InvalidInput(format!("{what} is damaged: {e}")))?;
     if exact && counted.read != limit {
         return Err(Error::InvalidInput(format!(
             "{what} decompresses to {} bytes, {limit} were signed",
@@ -271,5 +268,4 @@ mod tests {
             Err(Error::InvalidInput(_))
         ));
     }
-
 }

@@ -279,9 +279,11 @@ impl Store {
             )
             .optional()?;
         Ok(match row {
-            Some((compressed, dict)) => {
-                Some(serde_json::from_str(&self.unpack(id, &compressed, dict)?)?)
-            }
+            Some((compressed, dict)) => Some(serde_json::from_str(&self.unpack(
+                id,
+                &compressed,
+                dict,
+            )?)?),
             None => None,
         })
     }
@@ -458,9 +460,11 @@ fn latest_dictionary(tx: &Transaction<'_>) -> Result<packed::Packer> {
 }
 
 fn dictionary_bytes(conn: &Connection, id: i64) -> Result<Vec<u8>> {
-    conn.query_row("SELECT bytes FROM dictionaries WHERE id = ?1", [id], |row| {
-        row.get(0)
-    })
+    conn.query_row(
+        "SELECT bytes FROM dictionaries WHERE id = ?1",
+        [id],
+        |row| row.get(0),
+    )
     .optional()?
     .ok_or_else(|| Error::Corrupt(format!("compression dictionary {id} is missing")))
 }

@@ -58,7 +58,8 @@ impl Packer {
         let failed = |e: std::io::Error| Error::Corrupt(format!("compression dictionary: {e}"));
         Ok(match dictionary {
             Some((id, bytes)) => Packer {
-                compressor: zstd::bulk::Compressor::with_dictionary(LEVEL, bytes).map_err(failed)?,
+                compressor: zstd::bulk::Compressor::with_dictionary(LEVEL, bytes)
+                    .map_err(failed)?,
                 dictionary: Some(id),
             },
             None => Packer {
@@ -155,8 +156,14 @@ mod tests {
         let json = r#"{"id":"contact-a","title":"Harbor House — café","summary":"Shelter, 24/7"}"#
             .repeat(20);
         let packed = pack(json.as_bytes()).expect("pack");
-        assert!(packed.compressed.len() < json.len() / 4, "repetitive JSON shrinks");
-        assert_eq!(unpack("contact-a", &packed.compressed).expect("unpack"), json);
+        assert!(
+            packed.compressed.len() < json.len() / 4,
+            "repetitive JSON shrinks"
+        );
+        assert_eq!(
+            unpack("contact-a", &packed.compressed).expect("unpack"),
+            json
+        );
         assert_eq!(packed.digest, digest(json.as_bytes()));
         assert_ne!(packed.digest, digest(b"{}"));
     }

@@ -349,7 +349,10 @@ fn a_schema_4_store_with_user_data_is_compressed_in_place_and_keeps_everything()
         (bookmarks[0].id.as_str(), bookmarks[0].title.as_str()),
         ("note-a", "A")
     );
-    assert_eq!(store.recents(10, Audience::Officers).expect("recents")[0].id, "note-b");
+    assert_eq!(
+        store.recents(10, Audience::Officers).expect("recents")[0].id,
+        "note-b"
+    );
     let queued = store.outbox(true).expect("outbox");
     assert_eq!(queued.len(), 1);
     assert_eq!(queued[0].payload, "moved to Pier 4");
@@ -447,7 +450,10 @@ fn a_release_signed_with_the_old_hash_still_verifies() {
         )
         .expect_err("neither hash matches");
     assert!(matches!(err, Error::HashMismatch { .. }));
-    assert_eq!(store.document("note-a").expect("read").expect("kept").title, "A");
+    assert_eq!(
+        store.document("note-a").expect("read").expect("kept").title,
+        "A"
+    );
 }
 
 /// A whole install trains a dictionary and drops the one before; deltas compress with it; a
@@ -495,7 +501,11 @@ fn whole_installs_replace_the_dictionary_and_deltas_reuse_it() {
             None,
         )
         .expect("delta");
-    assert_eq!(dictionaries(&store), first, "the delta used the same dictionary");
+    assert_eq!(
+        dictionaries(&store),
+        first,
+        "the delta used the same dictionary"
+    );
     let v3 = many("Second");
     let err = store
         .apply(ContentChange::Full(&v3), 3, Some("not-the-hash"))
