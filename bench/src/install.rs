@@ -308,3 +308,18 @@ pub fn delta_profile(args: &[String]) -> Result<()> {
     }
     Ok(())
 }
+
+/// `install-measure SOURCE_DIR WORK_DIR`: compiles a pack source tree (e.g. the corpus a
+/// `--keep` run left) and measures its snapshot install as the full run does, printing the row.
+pub fn measure_sources(args: &[String]) -> Result<()> {
+    let [source, work] = args else {
+        bail!("usage: fieldref-bench install-measure SOURCE_DIR WORK_DIR");
+    };
+    let pack = fieldref_core::content::SourceTree::read_dir(Path::new(source))
+        .and_then(|t| t.compile())
+        .map_err(|p| anyhow::anyhow!("{source}: {} problems", p.len()))?;
+    std::fs::create_dir_all(work)?;
+    let exe = std::env::current_exe()?;
+    println!("{}", measure(&exe, Path::new(work), &pack)?.row());
+    Ok(())
+}

@@ -34,6 +34,7 @@ fn main() -> Result<()> {
         Some("cold-fts") => return cold_fts(Path::new(&args[1]), &args[2]),
         Some("install-rss") => return fieldref_bench::install::child(&args[1..]),
         Some("delta-profile") => return fieldref_bench::install::delta_profile(&args[1..]),
+        Some("install-measure") => return fieldref_bench::install::measure_sources(&args[1..]),
         // Ranking quality, not speed: exits non-zero when the run fails its checks.
         Some("relevance") => {
             if !fieldref_bench::relevance::run(&args[1..])? {

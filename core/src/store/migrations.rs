@@ -119,8 +119,7 @@ const DOCUMENTS_V5: &str = "CREATE TABLE documents (
          id      INTEGER PRIMARY KEY CHECK (id = 1),
          entries BLOB NOT NULL
      );
-     CREATE INDEX documents_kind ON documents(kind);
-     CREATE INDEX documents_digest ON documents(id, digest);";
+     CREATE INDEX documents_kind ON documents(kind);";
 
 /// Schema 5: rewrites every document row compressed, in the same transaction as the schema
 /// change, so a store is either wholly old or wholly new. User data lives in other tables and

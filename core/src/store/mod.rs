@@ -469,8 +469,8 @@ fn dictionary_bytes(conn: &Connection, id: i64) -> Result<Vec<u8>> {
     .ok_or_else(|| Error::Corrupt(format!("compression dictionary {id} is missing")))
 }
 
-/// Folds the stored digests (read from the `(id, digest)` index, in id order, without touching
-/// the compressed JSON) into the content hash.
+/// Folds the rows' own digests, in id order, into the content hash (without decompressing the
+/// JSON): the check of the store against its record. Installs fold the digest list instead.
 fn hash_stored(conn: &Connection, info_json: &str) -> Result<String> {
     let mut stmt = conn.prepare_cached("SELECT id, digest FROM documents ORDER BY id")?;
     let mut rows = stmt.query([])?;
