@@ -4,6 +4,7 @@
 
 pub mod corpus;
 pub mod fts;
+pub mod install;
 pub mod queries;
 pub mod relevance;
 pub mod rng;

@@ -26,9 +26,12 @@ const SEED: u64 = 20_261_125;
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
-        // Internal: the cold-open children the benchmark starts itself.
+        // Internal: the children the benchmark starts itself (or a developer runs).
         Some("cold") if args.len() == 3 => return cold(Path::new(&args[1]), &args[2]),
         Some("cold-fts") if args.len() == 3 => return cold_fts(Path::new(&args[1]), &args[2]),
+        Some("install-rss") => return fieldref_bench::install::child(&args[1..]),
+        Some("delta-profile") => return fieldref_bench::install::delta_profile(&args[1..]),
+        Some("install-measure") => return fieldref_bench::install::measure_sources(&args[1..]),
         // Ranking quality, not speed: exits non-zero when the run fails its checks.
         Some("relevance") => {
             if !fieldref_bench::relevance::run(&args[1..])? {
@@ -66,11 +69,20 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[i]
 }
 
+/// Bytes under `path` (followed if it is a link). Links inside are not followed: the data
+/// directory's `index` link names the current generation, which is counted once, as the folder
+/// it is (before 2026-12-06 it was counted twice, inflating the store's figure by the index's).
 fn dir_size(path: &Path) -> u64 {
     match std::fs::metadata(path) {
         Ok(m) if m.is_file() => m.len(),
         Ok(_) => std::fs::read_dir(path)
-            .map(|entries| entries.flatten().map(|e| dir_size(&e.path())).sum())
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .filter(|e| !e.file_type().is_ok_and(|t| t.is_symlink()))
+                    .map(|e| dir_size(&e.path()))
+                    .sum()
+            })
             .unwrap_or(0),
         Err(_) => 0,
     }
@@ -251,7 +263,10 @@ fn run(o: &Options) -> Result<()> {
     )?;
     let apply_time = started.elapsed();
 
+    let deltas = fieldref_bench::install::delta_times(&app, &next, 2, 5)?;
     let rss = peak_rss_kb();
+    let install = fieldref_bench::install::measure(&exe, work, &pack)?;
+    let rows = fieldref_bench::install::row_compression(&pack)?;
     let lib = library_size(&o.library);
 
     // The table.
@@ -333,6 +348,15 @@ fn run(o: &Options) -> Result<()> {
         "| verify + apply the delta (store transaction + index update) | {} |",
         ms(apply_time)
     );
+    let mut cpu: Vec<Duration> = deltas.iter().map(|d| d.cpu).collect();
+    cpu.sort();
+    println!(
+        "| the same, 5 more deltas: median wall (fastest–slowest); median CPU, all threads | {} ({}–{}); {} CPU |",
+        ms(deltas[deltas.len() / 2].wall),
+        ms(deltas[0].wall),
+        ms(deltas[deltas.len() - 1].wall),
+        ms(cpu[cpu.len() / 2])
+    );
     println!("\n| process | |");
     println!("|---|---|");
     println!(
@@ -340,6 +364,8 @@ fn run(o: &Options) -> Result<()> {
         rss.map(|kb| mb(kb * 1024))
             .unwrap_or_else(|| "n/a".to_owned())
     );
+    println!("{}", install.row());
+    println!("{}", rows.row());
     println!(
         "| stripped libfieldref_ffi.so (profile mobile; budget {}) | {} |",
         mb(library::BUDGET_BYTES),
@@ -351,6 +377,7 @@ fn run(o: &Options) -> Result<()> {
     );
 
     if o.quick {
+        install.check()?;
         sanity(
             &results,
             delta_bytes.len(),

@@ -460,7 +460,72 @@ impl FieldRef {
         if let Ok(info) = store.pack_info() {
             *write(&self.settings) = Settings::of(info);
         }
-        self.follow_store(&store, &change, &before, &state);
+        let changed = match &change {
+            ContentChange::Delta {
+                upserts, deletes, ..
+            } => Some(crate::index::Changed { upserts, deletes }),
+            ContentChange::Full(_) => None,
+        };
+        self.follow_store(&store, changed, &before, &state);
+        Ok(state)
+    }
+
+    /// Installs a release snapshot (the zstd pack file a server publishes) as `version`, if its
+    /// content hashes to `expected_hash`; on any failure the device keeps what it had.
+    ///
+    /// Memory stays bounded by one copy of the decoded documents: the JSON is parsed as it
+    /// decompresses (never held whole), the documents are checked and written in one store
+    /// transaction that commits only once the hash matches, and they are dropped before the
+    /// index is built, which reads them back from the store one at a time.
+    pub fn install_snapshot(
+        &self,
+        bytes: &[u8],
+        decoded_size: u64,
+        version: u64,
+        expected_hash: &str,
+    ) -> Result<ContentState> {
+        self.install_snapshot_recording(bytes, decoded_size, (version, expected_hash), &[], |p| {
+            crate::sync::check_snapshot(p)
+        })
+    }
+
+    /// [`FieldRef::install_snapshot`], recording `meta` in the same store transaction, after
+    /// `check` accepted the decoded pack.
+    pub(crate) fn install_snapshot_recording(
+        &self,
+        bytes: &[u8],
+        decoded_size: u64,
+        (version, expected_hash): (u64, &str),
+        meta: &[(&str, String)],
+        check: impl FnOnce(&Pack) -> Result<()>,
+    ) -> Result<ContentState> {
+        let pack = crate::pack::decode_signed(bytes, decoded_size)?;
+        check(&pack)?;
+        allowed("this content", pack.info.audience)?;
+        if let Some(doc) = pack.beyond_audience() {
+            return Err(Error::AudienceNotAllowed {
+                what: format!(
+                    "document `{}` of a pack for the {} audience",
+                    doc.id,
+                    pack.info.audience.as_str()
+                ),
+                found: Audience::Officers.as_str(),
+                allowed: pack.info.audience.as_str(),
+            });
+        }
+        let mut store = self.store()?;
+        let before = crate::index::expected_tag(store.content_state()?.as_ref());
+        let state = store.apply_recording(
+            ContentChange::Full(&pack),
+            version,
+            Some(expected_hash),
+            meta,
+        )?;
+        drop(pack);
+        if let Ok(info) = store.pack_info() {
+            *write(&self.settings) = Settings::of(info);
+        }
+        self.follow_store(&store, None, &before, &state);
         Ok(state)
     }
 
@@ -470,16 +535,10 @@ impl FieldRef {
     fn follow_store(
         &self,
         store: &Store,
-        change: &ContentChange<'_>,
+        changed: Option<crate::index::Changed<'_>>,
         before: &str,
         state: &ContentState,
     ) {
-        let changed = match change {
-            ContentChange::Delta {
-                upserts, deletes, ..
-            } => Some(crate::index::Changed { upserts, deletes }),
-            ContentChange::Full(_) => None,
-        };
         let after = crate::index::expected_tag(Some(state));
         let followed = self
             .home

@@ -49,24 +49,31 @@ pub fn expected_tag(state: Option<&ContentState>) -> String {
 }
 
 const WRITER_MEMORY: usize = 64 * 1024 * 1024;
+/// What a whole-index build's writer may buffer, across its threads: a phone installing a
+/// 52,000-document snapshot must stay under 150 MB in all (issue 16), and a build with 64 MB per
+/// thread made the buffers alone most of that. Smaller buffers flush more segments, merged into
+/// one at the end. 24 MB is one thread: each indexing thread also keeps its own malloc arena,
+/// which cannot reuse what the install freed on the calling thread (40 MB over two threads
+/// peaked at 165 MB at 52,000 documents).
+const BUILD_MEMORY: usize = 24 * 1024 * 1024;
+/// tantivy's floor per indexing thread.
+const THREAD_MEMORY_MIN: usize = 15 * 1024 * 1024;
 
 impl SearchIndex {
     /// An index held in memory, built from every document in the store: what a device answers
     /// from when its disk cannot hold (or its folder cannot write) an index.
     pub fn build_in_memory(store: &Store) -> Result<SearchIndex> {
         let tag = expected_tag(store.content_state()?.as_ref());
-        let documents = store.documents(None)?;
         let index = Index::create_in_ram(schema::build_schema());
-        fill(&index, &documents, &tag)?;
+        fill(&index, store, &tag)?;
         SearchIndex::from_index(index, tag, None)
     }
 
     /// Builds a complete index of the store's documents into the empty folder `dir`.
     pub(crate) fn build_in_dir(dir: &Path, store: &Store) -> Result<()> {
         let tag = expected_tag(store.content_state()?.as_ref());
-        let documents = store.documents(None)?;
         let index = Index::create_in_dir(dir, schema::build_schema())?;
-        fill(&index, &documents, &tag)
+        fill(&index, store, &tag)
     }
 
     /// Opens a published generation without re-reading every byte: one another process (or
@@ -197,17 +204,21 @@ pub(crate) fn open_checked(
     attempt.unwrap_or_else(|_| Err("index unreadable (reader panicked)".to_owned()))
 }
 
-fn fill(index: &Index, documents: &[crate::content::Document], tag: &str) -> Result<()> {
+/// Indexes every stored document, read one at a time from the store: the content is never held
+/// whole in memory, only the writer's bounded buffers are.
+fn fill(index: &Index, store: &Store, tag: &str) -> Result<()> {
     schema::register_analyzers(index);
     let fields = Fields::from_schema(&index.schema())?;
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
-        .clamp(1, 4);
-    let mut writer = index
-        .writer_with_num_threads::<tantivy::TantivyDocument>(threads, WRITER_MEMORY * threads)?;
-    for doc in documents {
-        writer.add_document(document::to_index_document(doc, &fields))?;
-    }
+        .clamp(1, (BUILD_MEMORY / THREAD_MEMORY_MIN).max(1));
+    let per_thread = (BUILD_MEMORY / threads).max(THREAD_MEMORY_MIN);
+    let mut writer =
+        index.writer_with_num_threads::<tantivy::TantivyDocument>(threads, per_thread * threads)?;
+    store.each_document(None, |doc| {
+        writer.add_document(document::to_index_document(&doc, &fields))?;
+        Ok(())
+    })?;
     writer.commit()?;
     // One segment: fewer files to open at cold start, one term dictionary to expand typos in.
     let segments = index.searchable_segment_ids()?;

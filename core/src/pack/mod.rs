@@ -49,7 +49,5 @@ fn decode_with(bytes: &[u8], limit: u64, exact: bool) -> Result<Pack> {
     let body = bytes
         .strip_prefix(MAGIC)
         .ok_or_else(|| Error::InvalidInput("not a FieldRef pack file (bad header)".to_owned()))?;
-    let json = release::bounded_unzstd(body, "pack file", limit, exact)?;
-    serde_json::from_slice(&json)
-        .map_err(|e| Error::InvalidInput(format!("pack file is damaged: {e}")))
+    release::bounded_zstd_json(body, "pack file", limit, exact)
 }

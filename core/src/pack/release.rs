@@ -152,13 +152,18 @@ fn decode_delta_with(bytes: &[u8], limit: u64, exact: bool) -> Result<Delta> {
     let body = bytes
         .strip_prefix(DELTA_MAGIC)
         .ok_or_else(|| Error::InvalidInput("not a FieldRef delta (bad header)".to_owned()))?;
-    let json = bounded_unzstd(body, "delta", limit, exact)?;
-    serde_json::from_slice(&json).map_err(|e| Error::InvalidInput(format!("delta is damaged: {e}")))
+    bounded_zstd_json(body, "delta", limit, exact)
 }
 
-/// zstd-decodes at most `limit` bytes (never more than [`MAX_DECODED_BYTES`]); memory stays
-/// within the limit plus the bounded window. With `exact`, fewer bytes are refused too.
-pub(crate) fn bounded_unzstd(body: &[u8], what: &str, limit: u64, exact: bool) -> Result<Vec<u8>> {
+/// Decodes zstd-compressed JSON as it decompresses, so the decoded bytes are never held whole
+/// (a 52,000-document snapshot is about 60 MB of JSON): only the value being built is. The
+/// same limits as [`bounded_unzstd`]: at most `limit` bytes, exactly `limit` with `exact`.
+pub(crate) fn bounded_zstd_json<T: serde::de::DeserializeOwned>(
+    body: &[u8],
+    what: &str,
+    limit: u64,
+    exact: bool,
+) -> Result<T> {
     if limit > MAX_DECODED_BYTES {
         return Err(Error::TooLarge {
             what: what.to_owned(),
@@ -168,24 +173,49 @@ pub(crate) fn bounded_unzstd(body: &[u8], what: &str, limit: u64, exact: bool) -
     let damaged = |e: std::io::Error| Error::InvalidInput(format!("{what} is damaged: {e}"));
     let mut decoder = zstd::stream::read::Decoder::new(body).map_err(damaged)?;
     decoder.window_log_max(WINDOW_LOG_MAX).map_err(damaged)?;
-    let mut out = Vec::new();
-    decoder
-        .take(limit + 1)
-        .read_to_end(&mut out)
-        .map_err(damaged)?;
-    if out.len() as u64 > limit {
+    let mut counted = Counted {
+        inner: decoder,
+        read: 0,
+        limit,
+    };
+    let parsed =
+        serde_json::from_reader(std::io::BufReader::with_capacity(64 * 1024, &mut counted));
+    if counted.read > limit {
         return Err(Error::TooLarge {
             what: what.to_owned(),
             limit,
         });
     }
-    if exact && out.len() as u64 != limit {
+    let value = parsed.map_err(|e| Error::InvalidInput(format!("{what} is damaged: {e}")))?;
+    if exact && counted.read != limit {
         return Err(Error::InvalidInput(format!(
             "{what} decompresses to {} bytes, {limit} were signed",
-            out.len()
+            counted.read
         )));
     }
-    Ok(out)
+    Ok(value)
+}
+
+/// A reader that counts what it passes on and fails one byte past `limit`.
+struct Counted<R> {
+    inner: R,
+    read: u64,
+    limit: u64,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.read > self.limit {
+            return Err(std::io::Error::other("over the signed size"));
+        }
+        let room = (self.limit + 1 - self.read).min(buf.len() as u64) as usize;
+        let n = self.inner.read(&mut buf[..room])?;
+        self.read += n as u64;
+        if self.read > self.limit {
+            return Err(std::io::Error::other("over the signed size"));
+        }
+        Ok(n)
+    }
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -208,28 +238,34 @@ mod tests {
 
     #[test]
     fn a_frame_asking_for_a_huge_window_is_refused_before_allocating_it() {
-        let err = bounded_unzstd(&huge_window_frame(), "delta", 10, false).expect_err("refused");
+        let err = bounded_zstd_json::<serde_json::Value>(&huge_window_frame(), "delta", 10, false)
+            .expect_err("refused");
         assert!(matches!(err, Error::InvalidInput(_)), "{err}");
     }
 
     #[test]
-    fn decoding_stops_one_byte_past_the_limit_and_checks_exact_sizes() {
-        let body = zstd::encode_all(&[b'a'; 1000][..], 3).expect("encode");
-        assert_eq!(
-            bounded_unzstd(&body, "x", 1000, true).expect("exact").len(),
-            1000
-        );
+    fn streamed_json_decoding_keeps_the_same_limits() {
+        let json = serde_json::to_vec(&vec!["word"; 200]).expect("json");
+        let body = zstd::encode_all(json.as_slice(), 3).expect("encode");
+        let n = json.len() as u64;
         assert!(matches!(
-            bounded_unzstd(&body, "x", 999, false),
-            Err(Error::TooLarge { limit: 999, .. })
+            bounded_zstd_json::<Vec<String>>(&body, "x", MAX_DECODED_BYTES + 1, false),
+            Err(Error::TooLarge { .. })
+        ));
+        let back: Vec<String> = bounded_zstd_json(&body, "x", n, true).expect("exact");
+        assert_eq!(back.len(), 200);
+        assert!(matches!(
+            bounded_zstd_json::<Vec<String>>(&body, "x", n - 1, false),
+            Err(Error::TooLarge { .. })
         ));
         assert!(matches!(
-            bounded_unzstd(&body, "x", 1001, true),
+            bounded_zstd_json::<Vec<String>>(&body, "x", n + 1, true),
             Err(Error::InvalidInput(_))
         ));
+        let cut = &body[..body.len() - 4];
         assert!(matches!(
-            bounded_unzstd(&body, "x", MAX_DECODED_BYTES + 1, false),
-            Err(Error::TooLarge { .. })
+            bounded_zstd_json::<Vec<String>>(cut, "x", n, true),
+            Err(Error::InvalidInput(_))
         ));
     }
 }

@@ -2,8 +2,11 @@
 //! data (bookmarks, recents, outbox). The search index is derived from it and can always be
 //! rebuilt; the store cannot, so every content change is one transaction.
 
+mod digest_list;
+mod legacy_hash;
 mod migrations;
 mod outbox;
+mod packed;
 mod progress;
 mod read_only;
 pub mod recovery;
@@ -56,6 +59,8 @@ pub struct Store {
     path: PathBuf,
     /// Opened from read-only storage: reads work, every write is refused with `ReadOnly`.
     read_only: bool,
+    /// Decompresses document rows, keeping the store's dictionary loaded between reads.
+    unpacker: std::cell::RefCell<packed::Unpacker>,
 }
 
 impl Store {
@@ -84,6 +89,7 @@ impl Store {
             conn,
             path,
             read_only: false,
+            unpacker: Default::default(),
         })
     }
 
@@ -143,12 +149,33 @@ impl Store {
         expected_hash: Option<&str>,
         meta: &[(&str, String)],
     ) -> Result<ContentState> {
+        let applied = self.apply_in_transaction(change, version, expected_hash, meta);
+        // A dictionary id of a rolled-back install may be reused by the next one.
+        *self.unpacker.borrow_mut() = packed::Unpacker::default();
+        applied
+    }
+
+    fn apply_in_transaction(
+        &mut self,
+        change: ContentChange<'_>,
+        version: u64,
+        expected_hash: Option<&str>,
+        meta: &[(&str, String)],
+    ) -> Result<ContentState> {
         let before = self.pack_info()?.map(|info| info.audience);
         let tx = self.conn.transaction()?;
+        let changes: Option<digest_list::Changes<'_>>;
         let info = match change {
             ContentChange::Full(pack) => {
                 tx.execute("DELETE FROM documents", [])?;
-                insert_documents(&tx, &pack.documents)?;
+                let mut packer = new_dictionary(&tx, &pack.documents)?;
+                insert_documents(&tx, &pack.documents, &mut packer)?;
+                changes = None;
+                tx.execute(
+                    "DELETE FROM dictionaries WHERE id NOT IN
+                         (SELECT dict FROM documents WHERE dict IS NOT NULL)",
+                    [],
+                )?;
                 &pack.info
             }
             ContentChange::Delta {
@@ -161,7 +188,16 @@ impl Store {
                     delete.execute([id])?;
                 }
                 drop(delete);
-                insert_documents(&tx, upserts)?;
+                let mut packer = latest_dictionary(&tx)?;
+                let digests = insert_documents(&tx, upserts, &mut packer)?;
+                let mut merged = digest_list::Changes::new();
+                for id in deletes {
+                    merged.insert(id.as_str(), None);
+                }
+                for (doc, digest) in upserts.iter().zip(digests) {
+                    merged.insert(doc.id.as_str(), Some(digest));
+                }
+                changes = Some(merged);
                 info
             }
         };
@@ -177,14 +213,32 @@ impl Store {
             forget_user_data_of_removed_documents(&tx)?;
         }
         let info_json = serde_json::to_string(info)?;
-        let hash = hash_stored(&tx, &info_json)?;
-        if let Some(expected) = expected_hash {
-            if expected != hash {
+        // The hash folded from the digest list, merged with this change (the rows' own digests
+        // when the store has no list yet, or the whole content changed).
+        let mut hasher = StateHasher::new(&info_json);
+        let list = match (changes, digest_list::load(&tx)?) {
+            (Some(changes), Some(list)) => {
+                digest_list::merge_and_hash(&list, &changes, &mut hasher)?
+            }
+            _ => digest_list::merge_and_hash(
+                &digest_list::from_rows(&tx)?,
+                &digest_list::Changes::new(),
+                &mut hasher,
+            )?,
+        };
+        digest_list::save(&tx, &list)?;
+        drop(list);
+        let mut hash = hasher.finish();
+        if let Some(expected) = expected_hash.filter(|e| *e != hash) {
+            // A release signed before `fieldref-state-v2` (a server not yet upgraded).
+            let mut unpacker = packed::Unpacker::default();
+            if legacy_hash::hash_stored_v1(&tx, &info_json, &mut unpacker)? != expected {
                 return Err(Error::HashMismatch {
                     expected: expected.to_owned(),
                     found: hash,
                 });
             }
+            hash = expected.to_owned();
         }
         let installed_at = chrono::Utc::now().to_rfc3339();
         for (key, value) in [
@@ -216,29 +270,58 @@ impl Store {
     }
 
     pub fn document(&self, id: &str) -> Result<Option<Document>> {
-        let json: Option<String> = self
+        let row: Option<(Vec<u8>, Option<i64>)> = self
             .conn
-            .query_row("SELECT json FROM documents WHERE id = ?1", [id], |row| {
-                row.get(0)
-            })
+            .query_row(
+                "SELECT packed, dict FROM documents WHERE id = ?1",
+                [id],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
             .optional()?;
-        Ok(match json {
-            Some(json) => Some(serde_json::from_str(&json)?),
+        Ok(match row {
+            Some((compressed, dict)) => Some(serde_json::from_str(&self.unpack(
+                id,
+                &compressed,
+                dict,
+            )?)?),
             None => None,
         })
     }
 
     /// Every document, in id order; `kind` narrows to one kind.
     pub fn documents(&self, kind: Option<DocKind>) -> Result<Vec<Document>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT json FROM documents WHERE ?1 IS NULL OR kind = ?1 ORDER BY id",
-        )?;
-        let rows = stmt.query_map([kind.map(DocKind::as_str)], |row| row.get::<_, String>(0))?;
         let mut out = Vec::new();
-        for json in rows {
-            out.push(serde_json::from_str(&json?)?);
-        }
+        self.each_document(kind, |doc| {
+            out.push(doc);
+            Ok(())
+        })?;
         Ok(out)
+    }
+
+    /// Every document in id order, one at a time: what builds an index without holding the
+    /// whole content in memory.
+    pub fn each_document(
+        &self,
+        kind: Option<DocKind>,
+        mut visit: impl FnMut(Document) -> Result<()>,
+    ) -> Result<()> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, packed, dict FROM documents WHERE ?1 IS NULL OR kind = ?1 ORDER BY id",
+        )?;
+        let mut rows = stmt.query([kind.map(DocKind::as_str)])?;
+        while let Some(row) = rows.next()? {
+            let id: String = row.get(0)?;
+            let compressed: Vec<u8> = row.get(1)?;
+            let json = self.unpack(&id, &compressed, row.get(2)?)?;
+            visit(serde_json::from_str(&json)?)?;
+        }
+        Ok(())
+    }
+
+    fn unpack(&self, id: &str, compressed: &[u8], dict: Option<i64>) -> Result<String> {
+        self.unpacker
+            .borrow_mut()
+            .unpack(id, compressed, dict, |d| dictionary_bytes(&self.conn, d))
     }
 
     pub fn count_by_kind(&self) -> Result<Vec<(DocKind, u64)>> {
@@ -304,50 +387,120 @@ fn forget_user_data_of_removed_documents(tx: &Transaction<'_>) -> Result<()> {
     Ok(())
 }
 
-fn insert_documents(tx: &Transaction<'_>, documents: &[Document]) -> Result<()> {
-    let mut insert = tx.prepare_cached(
-        "INSERT INTO documents(id, kind, title, language, audience, revision, json)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-         ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, title = excluded.title,
-             language = excluded.language, audience = excluded.audience,
-             revision = excluded.revision, json = excluded.json",
-    )?;
-    for doc in documents {
-        insert.execute(params![
-            doc.id,
-            doc.kind().as_str(),
-            doc.title,
-            doc.language,
-            doc.audience.as_str(),
-            doc.revision,
-            serde_json::to_string(doc)?,
-        ])?;
-    }
-    Ok(())
+/// Inserts or replaces the documents; returns each one's digest, in order.
+fn insert_documents(
+    tx: &Transaction<'_>,
+    documents: &[Document],
+    packer: &mut packed::Packer,
+) -> Result<Vec<[u8; 32]>> {
+    documents
+        .iter()
+        .map(|doc| insert_document(tx, doc, packer))
+        .collect()
 }
 
+/// Inserts or replaces one document row, compressed, with the digest of its JSON.
+fn insert_document(
+    tx: &Transaction<'_>,
+    doc: &Document,
+    packer: &mut packed::Packer,
+) -> Result<[u8; 32]> {
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO documents(id, kind, title, language, audience, revision, packed, digest, dict)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+         ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, title = excluded.title,
+             language = excluded.language, audience = excluded.audience,
+             revision = excluded.revision, packed = excluded.packed, digest = excluded.digest,
+             dict = excluded.dict",
+    )?;
+    let row = packer.pack(serde_json::to_string(doc)?.as_bytes())?;
+    insert.execute(params![
+        doc.id,
+        doc.kind().as_str(),
+        doc.title,
+        doc.language,
+        doc.audience.as_str(),
+        doc.revision,
+        row.compressed,
+        row.digest.as_slice(),
+        packer.dictionary(),
+    ])?;
+    Ok(row.digest)
+}
+
+/// Trains a dictionary on the documents a whole install brings and stores it (rolled back with
+/// the install); a packer without one when there are too few documents to pay for it.
+pub(crate) fn new_dictionary(
+    tx: &Transaction<'_>,
+    documents: &[Document],
+) -> Result<packed::Packer> {
+    let step = documents.len().div_ceil(packed::MAX_SAMPLES).max(1);
+    let samples: Vec<String> = documents
+        .iter()
+        .step_by(step)
+        .map(serde_json::to_string)
+        .collect::<std::result::Result<_, _>>()?;
+    let Some(bytes) = packed::train(&samples) else {
+        return packed::Packer::new(None);
+    };
+    tx.execute("INSERT INTO dictionaries(bytes) VALUES (?1)", [&bytes])?;
+    packed::Packer::new(Some((tx.last_insert_rowid(), &bytes)))
+}
+
+/// The dictionary of the last whole install, for a delta's rows.
+fn latest_dictionary(tx: &Transaction<'_>) -> Result<packed::Packer> {
+    let latest: Option<(i64, Vec<u8>)> = tx
+        .query_row(
+            "SELECT id, bytes FROM dictionaries ORDER BY id DESC LIMIT 1",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .optional()?;
+    packed::Packer::new(latest.as_ref().map(|(id, bytes)| (*id, bytes.as_slice())))
+}
+
+fn dictionary_bytes(conn: &Connection, id: i64) -> Result<Vec<u8>> {
+    conn.query_row(
+        "SELECT bytes FROM dictionaries WHERE id = ?1",
+        [id],
+        |row| row.get(0),
+    )
+    .optional()?
+    .ok_or_else(|| Error::Corrupt(format!("compression dictionary {id} is missing")))
+}
+
+/// Folds the rows' own digests, in id order, into the content hash (without decompressing the
+/// JSON): the check of the store against its record. Installs fold the digest list instead.
 fn hash_stored(conn: &Connection, info_json: &str) -> Result<String> {
-    let mut stmt = conn.prepare_cached("SELECT id, json FROM documents ORDER BY id")?;
-    let rows = stmt.query_map([], |row| {
-        Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
-    })?;
+    let mut stmt = conn.prepare_cached("SELECT id, digest FROM documents ORDER BY id")?;
+    let mut rows = stmt.query([])?;
     let mut hasher = StateHasher::new(info_json);
-    for row in rows {
-        let (id, json) = row?;
-        hasher.add(&id, &json);
+    while let Some(row) = rows.next()? {
+        let id: String = row.get(0)?;
+        let digest: [u8; 32] = row
+            .get::<_, Vec<u8>>(1)?
+            .try_into()
+            .map_err(|_| Error::Corrupt(format!("digest of stored document `{id}`")))?;
+        hasher.add(&id, &digest);
     }
     Ok(hasher.finish())
 }
 
-/// The content hash: SHA-256 over the pack settings and `id\njson\n` of every document in id
-/// order. The same function hashes a pack before it is sent and a store after it is applied, so a
-/// device can prove the merged result equals what was signed.
+/// The content hash: SHA-256 over the pack settings and, for every document in id order, its id
+/// and the SHA-256 of its JSON (`fieldref-state-v2`). The same function hashes a pack before it
+/// is sent and a store after it is applied, so a device can prove the merged result equals what
+/// was signed. Hashing each document's JSON apart (a two-level hash, as strong as SHA-256) lets
+/// the store keep the per-document digests and fold them, instead of re-reading every byte of
+/// the content to verify a delta of a few hundred documents.
 pub fn state_hash(pack: &Pack) -> Result<String> {
     let mut documents: Vec<&Document> = pack.documents.iter().collect();
     documents.sort_by(|a, b| a.id.cmp(&b.id));
     let mut hasher = StateHasher::new(&serde_json::to_string(&pack.info)?);
     for doc in documents {
-        hasher.add(&doc.id, &serde_json::to_string(doc)?);
+        hasher.add(
+            &doc.id,
+            &packed::digest(serde_json::to_string(doc)?.as_bytes()),
+        );
     }
     Ok(hasher.finish())
 }
@@ -357,17 +510,18 @@ struct StateHasher(Sha256);
 impl StateHasher {
     fn new(info_json: &str) -> Self {
         let mut sha = Sha256::new();
-        sha.update(b"fieldref-state-v1\n");
+        sha.update(b"fieldref-state-v2\n");
         sha.update(info_json.as_bytes());
         sha.update(b"\n");
         StateHasher(sha)
     }
 
-    fn add(&mut self, id: &str, json: &str) {
+    /// The id is length-prefixed and the digest fixed-size, so no two contents feed the same
+    /// bytes.
+    fn add(&mut self, id: &str, digest: &[u8; 32]) {
+        self.0.update((id.len() as u64).to_le_bytes());
         self.0.update(id.as_bytes());
-        self.0.update(b"\n");
-        self.0.update(json.as_bytes());
-        self.0.update(b"\n");
+        self.0.update(digest);
     }
 
     fn finish(self) -> String {

@@ -50,6 +50,7 @@ impl Store {
             conn,
             path: path.to_owned(),
             read_only: true,
+            unpacker: Default::default(),
         })
     }
 

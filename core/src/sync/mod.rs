@@ -567,17 +567,31 @@ impl FieldRef {
             &release.snapshot,
             "snapshot",
         )?;
-        let pack: Pack = pack::decode_signed(&bytes, release.decoded_size)?;
-        if pack.info.audience_channel() != release.channel {
-            return Err(SyncError::WrongChannel {
-                expected: release.channel.clone(),
-                found: pack.info.audience_channel(),
+        let installed = self.install_snapshot_recording(
+            &bytes,
+            release.decoded_size,
+            (release.version, &release.state_sha256),
+            seen,
+            |pack| {
+                if pack.info.audience_channel() != release.channel {
+                    return Err(SyncError::WrongChannel {
+                        expected: release.channel.clone(),
+                        found: pack.info.audience_channel(),
+                    }
+                    .into());
+                }
+                check_snapshot(pack)
+            },
+        );
+        match installed {
+            Err(Error::HashMismatch { expected, found }) => Err(SyncError::Mismatch {
+                what: format!("content hash of version {}", release.version),
+                expected,
+                found,
             }
-            .into());
+            .into()),
+            other => other.map(|_| bytes.len() as u64),
         }
-        check_content("snapshot", &pack.info, &pack.documents, Scope::Whole)?;
-        self.install_checked(ContentChange::Full(&pack), release, seen)?;
-        Ok(bytes.len() as u64)
     }
 
     fn install_checked(
@@ -597,6 +611,11 @@ impl FieldRef {
             other => other.map(|_| ()),
         }
     }
+}
+
+/// The content validator's rules, across documents too, over a whole release snapshot.
+pub(crate) fn check_snapshot(pack: &Pack) -> Result<()> {
+    check_content("snapshot", &pack.info, &pack.documents, Scope::Whole)
 }
 
 /// How much of the pack an update carries.
