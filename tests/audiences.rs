@@ -122,7 +122,10 @@ fn assert_partner_device_is_clean(app: &FieldRef, dir: &Path, sources: &Pack, s:
     let public_count = sources.for_audience(Audience::Public).documents.len() as u64;
     assert_eq!(stats.index_docs, public_count);
     for needle in [&s.step, &s.address] {
-        assert!(holds(dir, needle).is_empty(), "`{needle}` found on disk");
+        assert!(
+            fieldref_tests::data_dir_holds(dir, needle).is_empty(),
+            "`{needle}` found on disk"
+        );
     }
 }
 
@@ -411,7 +414,7 @@ fn user_data_never_names_what_the_viewer_may_not_see() {
     let phrase = secrets(&sources()).step;
     for needle in [phrase.as_str(), "zebracorn"] {
         assert!(
-            holds(dir.path(), needle).is_empty(),
+            fieldref_tests::data_dir_holds(dir.path(), needle).is_empty(),
             "`{needle}` left on disk"
         );
     }

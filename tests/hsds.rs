@@ -100,25 +100,6 @@ fn write_json(dir: &Path, name: &str, value: &Value) -> PathBuf {
 }
 
 /// Files under `dir` (store, WAL, index segments) whose bytes contain `needle`.
-fn files_containing(dir: &Path, needle: &str) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_owned()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).expect("read dir").flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if std::fs::read(&path)
-                .expect("read")
-                .windows(needle.len())
-                .any(|w| w == needle.as_bytes())
-            {
-                out.push(path);
-            }
-        }
-    }
-    out
-}
 
 /// Every file under `dir` with its text, to tell "changed nothing" byte for byte.
 fn snapshot(dir: &Path) -> BTreeMap<PathBuf, String> {
@@ -513,7 +494,7 @@ fn assert_no_street_words(dir: &Path, data: &Path) {
     }
     // Nor anywhere in the data directory's bytes (SQLite store and WAL, index files).
     for word in STREET_WORDS.iter().chain(&["myvillage", "main street"]) {
-        let found = files_containing(data, word);
+        let found = fieldref_tests::data_dir_holds(data, word);
         assert!(found.is_empty(), "`{word}` in {found:?}");
     }
     // The contact itself is in the index: its name finds it.
@@ -540,7 +521,7 @@ fn a_confidential_location_comes_in_withheld_with_nothing_of_its_address() {
         .hits;
     assert!(hits.iter().any(|h| h.id == CONTACT_ID), "control: {hits:?}");
     assert!(
-        !files_containing(data.path(), "MyVillage").is_empty(),
+        !fieldref_tests::data_dir_holds(data.path(), "MyVillage").is_empty(),
         "control: the byte scan sees a stored address"
     );
 
