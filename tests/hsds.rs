@@ -99,8 +99,6 @@ fn write_json(dir: &Path, name: &str, value: &Value) -> PathBuf {
     path
 }
 
-/// Files under `dir` (store, WAL, index segments) whose bytes contain `needle`.
-
 /// Every file under `dir` with its text, to tell "changed nothing" byte for byte.
 fn snapshot(dir: &Path) -> BTreeMap<PathBuf, String> {
     let mut out = BTreeMap::new();
