@@ -231,7 +231,9 @@ pub fn run(
                     .map(|q| (Occur::Should, q)),
             );
         }
-        more.extend(links::lift(&searcher, fields, &found.0)?.map(|q| (Occur::Should, q)));
+        if links::applies(text.words) {
+            more.extend(links::lift(&searcher, fields, &found.0)?.map(|q| (Occur::Should, q)));
+        }
         if !more.is_empty() {
             // A quoted phrase stays required: what is added can only reorder its matches.
             let occur = if text.words_only {
