@@ -303,6 +303,13 @@ impl FieldRefApp {
         })
     }
 
+    /// The full check of the store file (every page; tens of milliseconds at tens of thousands
+    /// of documents), which the open leaves out to stay fast and every sync runs first. On
+    /// damage the store is marked and the next start recovers it. Idle maintenance only.
+    pub fn check_store(&self) -> Result<()> {
+        Ok(self.core.check_store()?)
+    }
+
     /// Content version, last verified sync, staleness and pending outbox. SQLite read; no network.
     pub fn sync_status(&self) -> Result<SyncStatus> {
         Ok(self.core.sync_status()?.into())

@@ -73,8 +73,10 @@ pub enum Error {
     #[error("corrupt data: {0}")]
     Corrupt(String),
 
-    /// The store file failed `PRAGMA quick_check`. [`crate::FieldRef::open_with`] recovers from
-    /// it (see [`crate::store::recovery`]); only a bare [`crate::store::Store`] user sees it.
+    /// The store file failed `PRAGMA quick_check`. At open, [`crate::FieldRef::open_with`]
+    /// recovers from it (see [`crate::store::recovery`]); found later (by
+    /// [`crate::FieldRef::check_store`], which every sync runs first), the store is marked and
+    /// the next open recovers it.
     #[error("the store is damaged: {0}")]
     StoreDamaged(String),
 

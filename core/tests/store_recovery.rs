@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use fieldref_core::content::Audience;
 use fieldref_core::search::SearchRequest;
 use fieldref_core::store::{Damage, RecoveryReport, Salvage, SCHEMA_VERSION};
+use fieldref_core::sync::{HttpRequest, HttpResponse, SyncConfig, Transport, TransportError};
 use fieldref_core::{Error, FieldRef};
 
 const STORE: &str = "fieldref.sqlite3";
@@ -156,12 +157,10 @@ fn random_bytes_are_moved_aside_and_every_loss_is_unknown() {
     answers_a_search(&app);
 }
 
-#[test]
-fn damaged_content_pages_lose_the_content_but_not_the_users_data() {
-    let (dir, feedback_id) = used_data_dir();
-    let path = dir.path().join(STORE);
+/// Overwrites ten pages in the middle of the file (the documents), sparing every table's root.
+fn spoil_content_pages(path: &Path) {
     let (page_size, pages, roots) = {
-        let conn = rusqlite::Connection::open(&path).expect("sqlite");
+        let conn = rusqlite::Connection::open(path).expect("sqlite");
         let page_size: i64 = conn
             .query_row("PRAGMA page_size", [], |r| r.get(0))
             .expect("page size");
@@ -179,8 +178,7 @@ fn damaged_content_pages_lose_the_content_but_not_the_users_data() {
         (page_size as u64, pages as u64, roots)
     };
     assert!(pages > 40, "the bundled content spans many pages: {pages}");
-    // Overwrite ten pages in the middle of the file (the documents), sparing every table's root.
-    let mut bytes = std::fs::read(&path).expect("read");
+    let mut bytes = std::fs::read(path).expect("read");
     let mut spoiled = 0;
     for page in pages / 2..pages / 2 + 10 {
         if roots.contains(&(page as i64)) {
@@ -191,11 +189,33 @@ fn damaged_content_pages_lose_the_content_but_not_the_users_data() {
         spoiled += 1;
     }
     assert!(spoiled >= 8);
-    std::fs::write(&path, &bytes).expect("write");
+    std::fs::write(path, &bytes).expect("write");
+}
 
+#[test]
+fn damaged_content_pages_lose_the_content_but_not_the_users_data() {
+    let (dir, feedback_id) = used_data_dir();
+    let path = dir.path().join(STORE);
+    spoil_content_pages(&path);
+
+    // The open checks only the user's tables; the full check (every sync runs it first) finds
+    // the damaged content pages and marks the store, and the next open recovers it.
+    {
+        let app = FieldRef::open(dir.path()).expect("a damaged store still opens");
+        assert!(app.open_report().recovered.is_none());
+        match app.check_store() {
+            Err(Error::StoreDamaged(detail)) => assert!(!detail.is_empty()),
+            other => panic!("the full check finds the damaged pages: {other:?}"),
+        }
+    }
     let app = FieldRef::open(dir.path()).expect("a damaged store still opens");
     let report = recovered(&app);
     assert_eq!(report.damage, Damage::FailedCheck, "{report:?}");
+    app.check_store().expect("the recovered store is whole");
+    assert!(
+        !dir.path().join(format!("{STORE}-damaged")).exists(),
+        "the marker went with the damaged file"
+    );
     assert_eq!(
         report.bookmarks,
         Salvage {
@@ -268,4 +288,29 @@ fn only_the_latest_damaged_copies_are_kept() {
         moved.push(recovered(&app).moved_to);
     }
     assert_eq!(corrupt_copies(dir.path()), moved[2..]);
+}
+
+/// A sync runs the full check before it writes or asks anything: damaged content pages stop it
+/// with a typed error, and the next open recovers the store.
+#[test]
+fn a_sync_checks_the_whole_store_before_anything_else() {
+    struct Unreachable;
+    impl Transport for Unreachable {
+        fn send(&self, _: &HttpRequest) -> Result<HttpResponse, TransportError> {
+            panic!("a damaged store is not synced")
+        }
+    }
+    let (dir, _) = used_data_dir();
+    spoil_content_pages(&dir.path().join(STORE));
+    {
+        let app = FieldRef::open(dir.path()).expect("open");
+        let config = SyncConfig::new("http://127.0.0.1:9");
+        assert!(matches!(
+            app.sync(&Unreachable, &config),
+            Err(Error::StoreDamaged(_))
+        ));
+    }
+    let app = FieldRef::open(dir.path()).expect("reopen");
+    assert_eq!(recovered(&app).damage, Damage::FailedCheck);
+    answers_a_search(&app);
 }
