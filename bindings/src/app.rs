@@ -303,11 +303,12 @@ impl FieldRefApp {
         })
     }
 
-    /// The full check of the store file (every page; tens of milliseconds at tens of thousands
-    /// of documents), which the open leaves out to stay fast and every sync runs first. On
-    /// damage the store is marked and the next start recovers it. Idle maintenance only.
-    pub fn check_store(&self) -> Result<()> {
-        Ok(self.core.check_store()?)
+    /// The full check of the store and the index (every page and file; tens of milliseconds at
+    /// tens of thousands of documents), which the open leaves out to stay fast and every sync
+    /// runs first. A damaged store is marked and the next start recovers it; a damaged index is
+    /// rebuilt now (seconds), and why is returned. Idle maintenance only.
+    pub fn check_integrity(&self) -> Result<Option<String>> {
+        Ok(self.core.check_integrity()?)
     }
 
     /// Content version, last verified sync, staleness and pending outbox. SQLite read; no network.

@@ -75,7 +75,7 @@ pub enum Error {
 
     /// The store file failed `PRAGMA quick_check`. At open, [`crate::FieldRef::open_with`]
     /// recovers from it (see [`crate::store::recovery`]); found later (by
-    /// [`crate::FieldRef::check_store`], which every sync runs first), the store is marked and
+    /// [`crate::FieldRef::check_integrity`], which every sync runs first), the store is marked and
     /// the next open recovers it.
     #[error("the store is damaged: {0}")]
     StoreDamaged(String),

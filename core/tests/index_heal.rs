@@ -129,3 +129,64 @@ fn copy_dir(from: &Path, to: &Path) {
         std::fs::copy(entry.path(), to.join(entry.file_name())).expect("copy");
     }
 }
+
+/// Sets every file of the index back an hour, as if built long ago.
+fn age_index_files(index_dir: &Path) -> std::time::SystemTime {
+    let then = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for entry in std::fs::read_dir(index_dir).expect("index dir").flatten() {
+        let file = std::fs::File::options()
+            .write(true)
+            .open(entry.path())
+            .expect("open");
+        file.set_modified(then).expect("set mtime");
+    }
+    then
+}
+
+/// A cold open checks each index file's checksum once (then trusts its length and time), so
+/// damage that keeps both is left to the full check, which rebuilds the index on the spot.
+#[test]
+fn damage_that_keeps_a_files_stamp_is_found_by_the_full_check() {
+    let (dir, app) = open_fixture();
+    let before = answers(&app);
+    drop(app);
+    let index_dir = dir.path().join("index");
+    let then = age_index_files(&index_dir);
+    let app = open_dir(dir.path());
+    assert!(app.open_report().index_rebuilt.is_none());
+    assert_eq!(app.check_integrity().expect("check"), None, "sound");
+    drop(app);
+
+    let victim = largest_segment_file(&index_dir);
+    let mut bytes = std::fs::read(&victim).expect("read");
+    let middle = bytes.len() / 2;
+    for b in &mut bytes[middle..middle + 16] {
+        *b ^= 0x5a;
+    }
+    std::fs::write(&victim, &bytes).expect("corrupt");
+    let file = std::fs::File::options()
+        .write(true)
+        .open(&victim)
+        .expect("open");
+    file.set_modified(then).expect("keep the recorded time");
+    drop(file);
+
+    let app = open_dir(dir.path());
+    assert!(
+        app.open_report().index_rebuilt.is_none(),
+        "the open trusts a file whose length and time are as recorded"
+    );
+    let reason = app
+        .check_integrity()
+        .expect("check")
+        .expect("the full check finds the damage");
+    assert!(reason.contains("damaged"), "{reason}");
+    assert_eq!(answers(&app), before);
+    drop(app);
+    let app = open_dir(dir.path());
+    assert!(
+        app.open_report().index_rebuilt.is_none(),
+        "rebuilt for good"
+    );
+    assert_eq!(app.check_integrity().expect("check"), None);
+}

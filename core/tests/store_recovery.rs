@@ -203,7 +203,7 @@ fn damaged_content_pages_lose_the_content_but_not_the_users_data() {
     {
         let app = FieldRef::open(dir.path()).expect("a damaged store still opens");
         assert!(app.open_report().recovered.is_none());
-        match app.check_store() {
+        match app.check_integrity() {
             Err(Error::StoreDamaged(detail)) => assert!(!detail.is_empty()),
             other => panic!("the full check finds the damaged pages: {other:?}"),
         }
@@ -211,7 +211,7 @@ fn damaged_content_pages_lose_the_content_but_not_the_users_data() {
     let app = FieldRef::open(dir.path()).expect("a damaged store still opens");
     let report = recovered(&app);
     assert_eq!(report.damage, Damage::FailedCheck, "{report:?}");
-    app.check_store().expect("the recovered store is whole");
+    app.check_integrity().expect("the recovered store is whole");
     assert!(
         !dir.path().join(format!("{STORE}-damaged")).exists(),
         "the marker went with the damaged file"

@@ -8,6 +8,7 @@ mod home;
 mod lock;
 pub mod schema;
 pub mod tokenizer;
+mod verified;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
@@ -17,6 +18,7 @@ use tantivy::{Index, IndexReader, ReloadPolicy, Searcher};
 use crate::content::Document;
 use crate::error::Result;
 use crate::store::{ContentState, Store};
+use verified::Scope;
 
 pub use document::{plain_text, spoken_languages, stored_text};
 pub(crate) use home::Changed;
@@ -113,6 +115,15 @@ impl SearchIndex {
     }
 
     /// The content this index reflects (its commit payload).
+    /// The names of this index's files that fail their checksum, every file read through (the
+    /// open checks only files new since their last check); none for an index in memory.
+    pub(crate) fn damaged_files(&self) -> std::result::Result<Vec<String>, String> {
+        match &self.folder {
+            Some(dir) => verified::damaged_files(&self.index, dir, Scope::All),
+            None => Ok(Vec::new()),
+        }
+    }
+
     pub fn tag(&self) -> &str {
         &self.tag
     }
@@ -160,7 +171,8 @@ pub(crate) fn commit_delta(
     Ok(())
 }
 
-/// Opens an on-disk index only if every file passes its checksum and the payload matches.
+/// Opens an on-disk index only if every file passes its checksum (checked once per file, see
+/// [`verified`]) and the payload matches.
 /// With `expected` `None`, any sound index is accepted, whatever content it reflects.
 pub(crate) fn open_checked(
     dir: &Path,
@@ -172,14 +184,9 @@ pub(crate) fn open_checked(
     let attempt = catch_unwind(AssertUnwindSafe(
         || -> std::result::Result<SearchIndex, String> {
             let index = Index::open_in_dir(dir).map_err(|e| format!("index unreadable: {e}"))?;
-            let damaged = index
-                .validate_checksum()
-                .map_err(|e| format!("index unreadable: {e}"))?;
+            let damaged = verified::damaged_files(&index, dir, Scope::Changed)?;
             if !damaged.is_empty() {
-                let mut names: Vec<String> =
-                    damaged.iter().map(|p| p.display().to_string()).collect();
-                names.sort();
-                return Err(format!("index files damaged: {}", names.join(", ")));
+                return Err(format!("index files damaged: {}", damaged.join(", ")));
             }
             let payload = index
                 .load_metas()

@@ -254,7 +254,9 @@ fn declared_length(header: &[u8; 100]) -> Option<u64> {
     if !header.starts_with(b"SQLite format 3\0") {
         return None;
     }
-    let be32 = |at: usize| u32::from_be_bytes([header[at], header[at + 1], header[at + 2], header[at + 3]]);
+    let be32 = |at: usize| {
+        u32::from_be_bytes([header[at], header[at + 1], header[at + 2], header[at + 3]])
+    };
     let page_size = match u16::from_be_bytes([header[16], header[17]]) {
         1 => 65_536,
         n => u64::from(n),

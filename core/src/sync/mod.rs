@@ -180,10 +180,10 @@ impl FieldRef {
     /// off the UI thread (WorkManager, BGAppRefreshTask, the CLI).
     pub fn sync(&self, transport: &dyn Transport, config: &SyncConfig) -> Result<SyncReport> {
         check_server_url(&config.server)?;
-        // The full check of the store before anything is written to it: the open checks only
-        // the user's tables (see `store::recovery`), so content pages are checked here, off the
-        // UI thread; damage is marked and recovered at the next open.
-        self.store()?.check_all()?;
+        // The full check before anything is written: the open checks only the user's tables
+        // and new index files (see `store::recovery`, `index::verified`), so the rest is
+        // checked here, off the UI thread.
+        self.check_integrity()?;
         let now = config.now.unwrap_or_else(Utc::now);
         self.store()?
             .set_meta(meta::ATTEMPT_AT, &now.to_rfc3339())?;
