@@ -31,6 +31,7 @@ fn main() -> Result<()> {
         Some("cold-fts") if args.len() == 3 => return cold_fts(Path::new(&args[1]), &args[2]),
         Some("install-rss") => return fieldref_bench::install::child(&args[1..]),
         Some("delta-profile") => return fieldref_bench::install::delta_profile(&args[1..]),
+        Some("search-profile") if args.len() == 5 => return search_profile(&args[1..]),
         Some("install-measure") => return fieldref_bench::install::measure_sources(&args[1..]),
         // Ranking quality, not speed: exits non-zero when the run fails its checks.
         Some("relevance") => {
@@ -516,6 +517,38 @@ fn median_child(exe: &Path, mode: &str, path: &Path, query: &str) -> Result<Dura
     }
     times.sort();
     Ok(times[2])
+}
+
+/// `search-profile DATA_DIR QUERIES_TSV CLASS ROUNDS`: runs one class of a kept run's queries
+/// (`--keep`) ROUNDS times, for a profiler; prints the class's p50 and p99.
+fn search_profile(args: &[String]) -> Result<()> {
+    let app = open(Path::new(&args[0]))?;
+    let class = args[2].as_str();
+    let rounds: usize = args[3].parse().context("ROUNDS")?;
+    let listing = std::fs::read_to_string(&args[1]).context("QUERIES_TSV")?;
+    let queries: Vec<&str> = listing
+        .lines()
+        .filter_map(|line| line.split_once('\t'))
+        .filter(|(c, _)| *c == class)
+        .map(|(_, text)| text)
+        .collect();
+    anyhow::ensure!(!queries.is_empty(), "no `{class}` queries in {}", args[1]);
+    let mut times = Vec::new();
+    for _ in 0..rounds {
+        for text in &queries {
+            let request = SearchRequest {
+                typing: class == "Prefix",
+                ..SearchRequest::new(*text)
+            };
+            let t = Instant::now();
+            app.search(&request)?;
+            times.push(t.elapsed());
+        }
+    }
+    times.sort();
+    let at = |q: f64| times[((times.len() - 1) as f64 * q) as usize];
+    println!("{class}: p50 {:?} p99 {:?}", at(0.5), at(0.99));
+    Ok(())
 }
 
 /// In a fresh process: open the data dir from disk and answer one query; prints microseconds.

@@ -471,6 +471,15 @@ impl FieldRef {
         }
         let mut store = self.store()?;
         let before = crate::index::expected_tag(store.content_state()?.as_ref());
+        // A delta is indexed while the store applies it; a failed apply drops that work.
+        let started = match &change {
+            ContentChange::Delta {
+                upserts, deletes, ..
+            } => self
+                .home
+                .start_delta(&crate::index::Changed { upserts, deletes }, &before),
+            ContentChange::Full(_) => None,
+        };
         let state = store.apply_recording(change.clone(), version, expected_hash, meta)?;
         // The content is installed: nothing after this point fails the install.
         if let Ok(info) = store.pack_info() {
@@ -482,7 +491,7 @@ impl FieldRef {
             } => Some(crate::index::Changed { upserts, deletes }),
             ContentChange::Full(_) => None,
         };
-        self.follow_store(&store, changed, &before, &state);
+        self.follow_store(&store, changed, &before, &state, started);
         Ok(state)
     }
 
@@ -541,7 +550,7 @@ impl FieldRef {
         if let Ok(info) = store.pack_info() {
             *write(&self.settings) = Settings::of(info);
         }
-        self.follow_store(&store, None, &before, &state);
+        self.follow_store(&store, None, &before, &state, None);
         Ok(state)
     }
 
@@ -554,11 +563,12 @@ impl FieldRef {
         changed: Option<crate::index::Changed<'_>>,
         before: &str,
         state: &ContentState,
+        started: Option<crate::index::DeltaInProgress>,
     ) {
         let after = crate::index::expected_tag(Some(state));
         let followed = self
             .home
-            .follow(&self.index, changed, (before, &after), store);
+            .follow(&self.index, changed, (before, &after), store, started);
         *lock(&self.index_problem) = match followed {
             Ok(()) => None,
             Err(e) => {

@@ -3,13 +3,16 @@
 //! rebuilds or updates the index, in a private folder published by one rename. The others keep
 //! answering from the index they have, and move to the new one at their next search.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::RwLock;
 use std::time::Duration;
 
 use super::generations::Generations;
 use super::lock::IndexLock;
-use super::{commit_delta, expected_tag, open_checked, Fields, IndexLocation, SearchIndex};
+use super::{
+    commit_delta, commit_started, expected_tag, open_checked, start_delta, Fields, IndexLocation,
+    SearchIndex,
+};
 use crate::content::Document;
 use crate::error::{Error, Result};
 use crate::store::Store;
@@ -109,13 +112,26 @@ impl IndexHome {
     /// already published for it, else applies the delta to a fork of the current generation
     /// when that is exactly the content the delta starts from, else rebuilds. `held` is this
     /// process's index: searches keep reading it until the new one is swapped in.
+    ///
+    /// `started` is the same delta already being indexed ([`IndexHome::start_delta`]): finished
+    /// and published when the store is where the delta leads, else dropped.
     pub(crate) fn follow(
         &self,
         held: &RwLock<SearchIndex>,
         changed: Option<Changed<'_>>,
         (before, after): (&str, &str),
         store: &Store,
+        started: Option<DeltaInProgress>,
     ) -> Result<()> {
+        if let (Some(generations), Some(delta)) = (&self.generations, started) {
+            // Read under the lock the delta holds: the store may have moved on meanwhile.
+            if expected_tag(store.content_state()?.as_ref()) == after {
+                if let Ok(index) = delta.finish(generations, after) {
+                    *held.write().unwrap_or_else(|p| p.into_inner()) = index;
+                    return Ok(());
+                }
+            }
+        }
         let Some(generations) = &self.generations else {
             let tag = expected_tag(store.content_state()?.as_ref());
             let mut index = held.write().unwrap_or_else(|p| p.into_inner());
@@ -150,6 +166,36 @@ impl IndexHome {
         };
         *held.write().unwrap_or_else(|p| p.into_inner()) = next;
         Ok(())
+    }
+
+    /// Starts indexing a delta on a fork of the current generation, before the store applies
+    /// it: the indexing thread analyses the documents while the store transaction runs, so an
+    /// install takes about the longer of the two instead of their sum. `None` (and the install
+    /// follows the store afterwards, as without it) when the index is in memory, another process
+    /// holds the index, or the current generation is not the content `before`.
+    pub(crate) fn start_delta(
+        &self,
+        changed: &Changed<'_>,
+        before: &str,
+    ) -> Option<DeltaInProgress> {
+        let generations = self.generations.as_ref()?;
+        let lock = IndexLock::try_acquire(&generations.lock_path()).ok()??;
+        let dir = generations.current()?;
+        if SearchIndex::open_published(&dir).ok()?.tag() != before {
+            return None;
+        }
+        let fork = generations.fork(&lock, &dir).ok()?;
+        let mut delta = DeltaInProgress {
+            lock,
+            fork,
+            writer: None,
+            published: false,
+        };
+        let index = tantivy::Index::open_in_dir(&delta.fork).ok()?;
+        super::schema::register_analyzers(&index);
+        let fields = Fields::from_schema(&index.schema()).ok()?;
+        delta.writer = Some(start_delta(&index, &fields, changed.upserts, changed.deletes).ok()?);
+        Some(delta)
     }
 
     /// The index another process published since `held` was opened, if there is one and it
@@ -226,6 +272,38 @@ fn fork_and_apply(
     }
 }
 
+/// A delta being indexed on a fork while the store applies it, holding the index lock.
+/// Dropped unfinished (the store failed, or moved elsewhere), it discards the writer and the fork.
+pub(crate) struct DeltaInProgress {
+    lock: IndexLock,
+    fork: PathBuf,
+    writer: Option<tantivy::IndexWriter>,
+    published: bool,
+}
+
+impl DeltaInProgress {
+    /// Commits the delta with `tag`, publishes the fork and opens it.
+    fn finish(mut self, generations: &Generations, tag: &str) -> Result<SearchIndex> {
+        let writer = self
+            .writer
+            .take()
+            .ok_or_else(|| Error::Busy("the delta's index writer is gone".into()))?;
+        commit_started(writer, tag)?;
+        let folder = generations.publish(&self.lock, &self.fork)?;
+        self.published = true;
+        SearchIndex::open_published(&folder)
+    }
+}
+
+impl Drop for DeltaInProgress {
+    fn drop(&mut self) {
+        drop(self.writer.take()); // uncommitted: its documents are discarded
+        if !self.published {
+            let _ = std::fs::remove_dir_all(&self.fork);
+        }
+    }
+}
+
 fn in_memory(
     store: &Store,
     reason: &str,
@@ -290,6 +368,55 @@ mod tests {
             hits.hits.first().map(|h| h.id.as_str()),
             Some(doc.id.as_str())
         );
+        assert!(app.stats().expect("stats").index_in_step);
+    }
+
+    /// The delta is indexed while the store applies it; when the store refuses it (here: the
+    /// merged content does not hash to the signed value), the fork and its work are dropped.
+    #[test]
+    fn a_delta_the_store_refuses_leaves_the_index_as_it_was() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let app = FieldRef::open(dir.path()).expect("open");
+        let generations = Generations::new(dir.path().join("index"));
+        let before = generations.current().expect("published");
+        let pack = crate::bundled::pack().expect("bundled");
+        let mut doc = pack.documents[0].clone();
+        doc.summary.push_str(" Quillwort");
+        doc.revision += 1;
+        let change = ContentChange::Delta {
+            info: &pack.info,
+            upserts: std::slice::from_ref(&doc),
+            deletes: &[],
+        };
+        let refused = app.install(change.clone(), 1, Some(&"0".repeat(64)));
+        assert!(
+            matches!(refused, Err(Error::HashMismatch { .. })),
+            "{refused:?}"
+        );
+        assert_eq!(generations.current().as_deref(), Some(before.as_path()));
+        let folders: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("list")
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with("index.") && n != "index.lock")
+            .collect();
+        assert_eq!(
+            folders.len(),
+            1,
+            "one generation, no fork left: {folders:?}"
+        );
+        let search = |q: &str| {
+            app.search(&crate::search::SearchRequest::new(q))
+                .expect("search")
+                .hits
+                .len()
+        };
+        assert_eq!(search("quillwort"), 0);
+        assert!(app.stats().expect("stats").index_in_step);
+
+        app.install(change, 1, None)
+            .expect("the same delta, unsigned");
+        assert_eq!(search("quillwort"), 1);
         assert!(app.stats().expect("stats").index_in_step);
     }
 

@@ -21,8 +21,8 @@ use crate::store::{ContentState, Store};
 use verified::Scope;
 
 pub use document::{plain_text, spoken_languages, stored_text};
-pub(crate) use home::Changed;
 pub use home::IndexHome;
+pub(crate) use home::{Changed, DeltaInProgress};
 pub use schema::{Fields, TextLanguage};
 
 /// Where the index lives. Android devices where memory-mapping a reader fails (file locking not
@@ -157,13 +157,29 @@ pub(crate) fn commit_delta(
     deletes: &[String],
     tag: &str,
 ) -> Result<()> {
-    let mut writer = index.writer_with_num_threads::<tantivy::TantivyDocument>(1, WRITER_MEMORY)?;
+    commit_started(start_delta(index, fields, upserts, deletes)?, tag)
+}
+
+/// Queues a delta's changes to a writer of `index`: its indexing thread analyses them while
+/// the caller goes on (an install applies the same delta to the store meanwhile).
+pub(crate) fn start_delta(
+    index: &Index,
+    fields: &Fields,
+    upserts: &[Document],
+    deletes: &[String],
+) -> Result<tantivy::IndexWriter> {
+    let writer = index.writer_with_num_threads::<tantivy::TantivyDocument>(1, WRITER_MEMORY)?;
     for id in deletes.iter().chain(upserts.iter().map(|d| &d.id)) {
         writer.delete_term(tantivy::Term::from_field_text(fields.id, id));
     }
     for doc in upserts {
         writer.add_document(document::to_index_document(doc, fields))?;
     }
+    Ok(writer)
+}
+
+/// Commits what [`start_delta`] queued, with `tag` as the payload.
+pub(crate) fn commit_started(mut writer: tantivy::IndexWriter, tag: &str) -> Result<()> {
     let mut commit = writer.prepare_commit()?;
     commit.set_payload(tag);
     commit.commit()?;
