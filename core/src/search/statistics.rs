@@ -20,6 +20,10 @@ pub struct LanguageStatistics<'a> {
     scale: HashMap<Field, f64>,
     /// The text fields of each language (title, scene, extra, body), for document frequencies.
     text_fields: Vec<[Field; 4]>,
+    /// Document frequencies already counted, by stem: the same for every text field, and asked
+    /// for each field a word is searched in, by each pass of a search (eight term dictionary
+    /// lookups per segment each time, without this).
+    counted: std::sync::Mutex<HashMap<String, u64>>,
 }
 
 impl<'a> LanguageStatistics<'a> {
@@ -63,6 +67,7 @@ impl<'a> LanguageStatistics<'a> {
             searcher,
             scale,
             text_fields,
+            counted: Default::default(),
         }
     }
 }
@@ -98,6 +103,10 @@ impl Bm25StatisticsProvider for LanguageStatistics<'_> {
         let Some(text) = value.as_str() else {
             return self.searcher.doc_freq(term);
         };
+        let mut counted = self.counted.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(&documents) = counted.get(text) {
+            return Ok(documents);
+        }
         let mut documents = 0;
         for fields in &self.text_fields {
             let mut most = 0;
@@ -109,6 +118,8 @@ impl Bm25StatisticsProvider for LanguageStatistics<'_> {
             }
             documents += most;
         }
-        Ok(documents.min(self.searcher.total_num_docs()?))
+        let documents = documents.min(self.searcher.total_num_docs()?);
+        counted.insert(text.to_owned(), documents);
+        Ok(documents)
     }
 }
