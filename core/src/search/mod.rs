@@ -243,7 +243,12 @@ pub fn run(
             };
             more.insert(0, (occur, text.query.box_clone()));
             let query = plan::combine(Some(Box::new(BooleanQuery::new(more))), filter_clauses());
-            found = collect(&*query, candidates + TIE_MARGIN)?;
+            // Only the order changes: the count and the facets stay those of what was typed.
+            found.0 = searcher.search_with_statistics_provider(
+                &*query,
+                &TopDocs::with_limit(candidates + TIE_MARGIN).order_by_score(),
+                &statistics,
+            )?;
         }
     }
     let (mut top, facet_counts, total) = found;
