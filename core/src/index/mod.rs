@@ -40,6 +40,8 @@ pub struct SearchIndex {
     tag: String,
     /// The published generation this was opened from; `None` in memory.
     folder: Option<PathBuf>,
+    /// Each segment's facets, decoded once for counting (see [`crate::search::facets`]).
+    facet_tables: std::sync::Arc<crate::search::facets::Tables>,
 }
 
 /// The commit payload an index must carry to be trusted for this content.
@@ -99,11 +101,16 @@ impl SearchIndex {
             fields,
             tag,
             folder,
+            facet_tables: Default::default(),
         })
     }
 
     pub fn searcher(&self) -> Searcher {
         self.reader.searcher()
+    }
+
+    pub(crate) fn facet_tables(&self) -> &std::sync::Arc<crate::search::facets::Tables> {
+        &self.facet_tables
     }
 
     pub fn fields(&self) -> &Fields {
@@ -114,7 +121,6 @@ impl SearchIndex {
         &self.index
     }
 
-    /// The content this index reflects (its commit payload).
     /// The names of this index's files that fail their checksum, every file read through (the
     /// open checks only files new since their last check); none for an index in memory.
     pub(crate) fn damaged_files(&self) -> std::result::Result<Vec<String>, String> {
@@ -124,6 +130,7 @@ impl SearchIndex {
         }
     }
 
+    /// The content this index reflects (its commit payload).
     pub fn tag(&self) -> &str {
         &self.tag
     }

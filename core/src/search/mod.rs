@@ -8,6 +8,7 @@
 mod bm25f;
 mod coord;
 pub mod expand;
+pub(crate) mod facets;
 mod feedback;
 mod links;
 pub mod parse;
@@ -22,7 +23,7 @@ use std::time::Instant;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, Occur};
 use tantivy::schema::Value;
 use tantivy::snippet::SnippetGenerator;
@@ -114,16 +115,6 @@ pub struct SearchResults {
 /// How many candidates are scored when post-filters ("open now", "near") may drop some.
 const POST_FILTER_CANDIDATES: usize = 1_000;
 const MAX_LIMIT: usize = 200;
-const FACET_GROUPS: [&str; 4] = ["kind", "category", "service", "language"];
-
-fn facet_collector() -> FacetCollector {
-    let mut collector = FacetCollector::for_field("facets");
-    for group in FACET_GROUPS {
-        collector.add_facet(format!("/{group}").as_str());
-    }
-    collector
-}
-
 /// Extra candidates fetched so that documents tied at the cut are ordered by id, not by where a
 /// build happened to put them: the same content gives the same results on every device.
 const TIE_MARGIN: usize = 8;
@@ -212,7 +203,7 @@ pub fn run(
             query,
             &(
                 TopDocs::with_limit(wanted).order_by_score(),
-                facet_collector(),
+                facets::FacetCounter::new(index.facet_tables().clone()),
                 Count,
             ),
             &statistics,
@@ -321,18 +312,12 @@ pub fn run(
     }
 
     let mut groups: BTreeMap<&str, Vec<FacetCount>> = BTreeMap::new();
-    for group in FACET_GROUPS {
-        let prefix = format!("/{group}");
-        let counts = facet_counts
-            .get(prefix.as_str())
-            .filter_map(|(facet, count)| {
-                facet
-                    .to_path()
-                    .last()
-                    .map(|value| ((*value).to_owned(), count))
-            });
-        groups.insert(group, sorted_counts(counts));
+    for group in facets::GROUPS {
+        groups.insert(group, sorted_counts(facet_counts.of(group)));
     }
+    // After this search, not during it: the first answer after a cold open does not share the
+    // CPU with the build.
+    index.facet_tables().warm(&searcher);
     let mut take = |group: &str| groups.remove(group).unwrap_or_default();
     Ok(SearchResults {
         hits,
