@@ -7,6 +7,7 @@ mod generations;
 mod home;
 mod lock;
 pub mod schema;
+mod stem_cache;
 pub mod tokenizer;
 mod verified;
 

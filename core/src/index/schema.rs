@@ -2,13 +2,14 @@
 //! language for BM25 (`*_en`, `*_es`), and unstemmed in `words`, whose term dictionary is where
 //! typo and prefix expansion look for the real words a user meant.
 
+use super::stem_cache::CachedStemmer;
 use super::tokenizer::WordTokenizer;
 use tantivy::schema::{
     FacetOptions, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, STORED,
     STRING,
 };
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, Stemmer, TextAnalyzer,
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, TextAnalyzer,
 };
 use tantivy::Index;
 
@@ -157,7 +158,7 @@ pub fn register_analyzers(index: &Index) {
             .filter(RemoveLongFilter::limit(40))
             .filter(LowerCaser)
             .filter(AsciiFoldingFilter)
-            .filter(Stemmer::new(Language::English))
+            .filter(CachedStemmer::new(Language::English))
             .build(),
     );
     // Spanish: stem before folding accents, since the Snowball rules expect them ("-ción").
@@ -166,7 +167,7 @@ pub fn register_analyzers(index: &Index) {
         TextAnalyzer::builder(WordTokenizer::default())
             .filter(RemoveLongFilter::limit(40))
             .filter(LowerCaser)
-            .filter(Stemmer::new(Language::Spanish))
+            .filter(CachedStemmer::new(Language::Spanish))
             .filter(AsciiFoldingFilter)
             .build(),
     );
