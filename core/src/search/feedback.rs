@@ -10,11 +10,12 @@ use std::collections::{HashMap, HashSet};
 
 use tantivy::query::{BooleanQuery, Occur, Query};
 use tantivy::schema::Value;
-use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
+use tantivy::{Searcher, Term};
 
 use super::bm25f::Bm25fQuery;
 use super::plan::{bm25f_fields, Analyzers};
 use super::stopwords::is_stop_word;
+use super::Ranked;
 use crate::error::Result;
 use crate::index::{stored_text, Fields, TextLanguage};
 
@@ -23,8 +24,6 @@ use crate::index::{stored_text, Fields, TextLanguage};
 /// paragraph-long questions feedback cost nDCG@10, on the pack's scene descriptions it gained).
 const MIN_WORDS: usize = 3;
 const MAX_WORDS: usize = 16;
-/// How many of the best matches are read.
-pub const DOCUMENTS: usize = 5;
 /// How many terms are added.
 const TERMS: usize = 12;
 /// The added terms' weight next to the query's own words (the best one's; the rest in proportion).
@@ -57,18 +56,17 @@ pub fn expansion(
     searcher: &Searcher,
     fields: &Fields,
     analyzers: &mut Analyzers,
-    top: &[(f32, DocAddress)],
+    top: &[Ranked],
     typed: &[String],
 ) -> Result<Option<Box<dyn Query>>> {
-    let total: f32 = top.iter().map(|(s, _)| s.max(0.0)).sum();
+    let total: f32 = top.iter().map(|r| r.score.max(0.0)).sum();
     if total <= 0.0 {
         return Ok(None);
     }
     let documents = searcher.num_docs().max(1) as f32;
     let mut weights: HashMap<(TextLanguage, String), f32> = HashMap::new();
-    for (rank, &(score, address)) in top.iter().enumerate() {
-        let doc: TantivyDocument = searcher.doc(address)?;
-        let language = TextLanguage::of(stored_text(&doc, fields.doc_language));
+    for (rank, Ranked { score, doc }) in top.iter().enumerate() {
+        let language = TextLanguage::of(stored_text(doc, fields.doc_language));
         let text: Vec<&str> = doc
             .get_all(fields.of(language).body)
             .filter_map(|v| v.as_str())
@@ -84,7 +82,7 @@ pub fn expansion(
             return Ok(None);
         }
         for (stem, count) in counts {
-            *weights.entry((language, stem)).or_default() += (score / total) * count / length;
+            *weights.entry((language, stem)).or_default() += (*score / total) * count / length;
         }
     }
     let typed: HashSet<String> = typed

@@ -12,14 +12,12 @@ use std::collections::BTreeMap;
 
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
+use tantivy::Term;
 
+use super::Ranked;
 use crate::content::DocKind;
-use crate::error::Result;
 use crate::index::{stored_text, Fields};
 
-/// How many of the best matches may lend.
-pub const DOCUMENTS: usize = 5;
 /// Guidance lends only while it is this close to the best match: a checklist far down the list
 /// is not what the query is about.
 const WITHIN: f32 = 0.5;
@@ -42,30 +40,23 @@ pub fn applies(words: usize) -> bool {
 
 /// The lift of each contact the best guidance links, as one query of constant scores, or `None`
 /// when no guidance is among the best matches or it links nothing.
-pub fn lift(
-    searcher: &Searcher,
-    fields: &Fields,
-    top: &[(f32, DocAddress)],
-) -> Result<Option<Box<dyn Query>>> {
-    let Some(best) = top.first().map(|(s, _)| *s).filter(|s| *s > 0.0) else {
-        return Ok(None);
-    };
+pub fn lift(fields: &Fields, best: &[Ranked]) -> Option<Box<dyn Query>> {
+    let top = best.first().map(|r| r.score).filter(|s| *s > 0.0)?;
     let mut lifts: BTreeMap<String, f32> = BTreeMap::new();
-    for &(score, address) in top.iter().take(DOCUMENTS) {
-        if score < WITHIN * best {
+    for ranked in best {
+        if ranked.score < WITHIN * top {
             break;
         }
-        let doc: TantivyDocument = searcher.doc(address)?;
-        if DocKind::parse(stored_text(&doc, fields.kind)) == Some(DocKind::Contact) {
+        if DocKind::parse(stored_text(&ranked.doc, fields.kind)) == Some(DocKind::Contact) {
             continue;
         }
-        for id in doc.get_all(fields.links).filter_map(|v| v.as_str()) {
+        for id in ranked.doc.get_all(fields.links).filter_map(|v| v.as_str()) {
             let lift = lifts.entry(id.to_owned()).or_default();
-            *lift = lift.max(SHARE * score);
+            *lift = lift.max(SHARE * ranked.score);
         }
     }
     if lifts.is_empty() {
-        return Ok(None);
+        return None;
     }
     let clauses: Vec<(Occur, Box<dyn Query>)> = lifts
         .into_iter()
@@ -78,5 +69,5 @@ pub fn lift(
             (Occur::Should, query)
         })
         .collect();
-    Ok(Some(Box::new(BooleanQuery::new(clauses))))
+    Some(Box::new(BooleanQuery::new(clauses)))
 }

@@ -149,6 +149,31 @@ fn order_ties(
     Ok(())
 }
 
+/// How many of the first pass's best matches the second pass reads (feedback words, linked
+/// contacts).
+const BEST_DOCUMENTS: usize = 5;
+
+/// One of the first pass's best matches, read from the index's store.
+pub(crate) struct Ranked {
+    pub score: f32,
+    pub doc: TantivyDocument,
+}
+
+fn best_documents(
+    searcher: &tantivy::Searcher,
+    top: &[(f32, tantivy::DocAddress)],
+) -> Result<Vec<Ranked>> {
+    top.iter()
+        .take(BEST_DOCUMENTS)
+        .map(|&(score, address)| {
+            Ok(Ranked {
+                score,
+                doc: searcher.doc(address)?,
+            })
+        })
+        .collect()
+}
+
 /// Runs `request` against `index`. Never fails on what the user typed; errors are storage faults.
 pub fn run(
     index: &SearchIndex,
@@ -209,21 +234,34 @@ pub fn run(
             &statistics,
         )
     };
-    let first = (candidates + TIE_MARGIN).max(feedback::DOCUMENTS.max(links::DOCUMENTS));
+    let first = (candidates + TIE_MARGIN).max(BEST_DOCUMENTS);
     let mut found = collect(&*query, first)?;
     if let Some(text) = text.as_ref() {
         // A second pass when the best matches say more than the words typed: words they share
         // (feedback, for descriptions) and the contacts the best guidance links.
         let mut more: Vec<(Occur, Box<dyn tantivy::query::Query>)> = Vec::new();
-        if text.words_only && feedback::applies(text.words) {
-            let best = &found.0[..found.0.len().min(feedback::DOCUMENTS)];
+        let feedback = text.words_only && feedback::applies(text.words);
+        let links = links::applies(text.words);
+        // Both read the same best documents: read once.
+        let best = if feedback || links {
+            best_documents(&searcher, &found.0)?
+        } else {
+            Vec::new()
+        };
+        if feedback {
             more.extend(
-                feedback::expansion(&searcher, fields, &mut planner.analyzers, best, &text.typed)?
-                    .map(|q| (Occur::Should, q)),
+                feedback::expansion(
+                    &searcher,
+                    fields,
+                    &mut planner.analyzers,
+                    &best,
+                    &text.typed,
+                )?
+                .map(|q| (Occur::Should, q)),
             );
         }
-        if links::applies(text.words) {
-            more.extend(links::lift(&searcher, fields, &found.0)?.map(|q| (Occur::Should, q)));
+        if links {
+            more.extend(links::lift(fields, &best).map(|q| (Occur::Should, q)));
         }
         if !more.is_empty() {
             // A quoted phrase stays required: what is added can only reorder its matches.
