@@ -172,7 +172,9 @@ impl Planner<'_> {
             let term = &parsed.terms[i];
             let completing = parsed.prefix_last && parsed.terms[last] == *term;
             let weight = times as f32;
-            if let Some(query) = self.word_group(term, completing, typing, &mut budget) {
+            // Each stem, typo and completion is a part of its own: the coordination union sums
+            // them as a union of the word's would, one merge instead of two.
+            for (_, query) in self.word_group(term, completing, typing, &mut budget) {
                 parts.push(CoordPart {
                     query: boost(query, weight),
                     covers: 1 << k,
@@ -253,8 +255,10 @@ impl Planner<'_> {
         completing: bool,
         typing: bool,
         budget: &mut usize,
-    ) -> Option<Box<dyn Query>> {
-        let word = self.analyzers.folded(term)?;
+    ) -> Vec<(Occur, Box<dyn Query>)> {
+        let Some(word) = self.analyzers.folded(term) else {
+            return Vec::new();
+        };
         // Stem what was typed (accents matter to the Spanish stemmer); expand the folded form,
         // which is how the vocabulary field stores words.
         let mut group = self.word_clauses(term, 1.0);
@@ -276,7 +280,7 @@ impl Planner<'_> {
         {
             group.extend(self.word_clauses(&other, weight));
         }
-        (!group.is_empty()).then(|| Box::new(BooleanQuery::new(group)) as Box<dyn Query>)
+        group
     }
 
     /// Two meaningful words typed next to each other (stop words between them allowed) found
