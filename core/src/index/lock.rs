@@ -93,7 +93,11 @@ mod tests {
             .is_none());
         assert!(started.elapsed() >= Duration::from_millis(50));
         drop(first);
-        assert!(IndexLock::try_acquire(&path).expect("lock").is_some());
+        // The wait that gave up left its helper thread blocked on the lock: it takes the lock
+        // the moment `first` lets go and drops it straight away, so this may wait that long.
+        assert!(IndexLock::acquire_within(&path, Duration::from_secs(5))
+            .expect("lock")
+            .is_some());
     }
 
     #[test]
