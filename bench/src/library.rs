@@ -40,6 +40,7 @@ pub fn measure(o: &Options) -> Result<Option<u64>> {
 pub fn label(o: &Options, budget: &str) -> String {
     let what = match (&o.library, o.lib_target.as_deref()) {
         (Library::Path(_), None) => "given with --lib".to_owned(),
+        (Library::Path(_), Some(triple)) => format!("given with --lib, {triple}"),
         (_, Some(triple)) => format!("profile mobile, {triple}"),
         (_, None) => "profile mobile, host".to_owned(),
     };
@@ -126,6 +127,8 @@ mod tests {
         );
         o.lib_target = Some("aarch64-unknown-linux-gnu".to_owned());
         assert!(label(&o, "8 MB").contains("(profile mobile, aarch64-unknown-linux-gnu;"));
+        o.library = Library::Path(PathBuf::from("x.so"));
+        assert!(label(&o, "8 MB").contains("(given with --lib, aarch64-unknown-linux-gnu;"));
         assert_eq!(
             build_command(Some("aarch64-linux-android")),
             "cargo build --profile mobile -p fieldref-ffi --target aarch64-linux-android"

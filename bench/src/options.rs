@@ -23,9 +23,9 @@ OPTIONS:
     --keep DIR         build the corpus, store, index and FTS5 database in DIR and keep them
     --lib PATH         measure this libfieldref_ffi.so (a stripped copy) instead of building it
     --lib-target TRIPLE
-                       build the library for this target (the phones: aarch64-linux-android,
-                       aarch64-apple-ios; a proxy without the NDK: aarch64-unknown-linux-gnu)
-                       instead of the host; the row names it
+                       build the library for this ELF target (the Android phones:
+                       aarch64-linux-android; a proxy without the NDK: aarch64-unknown-linux-gnu)
+                       instead of the host; the row names it (with --lib: only names it)
     --strip TOOL       strip the copy with TOOL (default strip; another target's library
                        needs one that reads it: llvm-strip, aarch64-linux-gnu-strip)
     --no-lib           leave the library size out (its budget is then not checked)
