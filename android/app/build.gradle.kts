@@ -79,8 +79,16 @@ fun cargoNdk(flavor: String, cargoFlags: List<String>) =
     tasks.register<Exec>("cargoNdk${flavor.replaceFirstChar { it.uppercase() }}") {
         workingDir = repoRoot
         // 16 KB ELF alignment for devices with 16 KB pages (required on Play for SDK 35+).
+        // Packed relocations: bionic reads them from API 23 (minSdk is 26), but the NDK's clang
+        // passes the flag itself only for API 28 and up (23 and up in newer NDKs), and cargo-ndk
+        // links for its own default API level. The table of ~28,000 relative relocations goes
+        // from 0.65 MB to 0.08 MB. Identical code folding keeps functions with the same code
+        // once (Rust does not promise distinct function addresses). Together 0.70 MB of the
+        // arm64 library as lld links it (issue 16's 8 MB budget; BENCHMARKS.md, "Library size").
+        val linkArgs = listOf("-z,max-page-size=16384", "--pack-dyn-relocs=android", "--icf=all")
+        val rustflags = linkArgs.joinToString(" ") { "-C link-arg=-Wl,$it" }
         for (triple in listOf("AARCH64_LINUX_ANDROID", "ARMV7_LINUX_ANDROIDEABI", "X86_64_LINUX_ANDROID")) {
-            environment("CARGO_TARGET_${triple}_RUSTFLAGS", "-C link-arg=-Wl,-z,max-page-size=16384")
+            environment("CARGO_TARGET_${triple}_RUSTFLAGS", rustflags)
         }
         commandLine(
             listOf(

@@ -19,7 +19,7 @@ use fieldref_core::search::SearchRequest;
 use fieldref_core::store::ContentChange;
 use fieldref_core::{FieldRef, OpenOptions};
 
-use options::{Command as Cli, Library, Options};
+use options::{Command as Cli, Options};
 
 const SEED: u64 = 20_261_125;
 
@@ -268,7 +268,7 @@ fn run(o: &Options) -> Result<()> {
     let rss = peak_rss_kb();
     let install = fieldref_bench::install::measure(&exe, work, &pack)?;
     let rows = fieldref_bench::install::row_compression(&pack)?;
-    let lib = library_size(&o.library);
+    let lib = library::measure(o);
 
     // The table.
     phase(8, "the table");
@@ -368,8 +368,8 @@ fn run(o: &Options) -> Result<()> {
     println!("{}", install.row());
     println!("{}", rows.row());
     println!(
-        "| stripped libfieldref_ffi.so (profile mobile; budget {}) | {} |",
-        mb(library::BUDGET_BYTES),
+        "| {} | {} |",
+        library::label(o, &mb(library::BUDGET_BYTES)),
         match &lib {
             Ok(Some(bytes)) => format!("{} ({bytes} bytes)", mb(*bytes)),
             Ok(None) => "not measured (--no-lib)".to_owned(),
@@ -388,25 +388,6 @@ fn run(o: &Options) -> Result<()> {
         )?;
     }
     Ok(())
-}
-
-/// The stripped library's size in bytes (`None`: not asked for).
-fn library_size(choice: &Library) -> Result<Option<u64>> {
-    let path = match choice {
-        Library::Skip => return Ok(None),
-        Library::Path(path) => path.clone(),
-        Library::Build => {
-            phase(
-                7,
-                "library size: cargo build --profile mobile -p fieldref-ffi (minutes if not built)",
-            );
-            library::build()?
-        }
-    };
-    if matches!(choice, Library::Path(_)) {
-        phase(7, &format!("library size: {}", path.display()));
-    }
-    library::stripped_size(&path).map(Some)
 }
 
 /// Whether the engine's top hits answer the query: any hit at all, and for typos, the word meant

@@ -22,16 +22,29 @@ OPTIONS:
     --per-class N      queries per query class (default 40)
     --keep DIR         build the corpus, store, index and FTS5 database in DIR and keep them
     --lib PATH         measure this libfieldref_ffi.so (a stripped copy) instead of building it
+    --lib-target TRIPLE
+                       build the library for this ELF target (the Android phones:
+                       aarch64-linux-android; a proxy without the NDK: aarch64-unknown-linux-gnu)
+                       instead of the host; the row names it (with --lib: only names it)
+    --strip TOOL       strip the copy with TOOL (default strip; another target's library
+                       needs one that reads it: llvm-strip, aarch64-linux-gnu-strip)
     --no-lib           leave the library size out (its budget is then not checked)
     -h, --help         this text
 
 LIBRARY SIZE:
     Without --lib or --no-lib the benchmark runs `cargo build --profile mobile -p fieldref-ffi`
     (the library as the apps ship it: opt-level s, fat LTO, one codegen unit; nothing to do
-    when it is up to date, minutes from a clean target directory), strips a copy with `strip`
-    and reports its size. The budget is 8 MB (8,388,608 bytes: the table's MB are 2^20 bytes);
-    --quick fails over it, and
-    fails when the size cannot be measured. Time zones: the build takes
+    when it is up to date, minutes from a clean target directory) for the host, strips a copy
+    with `strip` and reports its size. The phones are arm64: the host's x86_64 library is
+    larger (bitpacking builds SSE3 and AVX2 code there). With --lib-target the build adds
+    `--target TRIPLE`, the library is target/TRIPLE/mobile/libfieldref_ffi.so, and the cross
+    linker and C compiler come from the environment as for any cargo cross build, e.g.
+        CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=aarch64-linux-gnu-gcc \\
+        CC_aarch64_unknown_linux_gnu=aarch64-linux-gnu-gcc \\
+        AR_aarch64_unknown_linux_gnu=aarch64-linux-gnu-ar \\
+        fieldref-bench --lib-target aarch64-unknown-linux-gnu --strip llvm-strip
+    The budget is 8 MB (8,388,608 bytes: the table's MB are 2^20 bytes); --quick fails over
+    it, and fails when the size cannot be measured. Time zones: the build takes
     CHRONO_TZ_TIMEZONE_FILTER from .cargo/config.toml unless set in the environment.
 
 Progress goes to stderr, one line a phase; the table goes to stdout.
@@ -39,7 +52,7 @@ Progress goes to stderr, one line a phase; the table goes to stdout.
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Library {
-    /// Build the mobile profile and measure it.
+    /// Build the mobile profile (for the host, or for [`Options::lib_target`]) and measure it.
     Build,
     Path(PathBuf),
     Skip,
@@ -55,6 +68,10 @@ pub struct Options {
     /// Build the corpus, store, index and FTS5 database here and keep them (for profiling).
     pub keep: Option<PathBuf>,
     pub library: Library,
+    /// `--lib-target`: the target triple the library is built for (`None`: the host).
+    pub lib_target: Option<String>,
+    /// `--strip`: the tool that strips the measured copy.
+    pub strip: String,
 }
 
 /// What the command line asks for.
@@ -70,6 +87,7 @@ pub fn parse(args: &[String]) -> Result<Command> {
     let (mut contacts, mut documents, mut per_class) = (None, None, None);
     let mut keep = None;
     let mut library = Library::Build;
+    let (mut lib_target, mut strip) = (None, None);
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         let mut value = |name: &str| {
@@ -91,9 +109,14 @@ pub fn parse(args: &[String]) -> Result<Command> {
             "--per-class" => per_class = Some(count(arg, value(arg)?)?),
             "--keep" => keep = Some(PathBuf::from(value(arg)?)),
             "--lib" => library = Library::Path(PathBuf::from(value(arg)?)),
+            "--lib-target" => lib_target = Some(value(arg)?),
+            "--strip" => strip = Some(value(arg)?),
             "--no-lib" => library = Library::Skip,
             other => bail!("unknown option `{other}` (see --help)"),
         }
+    }
+    if library == Library::Skip && (lib_target.is_some() || strip.is_some()) {
+        bail!("--lib-target and --strip measure the library: not with --no-lib");
     }
     let (default_contacts, default_documents, default_per_class, reps) = if quick {
         (300, 60, 8, 2)
@@ -108,6 +131,8 @@ pub fn parse(args: &[String]) -> Result<Command> {
         reps,
         keep,
         library,
+        lib_target,
+        strip: strip.unwrap_or_else(|| "strip".to_owned()),
     }))
 }
 
@@ -134,6 +159,7 @@ mod tests {
             (false, 50_000, 2_000, 40, 5)
         );
         assert_eq!(o.library, Library::Build);
+        assert_eq!((o.lib_target, o.strip.as_str()), (None, "strip"));
         let q = options(&["--quick"]);
         assert_eq!(
             (q.contacts, q.documents, q.per_class, q.reps),
@@ -160,6 +186,15 @@ mod tests {
             Library::Path(PathBuf::from("x.so"))
         );
         assert_eq!(options(&["--no-lib", "--quick"]).library, Library::Skip);
+        let arm = options(&[
+            "--lib-target",
+            "aarch64-unknown-linux-gnu",
+            "--strip",
+            "llvm-strip",
+        ]);
+        assert_eq!(arm.library, Library::Build);
+        assert_eq!(arm.lib_target.as_deref(), Some("aarch64-unknown-linux-gnu"));
+        assert_eq!(arm.strip, "llvm-strip");
     }
 
     #[test]
@@ -180,6 +215,14 @@ mod tests {
             .to_string()
             .contains("positive number"));
         assert!(parsed(&["--docs", "0"]).is_err());
+        assert!(
+            parsed(&["--no-lib", "--lib-target", "aarch64-linux-android"])
+                .expect_err("nothing to build")
+                .to_string()
+                .contains("not with --no-lib")
+        );
+        assert!(parsed(&["--lib-target"]).is_err());
         assert!(USAGE.contains("--no-lib") && USAGE.contains("relevance"));
+        assert!(USAGE.contains("--lib-target TRIPLE") && USAGE.contains("--strip TOOL"));
     }
 }
