@@ -181,7 +181,8 @@ impl IndexHome {
         let generations = self.generations.as_ref()?;
         let lock = IndexLock::try_acquire(&generations.lock_path()).ok()??;
         let dir = generations.current()?;
-        if SearchIndex::open_published(&dir).ok()?.tag() != before {
+        let metas = tantivy::Index::open_in_dir(&dir).ok()?.load_metas().ok()?;
+        if metas.payload.as_deref() != Some(before) {
             return None;
         }
         let fork = generations.fork(&lock, &dir).ok()?;
@@ -335,6 +336,19 @@ mod tests {
         names
     }
 
+    /// The bundled pack and one of its documents with `word` added to its summary, as a new
+    /// revision: the smallest delta.
+    fn pack_and_changed(
+        index: usize,
+        word: &str,
+    ) -> (crate::content::Pack, crate::content::Document) {
+        let pack = crate::bundled::pack().expect("bundled");
+        let mut doc = pack.documents[index].clone();
+        doc.summary.push_str(&format!(" {word}"));
+        doc.revision += 1;
+        (pack, doc)
+    }
+
     #[test]
     fn a_delta_is_published_as_a_fork_sharing_the_unchanged_segments() {
         let dir = tempfile::tempdir().expect("tempdir");
@@ -342,10 +356,7 @@ mod tests {
         let generations = Generations::new(dir.path().join("index"));
         let before = generations.current().expect("published");
         let unchanged = segment_files(&before);
-        let pack = crate::bundled::pack().expect("bundled");
-        let mut doc = pack.documents[0].clone();
-        doc.summary.push_str(" Quillwort");
-        doc.revision += 1;
+        let (pack, doc) = pack_and_changed(0, "Quillwort");
         let change = ContentChange::Delta {
             info: &pack.info,
             upserts: std::slice::from_ref(&doc),
@@ -379,10 +390,7 @@ mod tests {
         let app = FieldRef::open(dir.path()).expect("open");
         let generations = Generations::new(dir.path().join("index"));
         let before = generations.current().expect("published");
-        let pack = crate::bundled::pack().expect("bundled");
-        let mut doc = pack.documents[0].clone();
-        doc.summary.push_str(" Quillwort");
-        doc.revision += 1;
+        let (pack, doc) = pack_and_changed(0, "Quillwort");
         let change = ContentChange::Delta {
             info: &pack.info,
             upserts: std::slice::from_ref(&doc),
@@ -420,15 +428,35 @@ mod tests {
         assert!(app.stats().expect("stats").index_in_step);
     }
 
+    /// A delta starts on a fork of the current generation when that generation is the content
+    /// it starts from, and a delta dropped unfinished takes its fork with it.
+    #[test]
+    fn a_delta_starts_on_a_fork_of_the_content_it_starts_from() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let app = FieldRef::open(dir.path()).expect("open");
+        let store = Store::open(&dir.path().join("fieldref.sqlite3")).expect("store");
+        let before = expected_tag(store.content_state().expect("state").as_ref());
+        let home = IndexHome::new(IndexLocation::Directory(dir.path().join("index")));
+        let (_, doc) = pack_and_changed(0, "Quillwort");
+        let changed = Changed {
+            upserts: std::slice::from_ref(&doc),
+            deletes: &[],
+        };
+        assert!(home.start_delta(&changed, "another content").is_none());
+        let delta = home.start_delta(&changed, &before).expect("started");
+        let fork = delta.fork.clone();
+        assert!(fork.exists());
+        drop(delta);
+        assert!(!fork.exists(), "dropped unfinished, the fork goes");
+        drop(app);
+    }
+
     #[test]
     fn a_second_open_of_the_same_directory_moves_to_what_the_first_publishes() {
         let dir = tempfile::tempdir().expect("tempdir");
         let first = FieldRef::open(dir.path()).expect("open");
         let second = FieldRef::open(dir.path()).expect("open again");
-        let pack = crate::bundled::pack().expect("bundled");
-        let mut doc = pack.documents[1].clone();
-        doc.summary.push_str(" Bladderwrack");
-        doc.revision += 1;
+        let (pack, doc) = pack_and_changed(1, "Bladderwrack");
         let change = ContentChange::Delta {
             info: &pack.info,
             upserts: std::slice::from_ref(&doc),

@@ -248,16 +248,20 @@ mod tests {
     use super::*;
     use tantivy::query::AllQuery;
 
-    /// The tables count exactly what tantivy's collector counts, for every document.
-    #[test]
-    fn tables_count_what_the_facet_collector_counts() {
+    /// The bundled pack, indexed in memory.
+    fn bundled_index() -> crate::index::SearchIndex {
         let mut store = crate::store::Store::open_in_memory().expect("store");
         let pack = crate::bundled::pack().expect("bundled");
         store
             .apply(crate::store::ContentChange::Full(&pack), 0, None)
             .expect("install");
-        let index = crate::index::SearchIndex::build_in_memory(&store).expect("index");
-        let searcher = index.searcher();
+        crate::index::SearchIndex::build_in_memory(&store).expect("index")
+    }
+
+    /// The tables count exactly what tantivy's collector counts, for every document.
+    #[test]
+    fn tables_count_what_the_facet_collector_counts() {
+        let searcher = bundled_index().searcher();
         let by_tantivy = searcher
             .search(&AllQuery, &FacetCounter::new(Arc::default()))
             .expect("tantivy");
@@ -277,13 +281,7 @@ mod tests {
     /// The background build fills every segment's table; searches meanwhile count correctly.
     #[test]
     fn warming_builds_every_segments_table_once() {
-        let mut store = crate::store::Store::open_in_memory().expect("store");
-        let pack = crate::bundled::pack().expect("bundled");
-        store
-            .apply(crate::store::ContentChange::Full(&pack), 0, None)
-            .expect("install");
-        let index = crate::index::SearchIndex::build_in_memory(&store).expect("index");
-        let searcher = index.searcher();
+        let searcher = bundled_index().searcher();
         let tables = Arc::new(Tables::default());
         tables.warm(&searcher);
         for _ in 0..500 {
