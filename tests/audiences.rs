@@ -72,24 +72,8 @@ fn secrets(sources: &Pack) -> Secrets {
 }
 
 /// Every file under `dir`, recursively.
-fn files(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_owned()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).expect("read dir") {
-            let path = entry.expect("entry").path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                out.push(path);
-            }
-        }
-    }
-    out
-}
-
 fn holds(dir: &Path, needle: &str) -> Vec<std::path::PathBuf> {
-    files(dir)
+    fieldref_tests::files_under(dir)
         .into_iter()
         .filter(|f| {
             let bytes = std::fs::read(f).expect("read");
@@ -182,7 +166,7 @@ fn the_officers_channel_is_401_without_enrollment_and_only_ciphertext_in_an_expo
     let channel_dir = export.path().join("v1").join(OFFICERS_CHANNEL);
 
     // Every path of the officers channel, as the export lists it, plus the public channel.
-    let mut paths: Vec<String> = files(&channel_dir)
+    let mut paths: Vec<String> = fieldref_tests::files_under(&channel_dir)
         .iter()
         .map(|f| {
             f.strip_prefix(export.path())
@@ -215,7 +199,7 @@ fn the_officers_channel_is_401_without_enrollment_and_only_ciphertext_in_an_expo
             "`{needle}` in the export"
         );
     }
-    for blob in files(&channel_dir.join("blobs")) {
+    for blob in fieldref_tests::files_under(&channel_dir.join("blobs")) {
         let bytes = std::fs::read(&blob).expect("read");
         assert!(
             fieldref_core::pack::decode(&bytes).is_err(),

@@ -101,22 +101,13 @@ fn write_json(dir: &Path, name: &str, value: &Value) -> PathBuf {
 
 /// Every file under `dir` with its text, to tell "changed nothing" byte for byte.
 fn snapshot(dir: &Path) -> BTreeMap<PathBuf, String> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_owned()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).expect("read dir").flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                out.insert(
-                    path.clone(),
-                    std::fs::read_to_string(&path).unwrap_or_default(),
-                );
-            }
-        }
-    }
-    out
+    fieldref_tests::files_under(dir)
+        .into_iter()
+        .map(|path| {
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            (path, text)
+        })
+        .collect()
 }
 
 /// The service record with a schedule HSDS and OpenStreetMap can both say, and a real point.

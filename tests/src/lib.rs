@@ -511,26 +511,37 @@ pub fn edited(pack: &Pack, n: usize, marker: &str) -> (Pack, Vec<String>) {
     (next, ids)
 }
 
-/// Where `needle` is readable in a device's data directory: every file's raw bytes, and every
-/// document row of its store as the store decodes it (rows are zstd-compressed, so a byte scan
-/// alone would never see what they hold). Each place is a file path or `store: DOCUMENT_ID`.
-pub fn data_dir_holds(dir: &Path, needle: &str) -> Vec<String> {
-    let mut found = Vec::new();
+/// Every file under `dir`, at any depth.
+pub fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
     let mut stack = vec![dir.to_owned()];
     while let Some(d) = stack.pop() {
         for entry in std::fs::read_dir(&d).expect("read dir").flatten() {
             let path = entry.path();
             if path.is_dir() {
                 stack.push(path);
-            } else if std::fs::read(&path)
-                .expect("read")
-                .windows(needle.len())
-                .any(|w| w == needle.as_bytes())
-            {
-                found.push(path.display().to_string());
+            } else {
+                out.push(path);
             }
         }
     }
+    out
+}
+
+/// Where `needle` is readable in a device's data directory: every file's raw bytes, and every
+/// document row of its store as the store decodes it (rows are zstd-compressed, so a byte scan
+/// alone would never see what they hold). Each place is a file path or `store: DOCUMENT_ID`.
+pub fn data_dir_holds(dir: &Path, needle: &str) -> Vec<String> {
+    let mut found: Vec<String> = files_under(dir)
+        .into_iter()
+        .filter(|path| {
+            std::fs::read(path)
+                .expect("read")
+                .windows(needle.len())
+                .any(|w| w == needle.as_bytes())
+        })
+        .map(|path| path.display().to_string())
+        .collect();
     let store = dir.join("fieldref.sqlite3");
     if store.exists() {
         let store = fieldref_core::store::Store::open(&store).expect("open the store to scan it");
