@@ -265,7 +265,7 @@ fn run(o: &Options) -> Result<()> {
     let apply_time = started.elapsed();
 
     let deltas = fieldref_bench::install::delta_times(&app, &next, 2, 5)?;
-    let rss = peak_rss_kb();
+    let rss = fieldref_bench::install::peak_rss_kb();
     let install = fieldref_bench::install::measure(&exe, work, &pack)?;
     let rows = fieldref_bench::install::row_compression(&pack)?;
     let lib = library::measure(o);
@@ -555,17 +555,6 @@ fn cold_fts(path: &Path, query: &str) -> Result<()> {
     anyhow::ensure!(rows > 0, "cold FTS5 query found nothing");
     println!("{}", took.as_micros());
     Ok(())
-}
-
-fn peak_rss_kb() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
 }
 
 fn cpu_model() -> String {

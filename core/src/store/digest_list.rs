@@ -37,18 +37,27 @@ pub(crate) fn save(conn: &Connection, entries: &[u8]) -> Result<()> {
 
 /// The list built from the rows (a whole install, a migration, or a store without one).
 pub(crate) fn from_rows(conn: &Connection) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    each_stored_digest(conn, |id, digest| push(&mut out, id, digest))?;
+    Ok(out)
+}
+
+/// Every stored document's id and digest, in id order.
+pub(crate) fn each_stored_digest(
+    conn: &Connection,
+    mut each: impl FnMut(&str, &[u8; 32]) -> Result<()>,
+) -> Result<()> {
     let mut stmt = conn.prepare_cached("SELECT id, digest FROM documents ORDER BY id")?;
     let mut rows = stmt.query([])?;
-    let mut out = Vec::new();
     while let Some(row) = rows.next()? {
         let id: String = row.get(0)?;
         let digest: [u8; 32] = row
             .get::<_, Vec<u8>>(1)?
             .try_into()
             .map_err(|_| Error::Corrupt(format!("digest of stored document `{id}`")))?;
-        push(&mut out, &id, &digest)?;
+        each(&id, &digest)?;
     }
-    Ok(out)
+    Ok(())
 }
 
 fn push(out: &mut Vec<u8>, id: &str, digest: &[u8; 32]) -> Result<()> {

@@ -472,17 +472,11 @@ fn dictionary_bytes(conn: &Connection, id: i64) -> Result<Vec<u8>> {
 /// Folds the rows' own digests, in id order, into the content hash (without decompressing the
 /// JSON): the check of the store against its record. Installs fold the digest list instead.
 fn hash_stored(conn: &Connection, info_json: &str) -> Result<String> {
-    let mut stmt = conn.prepare_cached("SELECT id, digest FROM documents ORDER BY id")?;
-    let mut rows = stmt.query([])?;
     let mut hasher = StateHasher::new(info_json);
-    while let Some(row) = rows.next()? {
-        let id: String = row.get(0)?;
-        let digest: [u8; 32] = row
-            .get::<_, Vec<u8>>(1)?
-            .try_into()
-            .map_err(|_| Error::Corrupt(format!("digest of stored document `{id}`")))?;
-        hasher.add(&id, &digest);
-    }
+    digest_list::each_stored_digest(conn, |id, digest| {
+        hasher.add(id, digest);
+        Ok(())
+    })?;
     Ok(hasher.finish())
 }
 
