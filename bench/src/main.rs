@@ -515,20 +515,29 @@ fn search_profile(args: &[String]) -> Result<()> {
         .collect();
     anyhow::ensure!(!queries.is_empty(), "no `{class}` queries in {}", args[1]);
     let mut times = Vec::new();
+    // Each query's best round: what it costs when nothing else is running.
+    let mut best = vec![Duration::MAX; queries.len()];
     for _ in 0..rounds {
-        for text in &queries {
+        for (text, best) in queries.iter().zip(&mut best) {
             let request = SearchRequest {
                 typing: class == "Prefix",
                 ..SearchRequest::new(*text)
             };
             let t = Instant::now();
             app.search(&request)?;
-            times.push(t.elapsed());
+            let took = t.elapsed();
+            times.push(took);
+            *best = (*best).min(took);
         }
     }
     times.sort();
     let at = |q: f64| times[((times.len() - 1) as f64 * q) as usize];
     println!("{class}: p50 {:?} p99 {:?}", at(0.5), at(0.99));
+    let mut slowest: Vec<(Duration, &str)> = best.into_iter().zip(queries).collect();
+    slowest.sort();
+    for (took, text) in slowest.iter().rev().take(5) {
+        println!("  {took:?}  {text}");
+    }
     Ok(())
 }
 

@@ -27,6 +27,8 @@ pub fn to_index_document(doc: &Document, fields: &Fields) -> TantivyDocument {
     // text (as BM25F would) rather than only in the short title field; snippets use the last.
     out.add_text(lang_fields.body, &doc.title);
     out.add_text(lang_fields.body, &body);
+    out.add_text(lang_fields.pairs, &doc.title);
+    out.add_text(lang_fields.pairs, &body);
     out.add_text(lang_fields.extra, &extra);
     if !scene.is_empty() {
         out.add_text(lang_fields.scene, &scene);

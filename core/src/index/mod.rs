@@ -6,6 +6,7 @@ mod document;
 mod generations;
 mod home;
 mod lock;
+pub mod pairs;
 pub mod schema;
 mod stem_cache;
 pub mod tokenizer;

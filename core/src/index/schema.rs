@@ -2,6 +2,7 @@
 //! language for BM25 (`*_en`, `*_es`), and unstemmed in `words`, whose term dictionary is where
 //! typo and prefix expansion look for the real words a user meant.
 
+use super::pairs::WordPairs;
 use super::stem_cache::CachedStemmer;
 use super::tokenizer::WordTokenizer;
 use tantivy::schema::{
@@ -14,10 +15,13 @@ use tantivy::tokenizer::{
 use tantivy::Index;
 
 /// Bumped whenever the schema or the analyzers change: an index of another format is rebuilt.
-pub const INDEX_FORMAT: &str = "fieldref-index-6";
+pub const INDEX_FORMAT: &str = "fieldref-index-7";
 
 pub const EN_ANALYZER: &str = "fieldref_en";
 pub const ES_ANALYZER: &str = "fieldref_es";
+/// The language analyzers followed by [`WordPairs`].
+pub const EN_PAIRS_ANALYZER: &str = "fieldref_en_pairs";
+pub const ES_PAIRS_ANALYZER: &str = "fieldref_es_pairs";
 pub const WORDS_ANALYZER: &str = "fieldref_words";
 
 /// The languages documents are analyzed in; anything else is analyzed as English.
@@ -51,6 +55,9 @@ pub struct LanguageFields {
     pub extra: Field,
     /// A checklist's scene words: how officers describe the situation it is for. Never shown.
     pub scene: Field,
+    /// The body's adjacent stem pairs ([`super::pairs`]): how a quoted phrase finds its
+    /// documents without reading positions. Frequencies only.
+    pub pairs: Field,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -89,6 +96,7 @@ impl Fields {
                 body: get(&format!("body_{suffix}"))?,
                 extra: get(&format!("extra_{suffix}"))?,
                 scene: get(&format!("scene_{suffix}"))?,
+                pairs: get(&format!("pairs_{suffix}"))?,
             })
         };
         Ok(Fields {
@@ -114,7 +122,10 @@ pub fn build_schema() -> Schema {
     builder.add_text_field("kind", STRING | STORED);
     builder.add_text_field("display_title", STORED);
     builder.add_text_field("doc_language", STRING | STORED);
-    for (suffix, analyzer) in [("en", EN_ANALYZER), ("es", ES_ANALYZER)] {
+    for (suffix, analyzer, pairs_analyzer) in [
+        ("en", EN_ANALYZER, EN_PAIRS_ANALYZER),
+        ("es", ES_ANALYZER, ES_PAIRS_ANALYZER),
+    ] {
         let positions = TextFieldIndexing::default()
             .set_tokenizer(analyzer)
             .set_index_option(IndexRecordOption::WithFreqsAndPositions);
@@ -136,6 +147,14 @@ pub fn build_schema() -> Schema {
             &format!("scene_{suffix}"),
             TextOptions::default().set_indexing_options(positions),
         );
+        let pairs = TextFieldIndexing::default()
+            .set_tokenizer(pairs_analyzer)
+            .set_index_option(IndexRecordOption::WithFreqs)
+            .set_fieldnorms(false);
+        builder.add_text_field(
+            &format!("pairs_{suffix}"),
+            TextOptions::default().set_indexing_options(pairs),
+        );
     }
     let words = TextFieldIndexing::default()
         .set_tokenizer(WORDS_ANALYZER)
@@ -152,25 +171,28 @@ pub fn build_schema() -> Schema {
 /// Registers the analyzers the schema names. Must run on every opened index before use.
 pub fn register_analyzers(index: &Index) {
     let tokenizers = index.tokenizers();
-    tokenizers.register(
-        EN_ANALYZER,
+    // One stem cache per language, shared by the words and their pairs.
+    let english = CachedStemmer::new(Language::English);
+    let english_words = || {
         TextAnalyzer::builder(WordTokenizer::default())
             .filter(RemoveLongFilter::limit(40))
             .filter(LowerCaser)
             .filter(AsciiFoldingFilter)
-            .filter(CachedStemmer::new(Language::English))
-            .build(),
-    );
+            .filter(english.clone())
+    };
+    tokenizers.register(EN_ANALYZER, english_words().build());
+    tokenizers.register(EN_PAIRS_ANALYZER, english_words().filter(WordPairs).build());
     // Spanish: stem before folding accents, since the Snowball rules expect them ("-ción").
-    tokenizers.register(
-        ES_ANALYZER,
+    let spanish = CachedStemmer::new(Language::Spanish);
+    let spanish_words = || {
         TextAnalyzer::builder(WordTokenizer::default())
             .filter(RemoveLongFilter::limit(40))
             .filter(LowerCaser)
-            .filter(CachedStemmer::new(Language::Spanish))
+            .filter(spanish.clone())
             .filter(AsciiFoldingFilter)
-            .build(),
-    );
+    };
+    tokenizers.register(ES_ANALYZER, spanish_words().build());
+    tokenizers.register(ES_PAIRS_ANALYZER, spanish_words().filter(WordPairs).build());
     tokenizers.register(
         WORDS_ANALYZER,
         TextAnalyzer::builder(WordTokenizer::default())

@@ -11,6 +11,7 @@ pub mod expand;
 pub(crate) mod facets;
 mod feedback;
 mod links;
+mod pair_phrase;
 pub mod parse;
 mod plan;
 pub mod snippet;

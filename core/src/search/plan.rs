@@ -14,6 +14,7 @@ use tantivy::{Searcher, Term};
 use super::bm25f::{Bm25fQuery, FieldWeight};
 use super::coord::{CoordPart, CoordQuery, Coverage};
 use super::expand::{self, Expansion};
+use super::pair_phrase::PairPhraseQuery;
 use super::parse::ParsedQuery;
 use super::stopwords::is_stop_word;
 use super::synonyms::{SynonymMatch, Synonyms};
@@ -339,10 +340,10 @@ impl Planner<'_> {
                 continue;
             }
             let lang = *self.fields.of(language);
+            let weight = weight * self.language_boost(language);
             for (field, boost) in [
                 (lang.title, TITLE_BOOST),
                 (lang.scene, SCENE_BOOST),
-                (lang.body, BODY_BOOST),
                 (lang.extra, EXTRA_BOOST),
             ] {
                 let terms: Vec<Term> = stems
@@ -352,10 +353,15 @@ impl Planner<'_> {
                 let phrase: Box<dyn Query> = Box::new(PhraseQuery::new(terms));
                 clauses.push((
                     Occur::Should,
-                    Box::new(BoostQuery::new(
-                        phrase,
-                        boost * weight * self.language_boost(language),
-                    )),
+                    Box::new(BoostQuery::new(phrase, boost * weight)),
+                ));
+            }
+            // The body, the long field, through its word pairs: the same matches and scores
+            // as the positional phrase, without reading every word's positions.
+            if let Some(phrase) = PairPhraseQuery::new(lang.body, lang.pairs, &stems) {
+                clauses.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(phrase), BODY_BOOST * weight)),
                 ));
             }
         }
