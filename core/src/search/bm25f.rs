@@ -139,6 +139,8 @@ impl Weight for Bm25fWeight {
             weight: self.weight * boost,
             k1: self.k1,
             doc: TERMINATED,
+            window: Vec::new(),
+            touched: Vec::new(),
         };
         scorer.doc = scorer.smallest();
         Ok(Box::new(scorer))
@@ -162,14 +164,51 @@ struct FieldPostings {
 }
 
 /// The union of one word's postings in each field (a handful), scored together.
-struct Bm25fScorer {
+pub(crate) struct Bm25fScorer {
     parts: Vec<FieldPostings>,
     weight: f32,
     k1: f32,
     doc: DocId,
+    /// [`Bm25fScorer::score_window`]'s weighted frequencies per slot, and the slots they fill.
+    window: Vec<f32>,
+    touched: Vec<u32>,
 }
 
 impl Bm25fScorer {
+    /// Scores every document from the current one up to `start + size` (exclusive) and moves
+    /// past them, handing `add` each one's slot (`doc - start`) and score; `start` is at or
+    /// before the current document. A field at a time, as tantivy's own unions gather a window:
+    /// the union scorer's interleaving of the fields (a comparison of every field's cursor per
+    /// document) is what a description's dozen common words spent most of their time on. Each
+    /// score is the same sum, in the same field order, as [`Scorer::score`]'s.
+    pub(crate) fn score_window(
+        &mut self,
+        start: DocId,
+        size: u32,
+        mut add: impl FnMut(usize, f32),
+    ) {
+        let end = start.saturating_add(size);
+        self.window.resize(size as usize, 0.0);
+        for part in &mut self.parts {
+            let mut doc = part.postings.doc();
+            while doc < end {
+                let slot = (doc - start) as usize;
+                if self.window[slot] == 0.0 {
+                    self.touched.push(slot as u32);
+                }
+                let id = part.norms.fieldnorm_id(doc);
+                self.window[slot] += part.postings.term_freq() as f32 * part.cache[id as usize];
+                doc = part.postings.advance();
+            }
+        }
+        for &slot in &self.touched {
+            let tf = std::mem::take(&mut self.window[slot as usize]);
+            add(slot as usize, self.weight * tf / (self.k1 + tf));
+        }
+        self.touched.clear();
+        self.doc = self.smallest();
+    }
+
     fn smallest(&self) -> DocId {
         self.parts
             .iter()

@@ -12,6 +12,8 @@ use std::fmt;
 use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::{DocId, DocSet, Score, SegmentReader, Term, TERMINATED};
 
+use super::bm25f::Bm25fScorer;
+
 /// One part of the disjunction and the query words (bits) it covers.
 pub struct CoordPart {
     pub query: Box<dyn Query>,
@@ -91,6 +93,9 @@ impl Coverage {
         let share = (sum / self.total).min(1.0);
         if self.exponent == 2.0 {
             share * share
+        } else if self.exponent == 1.5 {
+            // A tenth of a long description's time went to `powf` (past the table's words).
+            share * share.sqrt()
         } else {
             share.powf(self.exponent)
         }
@@ -204,6 +209,17 @@ impl CoordScorer {
         self.cursor = 0;
         let end = start.saturating_add(WINDOW);
         for (scorer, covers) in &mut self.parts {
+            // A word's BM25F (most parts) fills the window field by field.
+            if let Some(word) = scorer.downcast_mut::<Bm25fScorer>() {
+                let (sums, covered, present) =
+                    (&mut self.sums, &mut self.covered, &mut self.present);
+                word.score_window(start, WINDOW, |slot, score| {
+                    sums[slot] += score;
+                    covered[slot] |= *covers;
+                    present[slot / 64] |= 1 << (slot % 64);
+                });
+                continue;
+            }
             let mut doc = scorer.doc();
             while doc < end {
                 let slot = (doc - start) as usize;

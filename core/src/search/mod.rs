@@ -14,12 +14,14 @@ mod links;
 mod pair_phrase;
 pub mod parse;
 mod plan;
+mod rescore;
 pub mod snippet;
 mod statistics;
 pub mod stopwords;
 pub mod synonyms;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::Instant;
 
 use chrono::{DateTime, Utc};
@@ -224,31 +226,36 @@ pub fn run(
     } else {
         limit
     };
-    let collect = |query: &dyn tantivy::query::Query, wanted: usize| {
-        searcher.search_with_statistics_provider(
-            query,
-            &(
-                TopDocs::with_limit(wanted).order_by_score(),
-                facets::FacetCounter::new(index.facet_tables().clone()),
-                Count,
-            ),
-            &statistics,
-        )
-    };
+    // A second pass may follow when the words could get feedback or lift linked contacts: then
+    // the first pass also records every match's score, so the second runs only what it adds.
+    let second_possible = text
+        .as_ref()
+        .is_some_and(|t| (t.words_only && feedback::applies(t.words)) || links::applies(t.words));
     let first = (candidates + TIE_MARGIN).max(BEST_DOCUMENTS);
-    let mut found = collect(&*query, first)?;
-    if let Some(text) = text.as_ref() {
+    let counting = (
+        TopDocs::with_limit(first).order_by_score(),
+        facets::FacetCounter::new(index.facet_tables().clone()),
+        Count,
+    );
+    let (mut found, first_scores) = if second_possible {
+        let (found, scores) = searcher.search_with_statistics_provider(
+            &*query,
+            &(counting, rescore::FirstScores),
+            &statistics,
+        )?;
+        (found, Some(Arc::new(scores)))
+    } else {
+        let found = searcher.search_with_statistics_provider(&*query, &counting, &statistics)?;
+        (found, None)
+    };
+    if let (Some(text), Some(first_scores)) = (text.as_ref(), first_scores) {
         // A second pass when the best matches say more than the words typed: words they share
         // (feedback, for descriptions) and the contacts the best guidance links.
         let mut more: Vec<(Occur, Box<dyn tantivy::query::Query>)> = Vec::new();
         let feedback = text.words_only && feedback::applies(text.words);
         let links = links::applies(text.words);
         // Both read the same best documents: read once.
-        let best = if feedback || links {
-            best_documents(&searcher, &found.0)?
-        } else {
-            Vec::new()
-        };
+        let best = best_documents(&searcher, &found.0)?;
         if feedback {
             more.extend(
                 feedback::expansion(
@@ -265,20 +272,24 @@ pub fn run(
             more.extend(links::lift(fields, &best).map(|q| (Occur::Should, q)));
         }
         if !more.is_empty() {
-            // A quoted phrase stays required: what is added can only reorder its matches.
-            let occur = if text.words_only {
-                Occur::Should
-            } else {
-                Occur::Must
-            };
-            more.insert(0, (occur, text.query.box_clone()));
+            // Only what is added runs (see [`rescore`]); a quoted phrase stays required, so
+            // what is added can only reorder its matches. Only the order changes: the count
+            // and the facets stay those of what was typed.
             let query = plan::combine(Some(Box::new(BooleanQuery::new(more))), filter_clauses());
-            // Only the order changes: the count and the facets stay those of what was typed.
-            found.0 = searcher.search_with_statistics_provider(
+            let keep = candidates + TIE_MARGIN;
+            let mut first_best: Vec<tantivy::DocAddress> = found.0.iter().map(|h| h.1).collect();
+            first_best.sort_unstable();
+            let rescored = searcher.search_with_statistics_provider(
                 &*query,
-                &TopDocs::with_limit(candidates + TIE_MARGIN).order_by_score(),
+                &rescore::Rescored {
+                    first: first_scores,
+                    first_required: !text.words_only,
+                    first_best: Arc::new(first_best),
+                    keep,
+                },
                 &statistics,
             )?;
+            found.0 = rescore::merge(&found.0, rescored, keep);
         }
     }
     let (mut top, facet_counts, total) = found;

@@ -6,7 +6,9 @@
 //! with a coordination factor ([`super::coord`]) so that covering more of the query ranks higher
 //! without any word being required. Quoted phrases are required; filters are facet terms.
 
-use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
+};
 use tantivy::schema::{Facet, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Searcher, Term};
@@ -526,7 +528,18 @@ pub fn filter_query(
     if viewer == Audience::Public {
         clauses.push((Occur::Must, facet("audience", Audience::Public.as_str())));
     }
+    // Filters select, they do not rank: a facet term's BM25 would add its own idf to every
+    // match (more for a rarer facet of an "any of"), and the second pass relies on a filtered
+    // score being the text's alone (see `rescore`).
     clauses
+        .into_iter()
+        .map(|(occur, query)| {
+            (
+                occur,
+                Box::new(ConstScoreQuery::new(query, 0.0)) as Box<dyn Query>,
+            )
+        })
+        .collect()
 }
 
 /// The whole query: text (or everything, when only filters were given) and the filters.
