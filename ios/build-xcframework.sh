@@ -19,6 +19,8 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target/ios-$audience}"
 generated=$(bash bindings/scripts/generate.sh --release)
 bindings=$(echo "$generated" | sed -n 2p)
 target_dir=$(dirname "$bindings") # cargo's target directory (CARGO_TARGET_DIR when set)
+# SQLite without the extensions the app never uses (bindings/mobile-sqlite-flags).
+export LIBSQLITE3_FLAGS="$(grep -v '^#' bindings/mobile-sqlite-flags)"
 for target in aarch64-apple-ios aarch64-apple-ios-sim; do
   cargo build --profile mobile -p fieldref-ffi --target "$target" ${features[@]+"${features[@]}"}
 done

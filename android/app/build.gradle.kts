@@ -90,6 +90,10 @@ fun cargoNdk(flavor: String, cargoFlags: List<String>) =
         for (triple in listOf("AARCH64_LINUX_ANDROID", "ARMV7_LINUX_ANDROIDEABI", "X86_64_LINUX_ANDROID")) {
             environment("CARGO_TARGET_${triple}_RUSTFLAGS", rustflags)
         }
+        // SQLite without the extensions the app never uses (bindings/mobile-sqlite-flags).
+        val sqliteFlags = repoRoot.resolve("bindings/mobile-sqlite-flags").readLines()
+            .map { it.trim() }.filter { it.isNotEmpty() && !it.startsWith("#") }
+        environment("LIBSQLITE3_FLAGS", sqliteFlags.joinToString(" "))
         commandLine(
             listOf(
                 "cargo", "ndk",

@@ -56,6 +56,20 @@ fn build_command(target: Option<&str>) -> String {
     command
 }
 
+/// The SQLite flags every phone library is built with (`bindings/mobile-sqlite-flags`: its
+/// lines that are not comments).
+fn mobile_sqlite_flags(root: &Path) -> Result<String> {
+    let path = root.join("bindings/mobile-sqlite-flags");
+    let text =
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    Ok(text
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .collect::<Vec<_>>()
+        .join(" "))
+}
+
 /// Builds the mobile-profile library (a no-op when it is up to date) and returns its path. For
 /// another target the linker and C compiler come from the environment, as for any cargo cross
 /// build (`CARGO_TARGET_<TRIPLE>_LINKER`, `CC_<triple>`, `AR_<triple>`).
@@ -74,6 +88,7 @@ fn build(target: Option<&str>) -> Result<PathBuf> {
     }
     let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
         .args(&args)
+        .env("LIBSQLITE3_FLAGS", mobile_sqlite_flags(&root)?)
         .current_dir(&root)
         .status()
         .with_context(|| format!("running {}", build_command(target)))?;

@@ -10,7 +10,7 @@
 //! (over-long) breaks the pair exactly as it breaks a positional phrase, and a pair never spans
 //! two values of a field (each value is tokenized on its own).
 
-use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
+use tantivy::tokenizer::{BoxTokenStream, TextAnalyzer, Token, TokenStream, Tokenizer};
 
 /// What joins the two stems of a pair. The tokenizer splits on it, so no stem contains it.
 pub const PAIR_SEPARATOR: char = ' ';
@@ -24,29 +24,26 @@ pub fn pair(first: &str, second: &str) -> String {
     text
 }
 
-/// Turns a stream of stems into the stream of its adjacent pairs.
-#[derive(Clone, Copy, Default)]
-pub struct WordPairs;
+/// The adjacent pairs of what an analyzer makes of a text. It wraps the field's own analyzer,
+/// so the pairs are of exactly the stems the body holds (and the analyzer's code is not built a
+/// second time into the library: a filter in the chain would be, once per language).
+#[derive(Clone)]
+pub struct WordPairs {
+    words: TextAnalyzer,
+}
 
-impl TokenFilter for WordPairs {
-    type Tokenizer<T: Tokenizer> = WordPairsFilter<T>;
-
-    fn transform<T: Tokenizer>(self, tokenizer: T) -> WordPairsFilter<T> {
-        WordPairsFilter { inner: tokenizer }
+impl WordPairs {
+    pub fn new(words: TextAnalyzer) -> WordPairs {
+        WordPairs { words }
     }
 }
 
-#[derive(Clone)]
-pub struct WordPairsFilter<T> {
-    inner: T,
-}
-
-impl<T: Tokenizer> Tokenizer for WordPairsFilter<T> {
-    type TokenStream<'a> = WordPairsStream<T::TokenStream<'a>>;
+impl Tokenizer for WordPairs {
+    type TokenStream<'a> = WordPairsStream<BoxTokenStream<'a>>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
         WordPairsStream {
-            tail: self.inner.token_stream(text),
+            tail: self.words.token_stream(text),
             previous: None,
             token: Token::default(),
         }
@@ -99,17 +96,17 @@ impl<T: TokenStream> TokenStream for WordPairsStream<T> {
 
 #[cfg(test)]
 mod tests {
-    use tantivy::tokenizer::{LowerCaser, RemoveLongFilter, TextAnalyzer};
+    use tantivy::tokenizer::{LowerCaser, RemoveLongFilter};
 
     use super::*;
     use crate::index::tokenizer::WordTokenizer;
 
     fn pairs(text: &str) -> Vec<(String, usize)> {
-        let mut analyzer = TextAnalyzer::builder(WordTokenizer::default())
+        let words = TextAnalyzer::builder(WordTokenizer::default())
             .filter(RemoveLongFilter::limit(10))
             .filter(LowerCaser)
-            .filter(WordPairs)
             .build();
+        let mut analyzer = TextAnalyzer::from(WordPairs::new(words));
         let mut stream = analyzer.token_stream(text);
         let mut out = Vec::new();
         while let Some(token) = stream.next() {

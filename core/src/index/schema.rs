@@ -171,28 +171,27 @@ pub fn build_schema() -> Schema {
 /// Registers the analyzers the schema names. Must run on every opened index before use.
 pub fn register_analyzers(index: &Index) {
     let tokenizers = index.tokenizers();
-    // One stem cache per language, shared by the words and their pairs.
-    let english = CachedStemmer::new(Language::English);
-    let english_words = || {
-        TextAnalyzer::builder(WordTokenizer::default())
-            .filter(RemoveLongFilter::limit(40))
-            .filter(LowerCaser)
-            .filter(AsciiFoldingFilter)
-            .filter(english.clone())
-    };
-    tokenizers.register(EN_ANALYZER, english_words().build());
-    tokenizers.register(EN_PAIRS_ANALYZER, english_words().filter(WordPairs).build());
+    let english = TextAnalyzer::builder(WordTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(CachedStemmer::new(Language::English))
+        .build();
     // Spanish: stem before folding accents, since the Snowball rules expect them ("-ción").
-    let spanish = CachedStemmer::new(Language::Spanish);
-    let spanish_words = || {
-        TextAnalyzer::builder(WordTokenizer::default())
-            .filter(RemoveLongFilter::limit(40))
-            .filter(LowerCaser)
-            .filter(spanish.clone())
-            .filter(AsciiFoldingFilter)
-    };
-    tokenizers.register(ES_ANALYZER, spanish_words().build());
-    tokenizers.register(ES_PAIRS_ANALYZER, spanish_words().filter(WordPairs).build());
+    let spanish = TextAnalyzer::builder(WordTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(CachedStemmer::new(Language::Spanish))
+        .filter(AsciiFoldingFilter)
+        .build();
+    // The pairs wrap a clone of the words' analyzer, which shares its stem cache.
+    for (words, pairs, analyzer) in [
+        (EN_ANALYZER, EN_PAIRS_ANALYZER, english),
+        (ES_ANALYZER, ES_PAIRS_ANALYZER, spanish),
+    ] {
+        tokenizers.register(pairs, TextAnalyzer::from(WordPairs::new(analyzer.clone())));
+        tokenizers.register(words, analyzer);
+    }
     tokenizers.register(
         WORDS_ANALYZER,
         TextAnalyzer::builder(WordTokenizer::default())

@@ -237,17 +237,17 @@ pub fn run(
         facets::FacetCounter::new(index.facet_tables().clone()),
         Count,
     );
-    let (mut found, first_scores) = if second_possible {
-        let (found, scores) = searcher.search_with_statistics_provider(
-            &*query,
-            &(counting, rescore::FirstScores),
-            &statistics,
-        )?;
-        (found, Some(Arc::new(scores)))
-    } else {
-        let found = searcher.search_with_statistics_provider(&*query, &counting, &statistics)?;
-        (found, None)
-    };
+    let (mut found, scores) = searcher.search_with_statistics_provider(
+        &*query,
+        &(
+            counting,
+            rescore::FirstScores {
+                record: second_possible,
+            },
+        ),
+        &statistics,
+    )?;
+    let first_scores = second_possible.then(|| Arc::new(scores));
     if let (Some(text), Some(first_scores)) = (text.as_ref(), first_scores) {
         // A second pass when the best matches say more than the words typed: words they share
         // (feedback, for descriptions) and the contacts the best guidance links.

@@ -30,8 +30,12 @@ impl Scores {
     }
 }
 
-/// Records the score of every document the first pass matches.
-pub struct FirstScores;
+/// Records the score of every document the first pass matches, when `record` says a second
+/// pass may follow (one collector type either way: one copy of tantivy's collecting code in
+/// the library, not two).
+pub struct FirstScores {
+    pub record: bool,
+}
 
 pub struct SegmentScores {
     segment: SegmentOrdinal,
@@ -47,9 +51,10 @@ impl Collector for FirstScores {
         segment: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<SegmentScores> {
+        let size = if self.record { reader.max_doc() } else { 0 };
         Ok(SegmentScores {
             segment,
-            scores: vec![Score::NAN; reader.max_doc() as usize],
+            scores: vec![Score::NAN; size as usize],
         })
     }
 
@@ -308,7 +313,10 @@ mod tests {
             let (first_best, scores) = searcher
                 .search(
                     &*filtered(typed()),
-                    &(TopDocs::with_limit(keep).order_by_score(), FirstScores),
+                    &(
+                        TopDocs::with_limit(keep).order_by_score(),
+                        FirstScores { record: true },
+                    ),
                 )
                 .expect("first");
             let mut best: Vec<DocAddress> = first_best.iter().map(|h| h.1).collect();
