@@ -138,9 +138,10 @@ pub fn child(args: &[String]) -> Result<()> {
     let state = app.install_snapshot(&bytes, decoded_size, 1, hash)?;
     drop(bytes);
     anyhow::ensure!(state.hash == *hash, "installed content has another hash");
+    let problem = app.index_problem();
     anyhow::ensure!(
-        app.index_problem().is_none(),
-        "the index did not follow the install"
+        problem.is_none(),
+        "the index did not follow the install: {problem:?}"
     );
     let millis = started.elapsed().as_millis();
     let peak = peak_rss_kb().context("VmHWM not readable from /proc/self/status")?;

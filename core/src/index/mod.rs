@@ -248,6 +248,10 @@ fn fill(index: &Index, store: &Store, tag: &str) -> Result<()> {
     let per_thread = (BUILD_MEMORY / threads).max(THREAD_MEMORY_MIN);
     let mut writer =
         index.writer_with_num_threads::<tantivy::TantivyDocument>(threads, per_thread * threads)?;
+    // The one merge is ours, below. The default policy would start its own merges of the
+    // flushed segments at the commit (from eight segments on), and ours then fails when one of
+    // them has already been merged away ("the segments that were merged could not be found").
+    writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
     store.each_document(None, |doc| {
         writer.add_document(document::to_index_document(&doc, &fields))?;
         Ok(())
