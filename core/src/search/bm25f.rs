@@ -147,13 +147,7 @@ impl Weight for Bm25fWeight {
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        let mut scorer = self.scorer(reader, 1.0)?;
-        if scorer.seek(doc) != doc {
-            return Err(tantivy::TantivyError::InvalidArgument(format!(
-                "document {doc} does not match"
-            )));
-        }
-        Ok(Explanation::new("BM25F", scorer.score()))
+        super::explain::by_scoring(self, reader, doc, "BM25F")
     }
 }
 

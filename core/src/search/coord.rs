@@ -146,16 +146,7 @@ impl Weight for CoordWeight {
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        let mut scorer = self.scorer(reader, 1.0)?;
-        if scorer.seek(doc) != doc {
-            return Err(tantivy::TantivyError::InvalidArgument(format!(
-                "document {doc} does not match"
-            )));
-        }
-        Ok(Explanation::new(
-            "sum of parts × coordination",
-            scorer.score(),
-        ))
+        super::explain::by_scoring(self, reader, doc, "sum of parts × coordination")
     }
 }
 

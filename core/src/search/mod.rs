@@ -8,6 +8,7 @@
 mod bm25f;
 mod coord;
 pub mod expand;
+mod explain;
 pub(crate) mod facets;
 mod feedback;
 mod links;
@@ -228,9 +229,13 @@ pub fn run(
     };
     // A second pass may follow when the words could get feedback or lift linked contacts: then
     // the first pass also records every match's score, so the second runs only what it adds.
-    let second_possible = text
-        .as_ref()
-        .is_some_and(|t| (t.words_only && feedback::applies(t.words)) || links::applies(t.words));
+    let (feedback, links) = text.as_ref().map_or((false, false), |t| {
+        (
+            t.words_only && feedback::applies(t.words),
+            links::applies(t.words),
+        )
+    });
+    let second_possible = feedback || links;
     let first = (candidates + TIE_MARGIN).max(BEST_DOCUMENTS);
     let counting = (
         TopDocs::with_limit(first).order_by_score(),
@@ -252,8 +257,6 @@ pub fn run(
         // A second pass when the best matches say more than the words typed: words they share
         // (feedback, for descriptions) and the contacts the best guidance links.
         let mut more: Vec<(Occur, Box<dyn tantivy::query::Query>)> = Vec::new();
-        let feedback = text.words_only && feedback::applies(text.words);
-        let links = links::applies(text.words);
         // Both read the same best documents: read once.
         let best = best_documents(&searcher, &found.0)?;
         if feedback {
