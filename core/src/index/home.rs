@@ -7,11 +7,11 @@ use std::path::{Path, PathBuf};
 use std::sync::RwLock;
 use std::time::Duration;
 
+use super::background_commit::BackgroundCommit;
 use super::generations::Generations;
 use super::lock::IndexLock;
 use super::{
-    commit_delta, commit_started, expected_tag, open_checked, start_delta, Fields, IndexLocation,
-    SearchIndex,
+    commit_delta, expected_tag, open_checked, start_delta, Fields, IndexLocation, SearchIndex,
 };
 use crate::content::Document;
 use crate::error::{Error, Result};
@@ -189,13 +189,14 @@ impl IndexHome {
         let mut delta = DeltaInProgress {
             lock,
             fork,
-            writer: None,
+            commit: None,
             published: false,
         };
         let index = tantivy::Index::open_in_dir(&delta.fork).ok()?;
         super::schema::register_analyzers(&index);
         let fields = Fields::from_schema(&index.schema()).ok()?;
-        delta.writer = Some(start_delta(&index, &fields, changed.upserts, changed.deletes).ok()?);
+        let writer = start_delta(&index, &fields, changed.upserts, changed.deletes).ok()?;
+        delta.commit = Some(BackgroundCommit::start(writer).ok()?);
         Some(delta)
     }
 
@@ -273,23 +274,23 @@ fn fork_and_apply(
     }
 }
 
-/// A delta being indexed on a fork while the store applies it, holding the index lock.
-/// Dropped unfinished (the store failed, or moved elsewhere), it discards the writer and the fork.
+/// A delta being indexed on a fork while the store applies it, holding the index lock; its
+/// commit is prepared meanwhile ([`BackgroundCommit`]). Dropped unfinished (the store failed,
+/// or moved elsewhere), it aborts the commit and removes the fork.
 pub(crate) struct DeltaInProgress {
     lock: IndexLock,
     fork: PathBuf,
-    writer: Option<tantivy::IndexWriter>,
+    commit: Option<BackgroundCommit>,
     published: bool,
 }
 
 impl DeltaInProgress {
     /// Commits the delta with `tag`, publishes the fork and opens it.
     fn finish(mut self, generations: &Generations, tag: &str) -> Result<SearchIndex> {
-        let writer = self
-            .writer
+        self.commit
             .take()
-            .ok_or_else(|| Error::Busy("the delta's index writer is gone".into()))?;
-        commit_started(writer, tag)?;
+            .ok_or_else(|| Error::Busy("the delta's index commit is gone".into()))?
+            .finish(tag)?;
         let folder = generations.publish(&self.lock, &self.fork)?;
         self.published = true;
         SearchIndex::open_published(&folder)
@@ -298,7 +299,7 @@ impl DeltaInProgress {
 
 impl Drop for DeltaInProgress {
     fn drop(&mut self) {
-        drop(self.writer.take()); // uncommitted: its documents are discarded
+        drop(self.commit.take()); // uncommitted: its documents are discarded
         if !self.published {
             let _ = std::fs::remove_dir_all(&self.fork);
         }

@@ -2,6 +2,7 @@
 //! commit payload) which content it reflects; when it is missing, corrupt, of another format or
 //! behind the store, it is rebuilt from the store and the user still gets answers.
 
+mod background_commit;
 mod document;
 mod generations;
 mod home;
@@ -189,7 +190,7 @@ pub(crate) fn start_delta(
 }
 
 /// Commits what [`start_delta`] queued, with `tag` as the payload.
-pub(crate) fn commit_started(mut writer: tantivy::IndexWriter, tag: &str) -> Result<()> {
+fn commit_started(mut writer: tantivy::IndexWriter, tag: &str) -> Result<()> {
     let mut commit = writer.prepare_commit()?;
     commit.set_payload(tag);
     commit.commit()?;
