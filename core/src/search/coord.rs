@@ -59,6 +59,15 @@ impl Coverage {
     /// At most 64 words (bits); more are ignored.
     pub fn new(mut weights: Vec<f32>, exponent: f32) -> Coverage {
         weights.truncate(64);
+        // A negative or NaN weight would make a share outside 0..=1, and its root NaN: every
+        // score NaN, and results in no order at all.
+        for weight in &mut weights {
+            *weight = if weight.is_finite() {
+                weight.max(0.0)
+            } else {
+                0.0
+            };
+        }
         let total = weights.iter().sum::<f32>().max(f32::MIN_POSITIVE);
         let mut coverage = Coverage {
             weights,
@@ -320,5 +329,15 @@ mod tests {
         let coverage = Coverage::new(vec![2.0, 1.0, 1.0], 1.0);
         assert_eq!(coverage.factor(0b001), 0.5);
         assert_eq!(coverage.factor(0b110), 0.5);
+    }
+
+    #[test]
+    fn a_negative_or_nan_weight_counts_as_nothing() {
+        let coverage = Coverage::new(vec![1.0, -0.2, f32::NAN], 1.5);
+        for covered in 0..8 {
+            let factor = coverage.factor(covered);
+            assert!((0.0..=1.0).contains(&factor), "{covered:b}: {factor}");
+        }
+        assert_eq!(coverage.factor(0b001), 1.0);
     }
 }

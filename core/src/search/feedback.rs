@@ -109,6 +109,8 @@ pub fn expansion(
             // In one document only: it can only lift the document it came from.
             continue;
         }
+        // With deleted documents counted (see the coordination weights in `plan`).
+        let frequency = frequency.min(documents);
         let idf = (1.0 + (documents - frequency + 0.5) / (frequency + 0.5)).ln();
         ranked.push((weight * idf, language, stem));
     }
