@@ -199,15 +199,10 @@ impl Planner<'_> {
         parts.extend(self.pairs(&parsed.terms, &order, &words));
 
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        if words.unique.len() == 1 && parts.iter().all(|p| p.covers == 1) {
-            // One word: every match covers all of the query, so the factor is always 1 and
-            // tantivy's own union (with its pruning) scores the same, faster.
-            let union = parts
-                .into_iter()
-                .map(|p| (Occur::Should, p.query))
-                .collect();
-            clauses.push((Occur::Should, Box::new(BooleanQuery::new(union))));
-        } else if !parts.is_empty() {
+        // One word goes through the coordination scorer too (its factor is then always 1):
+        // filling windows a field at a time beat tantivy's union of the word's expansions on the
+        // slowest as-you-type queries ("in": 3.2 against 3.8 ms at 52,000 documents).
+        if !parts.is_empty() {
             let documents = self.searcher.num_docs() as f32;
             let weights = words
                 .unique
