@@ -42,6 +42,9 @@ pub struct ContentState {
     pub installed_at: String,
 }
 
+/// SQLite's own default threshold for its automatic checkpoint, in pages.
+const DEFAULT_AUTOCHECKPOINT: i64 = 1_000;
+
 /// A change to the content: the whole pack, or the documents added, changed and removed since the
 /// installed version.
 #[derive(Debug, Clone)]
@@ -149,10 +152,26 @@ impl Store {
         expected_hash: Option<&str>,
         meta: &[(&str, String)],
     ) -> Result<ContentState> {
+        // The install checkpoints the log itself once it has committed (below): a commit that
+        // also checkpointed (SQLite's automatic one, past 1,000 pages: every 1 % delta) copied
+        // and synced the same pages a moment earlier.
+        let automatic = self.automatic_checkpoint(0);
         let applied = self.apply_in_transaction(change, version, expected_hash, meta);
+        self.automatic_checkpoint(automatic);
         // A dictionary id of a rolled-back install may be reused by the next one.
         *self.unpacker.borrow_mut() = packed::Unpacker::default();
         applied
+    }
+
+    /// Sets SQLite's automatic checkpoint threshold (pages; 0 turns it off) and returns the
+    /// previous one.
+    fn automatic_checkpoint(&self, pages: i64) -> i64 {
+        let before = self
+            .conn
+            .query_row("PRAGMA wal_autocheckpoint", [], |row| row.get::<_, i64>(0))
+            .unwrap_or(DEFAULT_AUTOCHECKPOINT);
+        let _ = self.conn.pragma_update(None, "wal_autocheckpoint", pages);
+        before
     }
 
     fn apply_in_transaction(
