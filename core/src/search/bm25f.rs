@@ -76,9 +76,7 @@ impl Query for Bm25fQuery {
                 let average = (tokens as f32 / documents as f32).max(f32::MIN_POSITIVE);
                 fields.push((*f, norm_cache(f.weight, f.b, average)));
             }
-            let frequency = frequency.min(documents);
-            let x = (documents - frequency) as f32 + 0.5;
-            idf = (1.0 + x / (frequency as f32 + 0.5)).ln();
+            idf = bm25_idf(documents as f32, frequency as f32);
         } else {
             for f in &self.fields {
                 fields.push((*f, Arc::new([0.0; 256])));
@@ -98,6 +96,15 @@ impl Query for Bm25fQuery {
             visitor(term, false);
         }
     }
+}
+
+/// BM25's idf of a word in `df` of `documents` documents. `df` may count deleted documents (a
+/// delta leaves the old versions in older segments until a merge) and so exceed `documents`:
+/// it is capped there, or a word most documents have would get a negative idf (and the
+/// coordination factor of its documents a NaN).
+pub(crate) fn bm25_idf(documents: f32, df: f32) -> f32 {
+    let df = df.min(documents);
+    (1.0 + (documents - df + 0.5) / (df + 0.5)).ln()
 }
 
 /// For each fieldnorm id, `w / (1 − b + b · len / avglen)`: the weight of one occurrence.
@@ -271,6 +278,15 @@ mod tests {
     use tantivy::{doc, Index};
 
     use super::*;
+
+    #[test]
+    fn a_word_counted_with_deleted_documents_keeps_a_positive_idf() {
+        // 1,000 documents alive; the word in all of them and in 2,000 deleted old versions.
+        let common = bm25_idf(1_000.0, 3_000.0);
+        assert!(common.is_finite() && common > 0.0, "{common}");
+        assert_eq!(common, bm25_idf(1_000.0, 1_000.0));
+        assert!(bm25_idf(1_000.0, 10.0) > common, "rarer words weigh more");
+    }
 
     /// Two fields, three documents: "fox" in the title, in the body, and in both.
     fn index() -> (Index, Field, Field) {

@@ -109,9 +109,7 @@ pub fn expansion(
             // In one document only: it can only lift the document it came from.
             continue;
         }
-        // With deleted documents counted (see the coordination weights in `plan`).
-        let frequency = frequency.min(documents);
-        let idf = (1.0 + (documents - frequency + 0.5) / (frequency + 0.5)).ln();
+        let idf = super::bm25f::bm25_idf(documents, frequency);
         ranked.push((weight * idf, language, stem));
     }
     ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.2.cmp(&b.2)));

@@ -13,7 +13,7 @@ use tantivy::schema::{Facet, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Searcher, Term};
 
-use super::bm25f::{Bm25fQuery, FieldWeight};
+use super::bm25f::{bm25_idf, Bm25fQuery, FieldWeight};
 use super::coord::{CoordPart, CoordQuery, Coverage};
 use super::expand::{self, Expansion};
 use super::pair_phrase::PairPhraseQuery;
@@ -212,7 +212,7 @@ impl Planner<'_> {
                         .analyzers
                         .folded(&parsed.terms[i])
                         .map_or(0, |w| self.document_frequency(&w));
-                    times as f32 * coordination_idf(documents, df as f32)
+                    times as f32 * bm25_idf(documents, df as f32)
                 })
                 .collect();
             let coverage = Coverage::new(weights, COORDINATION_EXPONENT);
@@ -437,15 +437,6 @@ fn boost(query: Box<dyn Query>, weight: f32) -> Box<dyn Query> {
     }
 }
 
-/// A word's idf for the coordination factor. `df` is counted with deleted documents (a delta
-/// leaves the old versions in older segments until a merge), so for a word most documents have
-/// it can exceed `documents`: unclamped, the idf went negative, the factor NaN for documents
-/// with only that word, and typing "shelter in" after a few deltas failed on an unordered sort.
-fn coordination_idf(documents: f32, df: f32) -> f32 {
-    let df = df.min(documents);
-    (1.0 + (documents - df + 0.5) / (df + 0.5)).ln()
-}
-
 /// Indices of the terms that say what the query is about: not stop words, unless a synonym names
 /// them ("SI") or nothing else is left ("the who"); a last word still being typed always counts
 /// ("spanish in" is on its way to "interpreter").
@@ -556,21 +547,4 @@ pub fn combine(
     let mut clauses = vec![(Occur::Must, text)];
     clauses.extend(filters);
     Box::new(BooleanQuery::new(clauses))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_word_counted_with_deleted_documents_keeps_a_positive_idf() {
-        // 1,000 documents alive; the word in all of them and in 2,000 deleted old versions.
-        let common = coordination_idf(1_000.0, 3_000.0);
-        assert!(common.is_finite() && common > 0.0, "{common}");
-        assert_eq!(common, coordination_idf(1_000.0, 1_000.0));
-        assert!(
-            coordination_idf(1_000.0, 10.0) > common,
-            "rarer words weigh more"
-        );
-    }
 }
