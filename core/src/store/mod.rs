@@ -44,6 +44,15 @@ pub struct ContentState {
 
 /// SQLite's own default threshold for its automatic checkpoint, in pages.
 const DEFAULT_AUTOCHECKPOINT: i64 = 1_000;
+/// `PRAGMA synchronous` levels, as SQLite numbers them.
+const SYNCHRONOUS_NORMAL: i64 = 1;
+const SYNCHRONOUS_FULL: i64 = 2;
+
+/// The connection's settings an install changes for its own transaction, to put back after it.
+struct InstallSettings {
+    automatic_checkpoint: i64,
+    synchronous: i64,
+}
 
 /// A change to the content: the whole pack, or the documents added, changed and removed since the
 /// installed version.
@@ -152,26 +161,50 @@ impl Store {
         expected_hash: Option<&str>,
         meta: &[(&str, String)],
     ) -> Result<ContentState> {
-        // The install checkpoints the log itself once it has committed (below): a commit that
-        // also checkpointed (SQLite's automatic one, past 1,000 pages: every 1 % delta) copied
-        // and synced the same pages a moment earlier.
-        let automatic = self.automatic_checkpoint(0);
+        let saved = self.relax_for_install();
         let applied = self.apply_in_transaction(change, version, expected_hash, meta);
-        self.automatic_checkpoint(automatic);
+        self.restore_after_install(saved);
         // A dictionary id of a rolled-back install may be reused by the next one.
         *self.unpacker.borrow_mut() = packed::Unpacker::default();
         applied
     }
 
-    /// Sets SQLite's automatic checkpoint threshold (pages; 0 turns it off) and returns the
-    /// previous one.
-    fn automatic_checkpoint(&self, pages: i64) -> i64 {
-        let before = self
+    /// Settings for an install's own transaction, which checkpoints the log itself once it has
+    /// committed (`apply_in_transaction`):
+    /// - SQLite's automatic checkpoint off: every 1 % delta (~1,100 pages) passed its threshold
+    ///   and copied and synced the pages the install's checkpoint then found done.
+    /// - `synchronous = NORMAL`: the commit does not sync the log, because that checkpoint syncs
+    ///   the log before copying it and the database after. Only a power cut between the commit
+    ///   and the checkpoint can lose the install, and then the store is still consistent at the
+    ///   previous content (the index, tagged with the content state, is rebuilt or reopened at
+    ///   that state), which the next sync downloads again. User data (bookmarks, the outbox)
+    ///   keeps `FULL`: it cannot be downloaded again.
+    fn relax_for_install(&self) -> InstallSettings {
+        let automatic_checkpoint = self
             .conn
             .query_row("PRAGMA wal_autocheckpoint", [], |row| row.get::<_, i64>(0))
             .unwrap_or(DEFAULT_AUTOCHECKPOINT);
-        let _ = self.conn.pragma_update(None, "wal_autocheckpoint", pages);
-        before
+        let synchronous = self
+            .conn
+            .query_row("PRAGMA synchronous", [], |row| row.get::<_, i64>(0))
+            .unwrap_or(SYNCHRONOUS_FULL);
+        let _ = self.conn.pragma_update(None, "wal_autocheckpoint", 0);
+        let _ = self
+            .conn
+            .pragma_update(None, "synchronous", SYNCHRONOUS_NORMAL);
+        InstallSettings {
+            automatic_checkpoint,
+            synchronous,
+        }
+    }
+
+    fn restore_after_install(&self, saved: InstallSettings) {
+        let _ = self
+            .conn
+            .pragma_update(None, "wal_autocheckpoint", saved.automatic_checkpoint);
+        let _ = self
+            .conn
+            .pragma_update(None, "synchronous", saved.synchronous);
     }
 
     fn apply_in_transaction(

@@ -524,24 +524,29 @@ fn whole_installs_replace_the_dictionary_and_deltas_reuse_it() {
     assert_eq!(store.documents(None).expect("all"), v3.documents);
 }
 
-/// An install turns SQLite's automatic checkpoint off only for its own transaction: after it,
-/// failed or not, the other writes (bookmarks, the outbox) are checkpointed as before.
+/// An install relaxes SQLite's automatic checkpoint and commit sync only for its own
+/// transaction: after it, failed or not, the other writes (bookmarks, the outbox) are
+/// checkpointed and synced as before.
 #[test]
-fn an_install_leaves_the_automatic_checkpoint_as_it_was() {
+fn an_install_leaves_the_checkpoint_and_sync_settings_as_they_were() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut store = Store::open(&dir.path().join("fieldref.sqlite3")).expect("store");
-    let threshold = |store: &Store| -> i64 {
-        store
-            .conn
-            .query_row("PRAGMA wal_autocheckpoint", [], |row| row.get(0))
-            .expect("pragma")
+    let settings = |store: &Store| -> (i64, i64) {
+        let pragma = |name: &str| -> i64 {
+            store
+                .conn
+                .query_row(&format!("PRAGMA {name}"), [], |row| row.get(0))
+                .expect("pragma")
+        };
+        (pragma("wal_autocheckpoint"), pragma("synchronous"))
     };
-    assert_eq!(threshold(&store), DEFAULT_AUTOCHECKPOINT);
+    let before = (DEFAULT_AUTOCHECKPOINT, SYNCHRONOUS_FULL);
+    assert_eq!(settings(&store), before);
     let v1 = pack(vec![note("note-a", "A")]);
     store.apply(ContentChange::Full(&v1), 1, None).expect("v1");
-    assert_eq!(threshold(&store), DEFAULT_AUTOCHECKPOINT);
+    assert_eq!(settings(&store), before);
     store
         .apply(ContentChange::Full(&v1), 2, Some("0000"))
         .expect_err("mismatch");
-    assert_eq!(threshold(&store), DEFAULT_AUTOCHECKPOINT);
+    assert_eq!(settings(&store), before);
 }
