@@ -83,6 +83,17 @@ impl Coverage {
         coverage
     }
 
+    /// No coordination at all: every document's factor is 1, for a plain sum of parts that
+    /// cover no words (feedback terms add weight and ask for nothing).
+    pub fn plain_sum() -> Coverage {
+        Coverage {
+            weights: Vec::new(),
+            total: f32::MIN_POSITIVE,
+            exponent: 1.0,
+            table: vec![1.0],
+        }
+    }
+
     /// The factor for a document covering the words whose bits are set in `covered`.
     pub fn factor(&self, covered: u64) -> f32 {
         match self.table.get(covered as usize) {
@@ -114,6 +125,17 @@ impl Coverage {
 impl CoordQuery {
     pub fn new(parts: Vec<CoordPart>, words: Coverage) -> CoordQuery {
         CoordQuery { parts, words }
+    }
+
+    /// The plain sum of `parts`' scores over their union: tantivy's `BooleanQuery` of `Should`
+    /// clauses, but a word's BM25F fills the window field by field ([`Bm25fScorer::score_window`])
+    /// instead of being asked for each document's score.
+    pub fn sum(parts: Vec<Box<dyn Query>>) -> CoordQuery {
+        let parts = parts
+            .into_iter()
+            .map(|query| CoordPart { query, covers: 0 })
+            .collect();
+        CoordQuery::new(parts, Coverage::plain_sum())
     }
 }
 
@@ -312,7 +334,68 @@ impl Scorer for CoordScorer {
 
 #[cfg(test)]
 mod tests {
+    use tantivy::collector::TopDocs;
+    use tantivy::query::{BooleanQuery, Occur};
+    use tantivy::schema::{Schema, TEXT};
+    use tantivy::{doc, Index};
+
+    use super::super::bm25f::{Bm25fQuery, FieldWeight};
     use super::*;
+
+    /// A plain sum finds the same documents with the same scores as tantivy's union of
+    /// `Should` clauses, across more documents than one window holds.
+    #[test]
+    fn a_plain_sum_scores_as_a_union_of_its_parts() {
+        let mut builder = Schema::builder();
+        let title = builder.add_text_field("title", TEXT);
+        let body = builder.add_text_field("body", TEXT);
+        let index = Index::create_in_ram(builder.build());
+        let mut writer = index.writer(15_000_000).expect("writer");
+        let words = ["fox", "hound", "den", "moss"];
+        for i in 0..(WINDOW as usize * 2 + 100) {
+            let pick = |k: usize| words[(i * k + i / 7) % words.len()];
+            writer
+                .add_document(doc!(title => pick(3), body => format!("{} {}", pick(5), pick(11))))
+                .expect("add");
+        }
+        writer.commit().expect("commit");
+        let searcher = index.reader().expect("reader").searcher();
+        let fields = vec![
+            FieldWeight {
+                field: title,
+                weight: 3.0,
+                b: 0.75,
+            },
+            FieldWeight {
+                field: body,
+                weight: 1.0,
+                b: 0.75,
+            },
+        ];
+        let parts = || -> Vec<Box<dyn Query>> {
+            vec![
+                Box::new(Bm25fQuery::new("fox", fields.clone(), 1.0)),
+                Box::new(Bm25fQuery::new("den", fields.clone(), 0.4)),
+            ]
+        };
+        let top = |query: &dyn Query| {
+            let mut hits = searcher
+                .search(query, &TopDocs::with_limit(100_000).order_by_score())
+                .expect("search");
+            hits.sort_by_key(|(_, address)| *address);
+            hits
+        };
+        let sum = top(&CoordQuery::sum(parts()));
+        let union = top(&BooleanQuery::new(
+            parts().into_iter().map(|q| (Occur::Should, q)).collect(),
+        ));
+        assert!(sum.len() > WINDOW as usize, "{} documents", sum.len());
+        assert_eq!(sum.len(), union.len());
+        for ((a, doc_a), (b, doc_b)) in sum.iter().zip(&union) {
+            assert_eq!(doc_a, doc_b);
+            assert!((a - b).abs() < 1e-5, "{doc_a:?}: {a} vs {b}");
+        }
+    }
 
     #[test]
     fn covering_more_words_scores_more() {

@@ -8,11 +8,12 @@
 
 use std::collections::{HashMap, HashSet};
 
-use tantivy::query::{BooleanQuery, Occur, Query};
+use tantivy::query::Query;
 use tantivy::schema::Value;
 use tantivy::{Searcher, Term};
 
 use super::bm25f::Bm25fQuery;
+use super::coord::CoordQuery;
 use super::plan::{bm25f_fields, Analyzers};
 use super::stopwords::is_stop_word;
 use super::Ranked;
@@ -117,11 +118,11 @@ pub fn expansion(
     let Some(best) = ranked.first().map(|r| r.0).filter(|b| *b > 0.0) else {
         return Ok(None);
     };
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut parts: Vec<Box<dyn Query>> = Vec::new();
     for (weight, language, stem) in ranked {
         let boost = WEIGHT * weight / best;
         let query = Bm25fQuery::new(&stem, bm25f_fields(fields.of(language)), boost);
-        clauses.push((Occur::Should, Box::new(query)));
+        parts.push(Box::new(query));
     }
-    Ok(Some(Box::new(BooleanQuery::new(clauses))))
+    Ok(Some(Box::new(CoordQuery::sum(parts))))
 }
