@@ -1,7 +1,9 @@
 //! The relevance benchmark's loaders on small files written to a temporary directory: the CISI
 //! parser (multi-line fields, authors, citations, unjudged queries) and the judged-file checks
-//! that keep `bench/relevance/port-alder.toml` honest against the pack.
+//! that keep `bench/relevance/port-alder.toml` honest against the pack, and the held-out set
+//! `bench/relevance/port-alder-heldout.toml` loaded against the bundled pack itself.
 
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
@@ -9,7 +11,8 @@ use fieldref_bench::relevance::cisi::{self, CisiDoc};
 use fieldref_bench::relevance::eval;
 use fieldref_bench::relevance::fts_baseline::Baseline;
 use fieldref_bench::relevance::judged::{self, Invalid};
-use fieldref_core::content::{Details, Pack};
+use fieldref_bench::relevance::{content_pack, CONTENT_DIR, HELDOUT_FILE};
+use fieldref_core::content::{Details, DocKind, Pack};
 
 const ALL: &str = "\
 .I 1
@@ -249,5 +252,38 @@ fn judged_file_needs_a_grade_three_and_valid_toml() -> Result<()> {
     )?;
     let err = judged::load(&path, &tiny_pack()).unwrap_err().to_string();
     assert!(err.contains("judged.toml:4:"), "{err}");
+    Ok(())
+}
+
+/// The held-out set ships with the repository and nothing else checks it (it has no floors): it
+/// must load against the bundled pack, so every judged id exists, and every query must have
+/// exactly one grade-3 document, a checklist, with each such checklist asked for at least twice.
+#[test]
+fn heldout_file_loads_against_the_bundled_pack() -> Result<()> {
+    let pack = content_pack(Path::new(CONTENT_DIR))?;
+    let queries = judged::load(Path::new(HELDOUT_FILE), &pack)?;
+    assert!(queries.len() >= 40, "{} held-out queries", queries.len());
+    let checklists: HashSet<&str> = pack
+        .documents
+        .iter()
+        .filter(|d| d.kind() == DocKind::Checklist)
+        .map(|d| d.id.as_str())
+        .collect();
+    let mut asked: HashMap<&str, usize> = HashMap::new();
+    for q in &queries {
+        let best: Vec<&str> = q
+            .grades
+            .iter()
+            .filter(|(_, &g)| g == 3)
+            .map(|(id, _)| id.as_str())
+            .collect();
+        assert_eq!(best.len(), 1, "{}: grade-3 documents {best:?}", q.label);
+        assert!(checklists.contains(best[0]), "{}: {}", q.label, best[0]);
+        assert_eq!(q.class, "scene", "{}", q.label);
+        *asked.entry(best[0]).or_default() += 1;
+    }
+    for (id, n) in &asked {
+        assert!(*n >= 2, "{id} is the answer of only {n} held-out query");
+    }
     Ok(())
 }

@@ -1,7 +1,8 @@
 //! `fieldref-bench relevance`: how good FieldRef's ranking is, not how fast — nDCG@10, MAP@100
 //! and P@10 for FieldRef and an SQLite FTS5 `bm25()` baseline, side by side in one run, on CISI
 //! (out-of-domain, 76 judged queries) and on the in-domain judged set for the bundled Port Alder
-//! pack. The speed benchmark cannot catch a ranking change that returns the wrong checklist
+//! pack, then the held-out set for the same pack (written blind, never tuned on) on the same
+//! engines. The speed benchmark cannot catch a ranking change that returns the wrong checklist
 //! quickly; this can. `--quick` (run by the test suite) adds the floors of [`floors`] and fails
 //! below them; `--verbose` prints every query's nDCG for tuning.
 
@@ -18,12 +19,19 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, bail, Context, Result};
 use fieldref_core::content::{DocKind, Pack, SourceTree};
+use fieldref_core::FieldRef;
 
 use eval::Evaluation;
 use fts_baseline::Baseline;
 
 /// The in-domain judged set, maintained beside the benchmark.
 pub const JUDGED_FILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/relevance/port-alder.toml");
+/// The held-out scene descriptions for the same pack, written blind to check that ranking and
+/// vocabulary changes generalise; reported, never tuned on, no floors.
+pub const HELDOUT_FILE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/relevance/port-alder-heldout.toml"
+);
 /// The bundled pack's sources, which the judged set refers to.
 pub const CONTENT_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../content");
 
@@ -74,9 +82,9 @@ pub fn run(args: &[String]) -> Result<bool> {
     let mut missing: Vec<String> = Vec::new();
 
     let cisi = run_cisi(&work, &mut missing)?;
-    let (in_domain, checklists) = match run_in_domain(&work, &mut missing)? {
-        Some((e, c)) => (Some(e), c),
-        None => (None, HashSet::new()),
+    let (in_domain, checklists, heldout) = match run_in_domain(&work, &mut missing)? {
+        Some(run) => (Some(run.in_domain), run.checklists, run.heldout),
+        None => (None, HashSet::new(), None),
     };
     let evaluations: Vec<&Evaluation> = cisi.iter().chain(in_domain.iter()).collect();
 
@@ -87,8 +95,14 @@ pub fn run(args: &[String]) -> Result<bool> {
         report::scenes(&e.name, &s);
         s
     });
+    if let Some(h) = &heldout {
+        report::heldout(h);
+    }
     if o.verbose {
         evaluations.iter().for_each(|e| report::verbose(e));
+        if let Some(h) = &heldout {
+            report::heldout_ranks(h);
+        }
     }
     let violations = report::violations(&evaluations);
     for reason in &missing {
@@ -163,12 +177,17 @@ pub fn content_pack(dir: &Path) -> Result<Pack> {
         })
 }
 
-/// The in-domain set against the bundled pack, measured, with the pack's checklist ids (for the
-/// scene summary); `None` (with the reason in `missing`) when the judged file is not there yet.
-fn run_in_domain(
-    work: &Path,
-    missing: &mut Vec<String>,
-) -> Result<Option<(Evaluation, HashSet<String>)>> {
+/// What the bundled pack was measured on: the in-domain judged set, the held-out set (on the
+/// same engines) and the pack's checklist ids, for the scene summary.
+struct PackRun {
+    in_domain: Evaluation,
+    heldout: Option<Evaluation>,
+    checklists: HashSet<String>,
+}
+
+/// The in-domain set against the bundled pack, measured, then the held-out set on the same
+/// engines; `None` (with the reason in `missing`) when the judged file is not there yet.
+fn run_in_domain(work: &Path, missing: &mut Vec<String>) -> Result<Option<PackRun>> {
     let judged_path = PathBuf::from(JUDGED_FILE);
     if !judged_path.is_file() {
         let reason = format!(
@@ -195,6 +214,38 @@ fn run_in_domain(
         .collect();
     let app = eval::open_fieldref(&work.join("port-alder-fieldref"), &pack)?;
     let fts = Baseline::for_pack(&work.join("port-alder-fts.sqlite3"), &pack)?;
-    let evaluation = eval::evaluate("port-alder", &app, &fts, queries)?;
-    Ok(Some((evaluation, checklists)))
+    let in_domain = eval::evaluate("port-alder", &app, &fts, queries)?;
+    let heldout = run_heldout(&pack, &app, &fts, missing)?;
+    Ok(Some(PackRun {
+        in_domain,
+        heldout,
+        checklists,
+    }))
+}
+
+/// The held-out set on the engines opened for the in-domain set (the pack is built once);
+/// `None` (with the reason in `missing`) when its file is not there.
+fn run_heldout(
+    pack: &Pack,
+    app: &FieldRef,
+    fts: &Baseline,
+    missing: &mut Vec<String>,
+) -> Result<Option<Evaluation>> {
+    let path = PathBuf::from(HELDOUT_FILE);
+    if !path.is_file() {
+        let reason = format!(
+            "port-alder-heldout: held-out queries {} not found",
+            path.display()
+        );
+        println!("{reason}");
+        missing.push(reason);
+        return Ok(None);
+    }
+    let queries = judged::load(&path, pack)?;
+    println!(
+        "port-alder-heldout: {} held-out queries, from {}",
+        queries.len(),
+        path.display()
+    );
+    eval::evaluate("port-alder-heldout", app, fts, queries).map(Some)
 }

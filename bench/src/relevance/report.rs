@@ -1,10 +1,12 @@
 //! What the relevance run prints: one table for both engines side by side, the in-domain set by
-//! class, described scenes, per-query figures with `--verbose`, and any score-order violation.
+//! class, described scenes, the held-out set, per-query figures with `--verbose`, and any
+//! score-order violation.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use super::eval::{percentile, Evaluation, SceneSummary, Scores};
+use super::eval::{percentile, Evaluation, Outcome, SceneSummary, Scores, DEPTH};
+use super::judged::JudgedQuery;
 use super::metrics;
 
 const FIELDREF: &str = "FieldRef";
@@ -99,18 +101,116 @@ pub fn verbose(e: &Evaluation) {
     );
     for o in &e.outcomes {
         let (f, s) = (o.fieldref_scores.ndcg10, o.fts_scores.ndcg10);
-        let text: String = o.query.text.chars().take(60).collect();
-        let cut = if o.query.text.chars().count() > 60 {
-            "…"
-        } else {
-            ""
-        };
         let typing = if o.query.typing { " typing" } else { "" };
         println!(
-            "  {:<22} {:<10} {f:>8.3} {s:>7.3} {:>+9.3}  {text:?}{cut}{typing}",
+            "  {:<22} {:<10} {f:>8.3} {s:>7.3} {:>+9.3}  {}{typing}",
             o.query.label,
             o.query.class,
             f - s,
+            clip(&o.query.text, 60),
+        );
+    }
+}
+
+/// `text` quoted, cut to `chars` characters with an ellipsis when longer.
+fn clip(text: &str, chars: usize) -> String {
+    let kept: String = text.chars().take(chars).collect();
+    let cut = if text.chars().count() > chars {
+        "…"
+    } else {
+        ""
+    };
+    format!("{kept:?}{cut}")
+}
+
+/// Rank (from 1) of the first grade-3 document in `ranking`, if it is there at all.
+pub fn grade3_rank<S: AsRef<str>>(ranking: &[S], query: &JudgedQuery) -> Option<usize> {
+    ranking
+        .iter()
+        .position(|id| query.grades.get(id.as_ref()) == Some(&3))
+        .map(|i| i + 1)
+}
+
+/// The grade-3 rank of one outcome in FieldRef and in FTS5.
+fn grade3_ranks(o: &Outcome) -> (Option<usize>, Option<usize>) {
+    let fieldref: Vec<&str> = o.fieldref.iter().map(|(id, _)| id.as_str()).collect();
+    (
+        grade3_rank(&fieldref, &o.query),
+        grade3_rank(&o.fts, &o.query),
+    )
+}
+
+/// One engine on a set where the grade-3 document is the answer: mean nDCG@10, mean reciprocal
+/// rank of the grade-3 document (0 when not returned), and queries with it in the top 3.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TargetFigures {
+    pub ndcg10: f64,
+    pub mrr: f64,
+    pub top3: usize,
+    pub queries: usize,
+}
+
+impl TargetFigures {
+    /// From each query's nDCG@10 and grade-3 rank.
+    pub fn of(per_query: &[(f64, Option<usize>)]) -> TargetFigures {
+        let reciprocal = |rank: Option<usize>| rank.map_or(0.0, |r| 1.0 / r as f64);
+        TargetFigures {
+            ndcg10: metrics::mean(per_query.iter().map(|q| q.0)),
+            mrr: metrics::mean(per_query.iter().map(|q| reciprocal(q.1))),
+            top3: per_query
+                .iter()
+                .filter(|q| q.1.is_some_and(|r| r <= 3))
+                .count(),
+            queries: per_query.len(),
+        }
+    }
+}
+
+/// The held-out block: for FieldRef and FTS5, nDCG@10, MRR of the grade-3 document and how many
+/// queries have it in the top 3. Written blind and never tuned on, so it has no floors.
+pub fn heldout(e: &Evaluation) {
+    let (mut fieldref, mut fts) = (Vec::new(), Vec::new());
+    for o in &e.outcomes {
+        let (f, s) = grade3_ranks(o);
+        fieldref.push((o.fieldref_scores.ndcg10, f));
+        fts.push((o.fts_scores.ndcg10, s));
+    }
+    println!(
+        "\n{} ({} q, written blind, never tuned on): the grade-3 document",
+        e.name,
+        e.outcomes.len()
+    );
+    for (engine, per_query) in [(FIELDREF, &fieldref), (FTS, &fts)] {
+        let t = TargetFigures::of(per_query);
+        println!(
+            "{engine:<10} nDCG@10 {:.3}  MRR {:.3}  top 3: {}/{}",
+            t.ndcg10, t.mrr, t.top3, t.queries
+        );
+    }
+    if !e.violations.is_empty() {
+        println!(
+            "score order: {} violation(s) in the held-out FieldRef result lists",
+            e.violations.len()
+        );
+    }
+}
+
+/// Per held-out query: the rank of its grade-3 document in each engine.
+pub fn heldout_ranks(e: &Evaluation) {
+    println!(
+        "\n{} per query, rank of the grade-3 document (- = not in the top {DEPTH})",
+        e.name
+    );
+    println!("  {:<30} {:>8} {:>5}  text", "where", "FieldRef", "FTS5");
+    let show = |rank: Option<usize>| rank.map_or_else(|| "-".to_owned(), |r| r.to_string());
+    for o in &e.outcomes {
+        let (f, s) = grade3_ranks(o);
+        println!(
+            "  {:<30} {:>8} {:>5}  {}",
+            o.query.label,
+            show(f),
+            show(s),
+            clip(&o.query.text, 80)
         );
     }
 }
@@ -137,4 +237,29 @@ pub fn violations(evaluations: &[&Evaluation]) -> usize {
         }
     }
     count
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grade3_rank_and_target_figures_by_hand() {
+        let query = JudgedQuery {
+            label: "q1".to_owned(),
+            text: "t".to_owned(),
+            class: "scene".to_owned(),
+            typing: false,
+            grades: [("a".to_owned(), 2), ("b".to_owned(), 3)]
+                .into_iter()
+                .collect(),
+        };
+        assert_eq!(grade3_rank(&["a", "c", "b"], &query), Some(3));
+        assert_eq!(grade3_rank(&["a", "c"], &query), None);
+        // Ranks 1, 4 and absent: MRR (1 + 1/4 + 0) / 3 = 0.41666…; one in the top 3.
+        let t = TargetFigures::of(&[(1.0, Some(1)), (0.5, Some(4)), (0.0, None)]);
+        assert!((t.mrr - 1.25 / 3.0).abs() < 1e-9, "{t:?}");
+        assert!((t.ndcg10 - 0.5).abs() < 1e-9, "{t:?}");
+        assert_eq!((t.top3, t.queries), (1, 3));
+    }
 }
