@@ -390,3 +390,27 @@ fn a_known_word_is_completed_only_while_the_user_types() {
         "{highlighted_submitted:?}"
     );
 }
+
+/// A synonym that is another form of the typed word ("siren = sirens": one stem) searches
+/// nothing new, so it must not count the word a second time: the scores are those of a pack
+/// without the group.
+#[test]
+fn a_synonym_of_the_same_stem_does_not_count_the_word_twice() {
+    let with_group = common::PACK.replace("synonyms = [", r#"synonyms = ["siren = sirens", "#);
+    assert_ne!(with_group, common::PACK);
+    let files =
+        std::iter::once(("pack.toml", with_group.as_str())).chain(common::FILES.iter().copied());
+    let pack = fieldref_core::content::SourceTree::from_files(files)
+        .compile()
+        .expect("pack with the group");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let grouped = common::open_dir(dir.path());
+    grouped.install_pack(&pack, 1).expect("install");
+    let (_plain_dir, plain) = open_fixture();
+    let score = |app: &FieldRef| {
+        let results = search(app, "siren");
+        assert_eq!(ids(&results).first(), Some(&"checklist-autism"));
+        results.hits[0].score
+    };
+    assert_eq!(score(&grouped), score(&plain));
+}

@@ -6,6 +6,8 @@
 //! with a coordination factor ([`super::coord`]) so that covering more of the query ranks higher
 //! without any word being required. Quoted phrases are required; filters are facet terms.
 
+use std::collections::HashSet;
+
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
 };
@@ -184,13 +186,30 @@ impl Planner<'_> {
                 });
             }
         }
+        // A synonym that analyses, in a language, to what is already searched there (a typed
+        // word, or an earlier alternative: "teenager = teenage", "shoved = pushed = push") would
+        // score the same terms once more, so a word with several listed forms would count once
+        // per form: it is searched only in the languages where it adds terms.
+        let mut searched: HashSet<(TextLanguage, Vec<String>)> = HashSet::new();
+        for term in &parsed.terms {
+            for language in TextLanguage::ALL {
+                searched.insert((language, self.analyzers.stems(language, term)));
+            }
+        }
         for synonym in &found {
             let covers = synonym
                 .words
                 .clone()
                 .fold(0, |a, i| a | words.bit(&parsed.terms, i));
             for alternative in &synonym.alternatives {
-                if let Some(query) = self.words_query(alternative, SYNONYM_WEIGHT) {
+                let text = alternative.join(" ");
+                let languages: Vec<TextLanguage> = TextLanguage::ALL
+                    .into_iter()
+                    .filter(|&language| {
+                        searched.insert((language, self.analyzers.stems(language, &text)))
+                    })
+                    .collect();
+                if let Some(query) = self.words_query(alternative, SYNONYM_WEIGHT, &languages) {
                     parts.push(CoordPart { query, covers });
                 }
             }
@@ -220,7 +239,7 @@ impl Planner<'_> {
             clauses.push((Occur::Should, Box::new(coord)));
         }
         for phrase in &parsed.phrases {
-            if let Some(query) = self.words_query(phrase, 1.0) {
+            if let Some(query) = self.words_query(phrase, 1.0, &TextLanguage::ALL) {
                 clauses.push((Occur::Must, query));
             }
         }
@@ -257,7 +276,7 @@ impl Planner<'_> {
         };
         // Stem what was typed (accents matter to the Spanish stemmer); expand the folded form,
         // which is how the vocabulary field stores words.
-        let mut group = self.word_clauses(term, 1.0);
+        let mut group = self.word_clauses(term, 1.0, &TextLanguage::ALL);
         let frequency = self.document_frequency(&word);
         let mut expansions = Vec::new();
         if *budget > 0 && self.is_rare(frequency) {
@@ -274,7 +293,7 @@ impl Planner<'_> {
             weight,
         } in dedup_stems(&mut self.analyzers, &word, expansions)
         {
-            group.extend(self.word_clauses(&other, weight));
+            group.extend(self.word_clauses(&other, weight, &TextLanguage::ALL));
         }
         group
     }
@@ -320,16 +339,21 @@ impl Planner<'_> {
         parts
     }
 
-    /// A word (one term) or a phrase (all words, in order) across languages and fields.
-    fn words_query(&mut self, words: &[String], weight: f32) -> Option<Box<dyn Query>> {
+    /// A word (one term) or a phrase (all words, in order) across `languages` and fields.
+    fn words_query(
+        &mut self,
+        words: &[String],
+        weight: f32,
+        languages: &[TextLanguage],
+    ) -> Option<Box<dyn Query>> {
         if let [word] = words {
-            let clauses = self.word_clauses(word, weight);
+            let clauses = self.word_clauses(word, weight, languages);
             return (!clauses.is_empty())
                 .then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>);
         }
         let text = words.join(" ");
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for language in TextLanguage::ALL {
+        for &language in languages {
             let stems = self.analyzers.stems(language, &text);
             if stems.len() < 2 {
                 continue;
@@ -363,10 +387,15 @@ impl Planner<'_> {
         (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
     }
 
-    /// One word in every language: BM25F over that language's title, scene, extra and body.
-    fn word_clauses(&mut self, word: &str, weight: f32) -> Vec<(Occur, Box<dyn Query>)> {
+    /// One word in each of `languages`: BM25F over that language's title, scene, extra and body.
+    fn word_clauses(
+        &mut self,
+        word: &str,
+        weight: f32,
+        languages: &[TextLanguage],
+    ) -> Vec<(Occur, Box<dyn Query>)> {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for language in TextLanguage::ALL {
+        for &language in languages {
             let lang = *self.fields.of(language);
             let weight = weight * self.language_boost(language);
             for stem in self.analyzers.stems(language, word) {

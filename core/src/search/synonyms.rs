@@ -14,9 +14,10 @@ impl Synonyms {
             .map(|line| {
                 line.split('=')
                     .map(|term| {
-                        term.split(|c: char| !c.is_alphanumeric())
-                            .filter(|w| !w.is_empty())
-                            .map(str::to_lowercase)
+                        // The words a query is cut into ([`super::parse`]): "can't" is "cant"
+                        // there, so it must be here too, not "can" + "t".
+                        crate::index::tokenizer::words(term)
+                            .map(|(_, _, word)| word.to_lowercase())
                             .collect::<Vec<_>>()
                     })
                     .filter(|words| !words.is_empty())
@@ -106,6 +107,21 @@ mod tests {
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].words, 1..4);
         assert_eq!(found[0].alternatives, vec![words("ofp").as_slice()]);
+    }
+
+    /// A member is cut into words as a query is: with an apostrophe typed or left out, "can't
+    /// breathe" is the same two words on both sides.
+    #[test]
+    fn a_member_with_an_apostrophe_matches_the_query_as_typed() {
+        let s = Synonyms::from_lines(&["can't breathe = unable to breathe".to_owned()]);
+        for typed in ["he can't breathe", "he cant breathe", "he can’t breathe"] {
+            let terms = super::super::parse::parse(typed).terms;
+            assert_eq!(
+                s.alternatives(&terms),
+                vec![words("unable to breathe").as_slice()],
+                "{typed}"
+            );
+        }
     }
 
     #[test]
