@@ -187,12 +187,6 @@ pub fn heldout(e: &Evaluation) {
             t.ndcg10, t.mrr, t.top3, t.queries
         );
     }
-    if !e.violations.is_empty() {
-        println!(
-            "score order: {} violation(s) in the held-out FieldRef result lists",
-            e.violations.len()
-        );
-    }
 }
 
 /// Per held-out query: the rank of its grade-3 document in each engine.
