@@ -127,8 +127,8 @@ fn clean_service(shared: &Path) -> Value {
 fn service_full_imports_field_by_field_and_validates() {
     let Some(shared) = shared() else { return };
     let dir = pack_dir();
-    let report =
-        hsds::import_into(&shared.join("service_full.json"), dir.path(), today()).expect("import");
+    let report = hsds::import_into(&shared.join("service_full.json"), dir.path(), Some(today()))
+        .expect("import");
     assert_eq!(report.added.len(), 1, "{report:#?}");
     assert!(
         !report.complete,
@@ -194,7 +194,7 @@ fn schedules_and_coordinates_that_can_be_expressed_come_in() {
     let Some(shared) = shared() else { return };
     let dir = pack_dir();
     let source = write_json(dir.path(), "../clean-service.json", &clean_service(&shared));
-    hsds::import_into(&source, dir.path(), today()).expect("import");
+    hsds::import_into(&source, dir.path(), Some(today())).expect("import");
     let pack = validated(dir.path());
     let (_, c) = contact(&pack, CONTACT_ID);
     assert_eq!(
@@ -206,7 +206,7 @@ fn schedules_and_coordinates_that_can_be_expressed_come_in() {
     let mut monthly = clean_service(&shared);
     monthly["service_at_locations"][0]["schedules"][1]["freq"] = json!("MONTHLY");
     let source = write_json(dir.path(), "../monthly-service.json", &monthly);
-    let report = hsds::import_into(&source, dir.path(), today()).expect("import");
+    let report = hsds::import_into(&source, dir.path(), Some(today())).expect("import");
     let pack = validated(dir.path());
     assert_eq!(contact(&pack, CONTACT_ID).1.hours, None);
     assert!(
@@ -224,8 +224,8 @@ fn list_pages_import_each_record_and_say_why_a_record_is_skipped() {
     // The example pages as published: their one record has no phone (service_list) or
     // organizations without services (organization_list).
     let dir = pack_dir();
-    let report =
-        hsds::import_into(&shared.join("service_list.json"), dir.path(), today()).expect("import");
+    let report = hsds::import_into(&shared.join("service_list.json"), dir.path(), Some(today()))
+        .expect("import");
     assert_eq!(report.skipped.len(), 1);
     assert!(report.skipped[0]
         .detail
@@ -234,8 +234,12 @@ fn list_pages_import_each_record_and_say_why_a_record_is_skipped() {
         .notes
         .iter()
         .any(|n| n.detail.contains("page 1 of 10")));
-    let report = hsds::import_into(&shared.join("organization_list.json"), dir.path(), today())
-        .expect("import");
+    let report = hsds::import_into(
+        &shared.join("organization_list.json"),
+        dir.path(),
+        Some(today()),
+    )
+    .expect("import");
     assert!(report
         .notes
         .iter()
@@ -245,7 +249,7 @@ fn list_pages_import_each_record_and_say_why_a_record_is_skipped() {
     let report = hsds::import_into(
         &shared.join("service_at_location_list.json"),
         dir.path(),
-        today(),
+        Some(today()),
     )
     .expect("import");
     assert!(
@@ -262,7 +266,7 @@ fn list_pages_import_each_record_and_say_why_a_record_is_skipped() {
         json!({"total_items": 2, "total_pages": 1, "page_number": 1, "contents": [full, second]});
     let dir = pack_dir();
     let source = write_json(dir.path(), "../service-page.json", &page);
-    let report = hsds::import_into(&source, dir.path(), today()).expect("import");
+    let report = hsds::import_into(&source, dir.path(), Some(today())).expect("import");
     assert!(report.complete);
     assert_eq!(report.added.len(), 2, "{report:#?}");
     let pack = validated(dir.path());
@@ -277,7 +281,7 @@ fn list_pages_import_each_record_and_say_why_a_record_is_skipped() {
     let page = json!({"total_pages": 1, "contents": [organization]});
     let dir = pack_dir();
     let source = write_json(dir.path(), "../organization-page.json", &page);
-    let report = hsds::import_into(&source, dir.path(), today()).expect("import");
+    let report = hsds::import_into(&source, dir.path(), Some(today())).expect("import");
     assert_eq!(report.added.len(), 1, "{report:#?}");
     let pack = validated(dir.path());
     let (_, c) = contact(&pack, CONTACT_ID);
@@ -287,7 +291,7 @@ fn list_pages_import_each_record_and_say_why_a_record_is_skipped() {
     let pairing = read_json(&shared.join("service_at_location_full.json"));
     let dir = pack_dir();
     let source = write_json(dir.path(), "../pairing.json", &pairing);
-    hsds::import_into(&source, dir.path(), today()).expect("import");
+    hsds::import_into(&source, dir.path(), Some(today())).expect("import");
     let pack = validated(dir.path());
     let (_, c) = contact(&pack, CONTACT_ID);
     assert_eq!(c.phones.len(), 1);
@@ -298,7 +302,7 @@ fn list_pages_import_each_record_and_say_why_a_record_is_skipped() {
 fn the_csv_data_package_imports_like_the_json() {
     let Some(shared) = shared() else { return };
     let dir = pack_dir();
-    let report = hsds::import_into(&shared.join("csv"), dir.path(), today()).expect("import");
+    let report = hsds::import_into(&shared.join("csv"), dir.path(), Some(today())).expect("import");
     assert!(report.complete, "a data package is a complete listing");
     assert_eq!(report.added.len(), 1, "{report:#?}");
     let pack = validated(dir.path());
@@ -332,9 +336,9 @@ fn a_second_import_changes_nothing() {
     let Some(shared) = shared() else { return };
     for source in [shared.join("service_full.json"), shared.join("csv")] {
         let dir = pack_dir();
-        hsds::import_into(&source, dir.path(), today()).expect("first import");
+        hsds::import_into(&source, dir.path(), Some(today())).expect("first import");
         let before = snapshot(dir.path());
-        let report = hsds::import_into(&source, dir.path(), today()).expect("second import");
+        let report = hsds::import_into(&source, dir.path(), Some(today())).expect("second import");
         assert!(!report.changed_anything(), "{report:#?}");
         assert_eq!(report.unchanged, vec![CONTACT_ID.to_owned()]);
         assert_eq!(snapshot(dir.path()), before, "{}", source.display());
@@ -346,7 +350,7 @@ fn a_trainers_edit_survives_a_reimport() {
     let Some(shared) = shared() else { return };
     let dir = pack_dir();
     let first = write_json(dir.path(), "../v1.json", &clean_service(&shared));
-    hsds::import_into(&first, dir.path(), today()).expect("import");
+    hsds::import_into(&first, dir.path(), Some(today())).expect("import");
     let file = dir.path().join(format!("contacts/{CONTACT_ID}.md"));
     let text = std::fs::read_to_string(&file).expect("contact file");
     let edited = text.replace("+44 1234 234567", "507-555-0142").replace(
@@ -361,7 +365,7 @@ fn a_trainers_edit_survives_a_reimport() {
     v2["name"] = json!("Community Counselling Service");
     v2["service_at_locations"][0]["schedules"][1]["closes_at"] = json!("16:00");
     let second = write_json(dir.path(), "../v2.json", &v2);
-    let report = hsds::import_into(&second, dir.path(), today()).expect("reimport");
+    let report = hsds::import_into(&second, dir.path(), Some(today())).expect("reimport");
     let pack = validated(dir.path());
     let (doc, c) = contact(&pack, CONTACT_ID);
     assert_eq!(
@@ -397,7 +401,7 @@ fn a_trainers_edit_survives_a_reimport() {
 
     // And again: still kept, nothing else moves.
     let before = snapshot(dir.path());
-    hsds::import_into(&second, dir.path(), today()).expect("third import");
+    hsds::import_into(&second, dir.path(), Some(today())).expect("third import");
     assert_eq!(snapshot(dir.path()), before);
 }
 
@@ -411,10 +415,10 @@ fn contacts_a_complete_source_drops_are_removed_unless_edited() {
     b["id"] = json!("0f5a1c2e-1111-4222-8333-000000000002");
     let both = json!({"total_pages": 1, "contents": [a, b.clone()]});
     let source = write_json(dir.path(), "../both.json", &both);
-    hsds::import_into(&source, dir.path(), today()).expect("import");
+    hsds::import_into(&source, dir.path(), Some(today())).expect("import");
     let only_b = json!({"total_pages": 1, "contents": [b]});
     let source = write_json(dir.path(), "../only-b.json", &only_b);
-    let report = hsds::import_into(&source, dir.path(), today()).expect("reimport");
+    let report = hsds::import_into(&source, dir.path(), Some(today())).expect("reimport");
     assert_eq!(report.removed.len(), 1, "{report:#?}");
     assert_eq!(
         report.removed[0].id,
@@ -427,7 +431,7 @@ fn contacts_a_complete_source_drops_are_removed_unless_edited() {
 
     // Dropped upstream after a trainer edited it: kept, and reported as a conflict.
     let source = write_json(dir.path(), "../both.json", &both);
-    hsds::import_into(&source, dir.path(), today()).expect("import again");
+    hsds::import_into(&source, dir.path(), Some(today())).expect("import again");
     let file = dir
         .path()
         .join("contacts/contact-hsds-0f5a1c2e-1111-4222-8333-000000000001.md");
@@ -436,7 +440,7 @@ fn contacts_a_complete_source_drops_are_removed_unless_edited() {
     assert_ne!(edited, text);
     std::fs::write(&file, edited).expect("edit");
     let source = write_json(dir.path(), "../only-b.json", &only_b);
-    let report = hsds::import_into(&source, dir.path(), today()).expect("reimport");
+    let report = hsds::import_into(&source, dir.path(), Some(today())).expect("reimport");
     assert!(report.removed.is_empty(), "{report:#?}");
     assert!(
         report.conflicts[0]
@@ -499,7 +503,7 @@ fn a_confidential_location_comes_in_withheld_with_nothing_of_its_address() {
     // Control: the same record, not confidential, is found by its street words.
     let dir = pack_dir();
     let source = write_json(dir.path(), "../public.json", &clean_service(&shared));
-    hsds::import_into(&source, dir.path(), today()).expect("import");
+    hsds::import_into(&source, dir.path(), Some(today())).expect("import");
     let data = tempfile::tempdir().expect("data dir");
     let app = FieldRef::open(data.path()).expect("open");
     app.install_pack(&validated(dir.path()), 1)
@@ -540,7 +544,7 @@ fn a_confidential_location_comes_in_withheld_with_nothing_of_its_address() {
             std::fs::write(&toml_path, text).expect("pack.toml");
         }
         let source = write_json(dir.path(), &format!("../{name}.json"), &record);
-        let report = hsds::import_into(&source, dir.path(), today()).expect("import");
+        let report = hsds::import_into(&source, dir.path(), Some(today())).expect("import");
         assert!(
             report
                 .notes
@@ -566,11 +570,11 @@ fn a_trainer_cannot_unwithhold_what_the_publisher_marks_confidential() {
     let mut flagged = clean_service(&shared);
     flagged["service_at_locations"][0]["location"]["confidential"] = json!(true);
     let source = write_json(dir.path(), "../flagged.json", &flagged);
-    hsds::import_into(&source, dir.path(), today()).expect("import");
+    hsds::import_into(&source, dir.path(), Some(today())).expect("import");
     let file = dir.path().join(format!("contacts/{CONTACT_ID}.md"));
     let text = std::fs::read_to_string(&file).expect("file");
     std::fs::write(&file, text.replace("\"withheld\"", "\"public\"")).expect("edit");
-    hsds::import_into(&source, dir.path(), today()).expect("reimport");
+    hsds::import_into(&source, dir.path(), Some(today())).expect("reimport");
     let pack = validated(dir.path());
     assert_eq!(
         contact(&pack, CONTACT_ID).1.location_visibility,
@@ -582,11 +586,12 @@ fn a_trainer_cannot_unwithhold_what_the_publisher_marks_confidential() {
 fn bad_input_is_named_and_changes_nothing() {
     let Some(shared) = shared() else { return };
     let dir = pack_dir();
-    hsds::import_into(&shared.join("service_full.json"), dir.path(), today()).expect("import");
+    hsds::import_into(&shared.join("service_full.json"), dir.path(), Some(today()))
+        .expect("import");
     let before = snapshot(dir.path());
     let broken = dir.path().join("../broken.json");
     std::fs::write(&broken, "{\n  \"id\": \"x\",\n  \"name\": \n}").expect("write");
-    match hsds::import_into(&broken, dir.path(), today()) {
+    match hsds::import_into(&broken, dir.path(), Some(today())) {
         Err(HsdsError::Json { line, .. }) => assert_eq!(line, 4),
         other => panic!("expected a JSON error, got {other:?}"),
     }
@@ -595,7 +600,7 @@ fn bad_input_is_named_and_changes_nothing() {
         "../wrong.json",
         &json!({"id": SERVICE_ID, "name": "X", "phones": "555"}),
     );
-    match hsds::import_into(&wrong_type, dir.path(), today()) {
+    match hsds::import_into(&wrong_type, dir.path(), Some(today())) {
         Err(HsdsError::Record {
             index: 0, message, ..
         }) => assert!(message.contains("sequence")),
@@ -609,7 +614,7 @@ fn bad_input_is_named_and_changes_nothing() {
         text.replace("[\"mental-health\"]", "[\"counselling\"]"),
     )
     .expect("write");
-    match hsds::import_into(&shared.join("service_full.json"), dir.path(), today()) {
+    match hsds::import_into(&shared.join("service_full.json"), dir.path(), Some(today())) {
         Err(HsdsError::PackInvalid { problems, .. }) => {
             assert_eq!(problems[0].field, "hsds.taxonomy.code", "{problems:?}");
         }
@@ -687,7 +692,7 @@ fn importing_an_export_gives_back_the_same_contacts() {
     let dir = work.path().join("pack");
     std::fs::create_dir_all(&dir).expect("dir");
     std::fs::copy(repo().join("content/pack.toml"), dir.join("pack.toml")).expect("pack.toml");
-    let report = hsds::import_into(&file, &dir, today()).expect("import");
+    let report = hsds::import_into(&file, &dir, Some(today())).expect("import");
     assert!(report.skipped.is_empty(), "{:#?}", report.skipped);
     let back = validated(&dir);
     let expected: Vec<Document> = pack

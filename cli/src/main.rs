@@ -250,7 +250,7 @@ enum PackCommand {
         source: PathBuf,
         #[arg(long)]
         into: PathBuf,
-        /// The day schedules are checked against (`YYYY-MM-DD`; today by default).
+        /// The day schedules are checked against (`YYYY-MM-DD`; by default today where the pack is).
         #[arg(long)]
         today: Option<chrono::NaiveDate>,
         /// Print the report as JSON.
@@ -401,7 +401,7 @@ fn run(cli: Cli) -> Result<()> {
                             open: open.as_ref(),
                             verification: verification.as_ref(),
                             linked: &linked,
-                            today: Utc::now().date_naive(),
+                            today: fieldref_core::content::today_in(&app.pack_info().timezone),
                         };
                         print!("{}", render::document_text(&doc, &shown));
                     }
@@ -578,7 +578,6 @@ fn run_pack(
             today,
             json,
         } => {
-            let today = today.unwrap_or_else(|| chrono::Local::now().date_naive());
             let report = hsds::import_into(&source, &into, today)
                 .with_context(|| format!("importing {}", source.display()))?;
             if json {

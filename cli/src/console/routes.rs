@@ -129,10 +129,11 @@ async fn documents_page(
     let listed = blocking(&console, move |c| {
         let folder = Folder::read(&c.dir)?;
         let all = folder.summaries();
-        let today = chrono::Local::now().date_naive();
+        let info = c.pack_info();
+        let today = fieldref_core::content::today_in(info.as_ref().map_or("UTC", |i| &i.timezone));
         let total = all.len();
         let kept: Vec<_> = all.into_iter().filter(|d| shown.keeps(d, today)).collect();
-        Ok((kept, total, c.pack_info()))
+        Ok((kept, total, info))
     })
     .await;
     match listed {
@@ -185,10 +186,7 @@ fn editor_choices(folder: &Folder, info: fieldref_core::content::PackInfo) -> ed
         .map(|d| (d.kind, d.id, d.title))
         .collect();
     documents.sort_by_key(|d| d.2.to_lowercase());
-    let today = match info.timezone.parse::<chrono_tz::Tz>() {
-        Ok(tz) => chrono::Utc::now().with_timezone(&tz).date_naive(),
-        Err(_) => chrono::Utc::now().date_naive(),
-    };
+    let today = fieldref_core::content::today_in(&info.timezone);
     editors::Choices {
         info,
         contacts,
@@ -329,8 +327,7 @@ async fn create(
     blocking(&console, move |c| {
         let folder = Folder::read(&c.dir)?;
         let info = c.pack_info().unwrap_or_else(super::empty_info);
-        let today = chrono::Local::now().date_naive().to_string();
-        let text = super::templates::new_document(&new.kind, &new.id, &today, &info)?;
+        let text = super::templates::new_document(&new.kind, &new.id, chrono::Utc::now(), &info)?;
         let path = folder.create(&new.kind, &new.id, &text)?;
         Ok(Json(json!({ "path": path })))
     })

@@ -8,10 +8,18 @@ use fieldref_core::content::PackInfo;
 
 use super::documents::is_plain_id;
 
-pub fn new_document(kind: &str, id: &str, today: &str, info: &PackInfo) -> Result<String> {
+/// The new document, dated `at` where the pack is (the validator's "today"): a server's clock
+/// in UTC is already tomorrow there every evening, and the document would be "in the future".
+pub fn new_document(
+    kind: &str,
+    id: &str,
+    at: chrono::DateTime<chrono::Utc>,
+    info: &PackInfo,
+) -> Result<String> {
     if !is_plain_id(id) {
         bail!("`{id}`: an id is lowercase letters, digits and dashes");
     }
+    let today = &fieldref_core::content::date_in(&info.timezone, at).to_string();
     let category = info
         .categories
         .first()
@@ -57,6 +65,31 @@ pub fn new_document(kind: &str, id: &str, today: &str, info: &PackInfo) -> Resul
 mod tests {
     use super::*;
 
+    fn noon(day: &str) -> chrono::DateTime<chrono::Utc> {
+        chrono::DateTime::parse_from_rfc3339(&format!("{day}T12:00:00Z"))
+            .expect("instant")
+            .to_utc()
+    }
+
+    /// At 03:00 UTC it is still the evening before in Port Alder (America/Chicago): the new
+    /// document is dated that day, as the validator counts it, not the server's UTC date.
+    #[test]
+    fn a_new_document_is_dated_where_the_pack_is() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
+        let info = fieldref_core::content::SourceTree::read_dir(&dir)
+            .expect("bundled")
+            .compile()
+            .expect("valid")
+            .info;
+        assert_eq!(info.timezone, "America/Chicago");
+        let at = chrono::DateTime::parse_from_rfc3339("2026-12-07T03:00:00Z")
+            .expect("instant")
+            .to_utc();
+        let text = new_document("note", "note-late", at, &info).expect("template");
+        assert!(text.contains("updated_at = \"2026-12-06\""), "{text}");
+        assert!(text.contains("reviewed_at = \"2026-12-06\""), "{text}");
+    }
+
     #[test]
     fn a_new_contact_is_valid_and_new_guidance_asks_for_its_provenance() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
@@ -64,7 +97,7 @@ mod tests {
         let info = tree.compile().expect("valid").info;
         for kind in ["checklist", "note", "contact"] {
             let id = format!("{kind}-console-new");
-            let text = new_document(kind, &id, "2026-12-01", &info).expect("template");
+            let text = new_document(kind, &id, noon("2026-12-01"), &info).expect("template");
             tree.documents.push(fieldref_core::content::SourceFile {
                 path: format!("{id}.md"),
                 text,
@@ -89,6 +122,6 @@ mod tests {
         }
         expected.sort();
         assert_eq!(named, expected, "{problems:?}");
-        assert!(new_document("recipe", "x", "2026-12-01", &info).is_err());
+        assert!(new_document("recipe", "x", noon("2026-12-01"), &info).is_err());
     }
 }

@@ -16,7 +16,9 @@ pub use model::{
     CONTACT_FIELDS, DEFAULT_STALE_AFTER_MONTHS, OFFICERS_CHANNEL_SUFFIX,
 };
 pub use problem::{Problem, Severity};
-pub use source::{check_changed_documents, check_documents, Checked, SourceFile, SourceTree};
+pub use source::{
+    check_changed_documents, check_documents, date_in, today_in, Checked, SourceFile, SourceTree,
+};
 pub use validate::check_phone_number;
 pub(crate) use validate::is_valid_id;
 

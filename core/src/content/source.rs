@@ -171,10 +171,17 @@ impl Checked {
     }
 }
 
-/// Today's date where the pack's city is: a review due "today" is not overdue yet there.
-fn today_in(timezone: &str) -> NaiveDate {
+/// Today's date where the pack's city is: a review due "today" is not overdue yet there, and a
+/// document written "today" (a trainer's console at night, an import) is not dated tomorrow
+/// because the machine's clock runs in UTC. An unknown zone counts as UTC.
+pub fn today_in(timezone: &str) -> NaiveDate {
+    date_in(timezone, chrono::Utc::now())
+}
+
+/// The date it is at `at` in `timezone` (an unknown zone counts as UTC).
+pub fn date_in(timezone: &str, at: chrono::DateTime<chrono::Utc>) -> NaiveDate {
     let tz = chrono_tz::Tz::from_str(timezone).unwrap_or(chrono_tz::Tz::UTC);
-    chrono::Utc::now().with_timezone(&tz).date_naive()
+    at.with_timezone(&tz).date_naive()
 }
 
 /// Checks content that did not come from source files (a release snapshot, the documents of a

@@ -57,9 +57,14 @@ struct Planned {
     text: Option<String>,
 }
 
-/// Imports `source` into the pack folder `dir` (which must hold a valid pack). `today` decides
-/// which schedules are in effect and dates contacts whose publisher gave no date.
-pub fn import_into(source: &Path, dir: &Path, today: NaiveDate) -> Result<ImportReport, HsdsError> {
+/// Imports `source` into the pack folder `dir` (which must hold a valid pack). `today` (by
+/// default today where the pack is, [`crate::content::today_in`]) decides which schedules are
+/// in effect and dates contacts whose publisher gave no date.
+pub fn import_into(
+    source: &Path,
+    dir: &Path,
+    today: Option<NaiveDate>,
+) -> Result<ImportReport, HsdsError> {
     let input = read_source(source)?;
     let tree = SourceTree::read_dir(dir).map_err(|problems| HsdsError::PackInvalid {
         dir: dir.to_owned(),
@@ -69,6 +74,7 @@ pub fn import_into(source: &Path, dir: &Path, today: NaiveDate) -> Result<Import
         dir: dir.to_owned(),
         problems,
     })?;
+    let today = today.unwrap_or_else(|| crate::content::today_in(&pack.info.timezone));
     let pack_toml = dir.join("pack.toml");
     let config =
         HsdsConfig::from_pack_toml(tree.pack_toml.as_ref().map_or("", |f| f.text.as_str()))
