@@ -22,7 +22,7 @@ impl FieldRef {
     }
 
     /// [`FieldRef::install`], recording `meta` in the same store transaction.
-    pub(crate) fn install_recording(
+    pub(super) fn install_recording(
         &self,
         change: ContentChange<'_>,
         version: u64,
@@ -93,7 +93,7 @@ impl FieldRef {
 
     /// [`FieldRef::install_snapshot`], recording `meta` in the same store transaction, after
     /// `check` accepted the decoded pack.
-    pub(crate) fn install_snapshot_recording(
+    pub(super) fn install_snapshot_recording(
         &self,
         bytes: &[u8],
         decoded_size: u64,

@@ -5,11 +5,14 @@
 //! The facade is split by concern: this file opens a data directory and holds the plumbing
 //! (locks, store, index); `reading` answers from the installed content; `install` puts new
 //! content in and keeps the index in step; `user_data` keeps bookmarks, recents and checklist
-//! ticks; `outbox` queues what the field sends back.
+//! ticks; `outbox` queues what the field sends back; `sync` and `officers` are the doors to
+//! [`crate::sync`] (updates, the trust root, officers enrollment).
 
 mod install;
+mod officers;
 mod outbox;
 mod reading;
+mod sync;
 mod user_data;
 
 use std::path::{Path, PathBuf};
@@ -295,7 +298,7 @@ impl FieldRef {
         }
     }
 
-    pub(crate) fn store(&self) -> Result<MutexGuard<'_, Store>> {
+    fn store(&self) -> Result<MutexGuard<'_, Store>> {
         Ok(self
             .store
             .lock()
@@ -339,36 +342,6 @@ mod tests {
     fn fieldref_can_be_shared_across_threads() {
         fn shared<T: Send + Sync>() {}
         shared::<FieldRef>();
-    }
-
-    /// The partner configuration of an officers library (a shell opened for the public) never
-    /// becomes an officers device: enrolling is refused before any request is made.
-    #[cfg(feature = "officers")]
-    #[test]
-    fn a_session_opened_for_the_public_cannot_enroll() {
-        struct Unreachable;
-        impl crate::sync::Transport for Unreachable {
-            fn send(
-                &self,
-                _: &crate::sync::HttpRequest,
-            ) -> Result<crate::sync::HttpResponse, crate::sync::TransportError> {
-                panic!("a public session never asks to enroll")
-            }
-        }
-        let dir = tempfile::tempdir().expect("tempdir");
-        let mut options = OpenOptions::new(dir.path());
-        options.audience = Some(Audience::Public);
-        let app = FieldRef::open_with(options).expect("open");
-        assert_eq!(app.audience(), Audience::Public);
-        let config = crate::sync::SyncConfig::new("http://127.0.0.1:9");
-        assert!(matches!(
-            app.enroll(&Unreachable, &config, "K7QM-4XPA-9DZT"),
-            Err(Error::AudienceNotAllowed {
-                allowed: "public",
-                ..
-            })
-        ));
-        assert!(app.enrollment().expect("enrollment").is_none());
     }
 
     /// A community partners' build (no `officers` feature): run by tests/suites/partner-build.sh.

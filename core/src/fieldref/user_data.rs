@@ -134,11 +134,11 @@ pub(super) fn visible(store: &Store, id: &str, viewer: Audience) -> Result<Docum
         .ok_or_else(|| Error::NotFound(format!("document `{id}`")))
 }
 
-#[cfg(test)]
+// Its one test needs an officers build.
+#[cfg(all(test, feature = "officers"))]
 mod tests {
     use super::*;
 
-    #[cfg(feature = "officers")]
     #[test]
     fn checklist_progress_survives_a_restart_and_clears_when_the_checklist_changes() {
         let dir = tempfile::tempdir().expect("tempdir");

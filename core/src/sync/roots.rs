@@ -1,10 +1,35 @@
-//! Walking the trust root chain a manifest hints at: one signed step (N+1, signed by N's and
-//! N+1's keys) per request, at most [`MAX_ROTATIONS`] steps, stopping at the first root the
-//! server cannot produce. The hint itself is unverified, so it bounds nothing on its own.
+//! The trust root: the one this device keeps in its store, and walking the chain a manifest
+//! hints at: one signed step (N+1, signed by N's and N+1's keys) per request, at most
+//! [`MAX_ROTATIONS`] steps, stopping at the first root the server cannot produce. The hint
+//! itself is unverified, so it bounds nothing on its own.
 
-use super::{get, status_error, SyncConfig, SyncError, Transport, MAX_ROOT_BYTES};
+use super::{get, meta, status_error, SyncConfig, SyncError, Transport, MAX_ROOT_BYTES};
 use crate::error::Result;
 use crate::pack::{Envelope, Root, MAX_ROTATIONS};
+use crate::store::Store;
+
+/// The trust root this device verifies updates with ([`crate::FieldRef::trust_root`]).
+pub(crate) fn trust_root(store: &Store) -> Result<Option<Root>> {
+    match store.meta(meta::ROOT)? {
+        Some(json) => Ok(Some(serde_json::from_str(&json)?)),
+        None => Ok(None),
+    }
+}
+
+/// Installs a shipped (self-signed) root when the device has none; otherwise only a valid
+/// rotation of the current one is accepted ([`crate::FieldRef::install_trust_root`]).
+pub(crate) fn install_trust_root(store: &Store, envelope: &Envelope) -> Result<Root> {
+    let root = match trust_root(store)? {
+        None => Root::from_shipped(envelope),
+        Some(current) => current.rotate(envelope),
+    }
+    .map_err(|source| SyncError::Signature {
+        what: "trust root".to_owned(),
+        error: source,
+    })?;
+    store.set_meta(meta::ROOT, &serde_json::to_string(&root)?)?;
+    Ok(root)
+}
 
 /// Returns the newest root reached and whether it differs from `root`.
 pub(super) fn walk(
