@@ -191,13 +191,7 @@ struct PackRun {
 /// engines; `None` (with the reason in `missing`) when the judged file is not there yet.
 fn run_in_domain(work: &Path, missing: &mut Vec<String>) -> Result<Option<PackRun>> {
     let judged_path = PathBuf::from(JUDGED_FILE);
-    if !judged_path.is_file() {
-        let reason = format!(
-            "port-alder: judged queries {} not found",
-            judged_path.display()
-        );
-        println!("{reason}");
-        missing.push(reason);
+    if !found(&judged_path, "port-alder: judged queries", missing) {
         return Ok(None);
     }
     let pack = content_pack(Path::new(CONTENT_DIR))?;
@@ -234,13 +228,7 @@ fn run_heldout(
     missing: &mut Vec<String>,
 ) -> Result<Option<Evaluation>> {
     let path = PathBuf::from(HELDOUT_FILE);
-    if !path.is_file() {
-        let reason = format!(
-            "port-alder-heldout: held-out queries {} not found",
-            path.display()
-        );
-        println!("{reason}");
-        missing.push(reason);
+    if !found(&path, "port-alder-heldout: held-out queries", missing) {
         return Ok(None);
     }
     let queries = judged::load(&path, pack)?;
@@ -250,4 +238,15 @@ fn run_heldout(
         path.display()
     );
     eval::evaluate("port-alder-heldout", app, fts, queries).map(Some)
+}
+
+/// Whether the query file at `path` is there; if not, says so and records it in `missing`.
+fn found(path: &Path, what: &str, missing: &mut Vec<String>) -> bool {
+    if path.is_file() {
+        return true;
+    }
+    let reason = format!("{what} {} not found", path.display());
+    println!("{reason}");
+    missing.push(reason);
+    false
 }
