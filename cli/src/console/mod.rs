@@ -23,7 +23,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
-use fieldref_core::content::{Audience, Pack, PackInfo};
+use fieldref_core::content::{Pack, PackInfo};
 
 pub use publish::PublishSettings;
 
@@ -64,21 +64,6 @@ impl Console {
 
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
         self.now.unwrap_or_else(chrono::Utc::now)
-    }
-}
-
-/// Settings for documents when `pack.toml` cannot be read (the editors still open).
-pub fn empty_info() -> PackInfo {
-    PackInfo {
-        id: String::new(),
-        title: String::new(),
-        channel: String::new(),
-        timezone: "UTC".to_owned(),
-        categories: Vec::new(),
-        service_types: Vec::new(),
-        synonyms: Vec::new(),
-        audience: Audience::Public,
-        stale_after_months: fieldref_core::content::DEFAULT_STALE_AFTER_MONTHS,
     }
 }
 

@@ -158,7 +158,9 @@ async fn editor_page(State(console): State<Arc<Console>>, Query(q): Query<PathQu
             .text(&path)
             .ok_or_else(|| anyhow::anyhow!("no document `{path}` in the folder"))?;
         let doc = edit::to_editor(text)?;
-        let info = c.pack_info().unwrap_or_else(super::empty_info);
+        let info = c
+            .pack_info()
+            .unwrap_or_else(fieldref_core::content::PackInfo::empty);
         Ok((doc, version_of(text), editor_choices(&folder, info)))
     })
     .await;
@@ -232,7 +234,9 @@ async fn check(
         let (problems, _) = checks::check(&folder, &edited.path, &text);
         let hours =
             (edited.doc.get("kind").and_then(Value::as_str) == Some("contact")).then(|| {
-                let info = c.pack_info().unwrap_or_else(super::empty_info);
+                let info = c
+                    .pack_info()
+                    .unwrap_or_else(fieldref_core::content::PackInfo::empty);
                 let hours = edited.doc.get("hours").and_then(Value::as_str);
                 let grid = checks::week_grid(hours, &info.timezone, c.now());
                 pages::week_grid(&grid).into_string()
@@ -326,7 +330,9 @@ async fn create(
 ) -> Answer<Json<Value>> {
     blocking(&console, move |c| {
         let folder = Folder::read(&c.dir)?;
-        let info = c.pack_info().unwrap_or_else(super::empty_info);
+        let info = c
+            .pack_info()
+            .unwrap_or_else(fieldref_core::content::PackInfo::empty);
         let text = super::templates::new_document(&new.kind, &new.id, chrono::Utc::now(), &info)?;
         let path = folder.create(&new.kind, &new.id, &text)?;
         Ok(Json(json!({ "path": path })))
@@ -437,7 +443,9 @@ async fn publish_step(
 
 async fn feedback_page(State(console): State<Arc<Console>>) -> Response {
     let fetched = blocking(&console, move |c| {
-        let info = c.pack_info().unwrap_or_else(super::empty_info);
+        let info = c
+            .pack_info()
+            .unwrap_or_else(fieldref_core::content::PackInfo::empty);
         let items = feedback::fetch(&c.publish, &info.channel)?;
         let folder = Folder::read(&c.dir)?;
         let paths: Vec<(String, String)> = folder

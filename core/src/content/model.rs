@@ -484,6 +484,22 @@ pub struct PackInfo {
 }
 
 impl PackInfo {
+    /// Settings when there is no pack to read them from (a store with no content yet, a folder
+    /// whose `pack.toml` is broken): UTC, public, no categories, no synonyms.
+    pub fn empty() -> PackInfo {
+        PackInfo {
+            id: String::new(),
+            title: String::new(),
+            channel: String::new(),
+            timezone: "UTC".to_owned(),
+            categories: Vec::new(),
+            service_types: Vec::new(),
+            synonyms: Vec::new(),
+            stale_after_months: DEFAULT_STALE_AFTER_MONTHS,
+            audience: Audience::Public,
+        }
+    }
+
     /// The update channel devices of this pack's audience follow: the pack's channel for the
     /// public, `CHANNEL-officers` for officers.
     pub fn audience_channel(&self) -> String {

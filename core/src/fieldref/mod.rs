@@ -104,17 +104,7 @@ struct Settings {
 
 impl Settings {
     fn of(info: Option<PackInfo>) -> Settings {
-        let info = info.unwrap_or_else(|| PackInfo {
-            id: String::new(),
-            title: String::new(),
-            channel: String::new(),
-            timezone: "UTC".to_owned(),
-            categories: Vec::new(),
-            service_types: Vec::new(),
-            synonyms: Vec::new(),
-            stale_after_months: crate::content::DEFAULT_STALE_AFTER_MONTHS,
-            audience: Audience::Public,
-        });
+        let info = info.unwrap_or_else(PackInfo::empty);
         Settings {
             synonyms: Synonyms::from_lines(&info.synonyms),
             info,

@@ -191,7 +191,7 @@ impl Planner<'_> {
         // score the same terms once more, so a word with several listed forms would count once
         // per form: it is searched only in the languages where it adds terms.
         let mut searched: HashSet<(TextLanguage, Vec<String>)> = HashSet::new();
-        for term in &parsed.terms {
+        for term in parsed.terms.iter().filter(|_| !found.is_empty()) {
             for language in TextLanguage::ALL {
                 searched.insert((language, self.analyzers.stems(language, term)));
             }

@@ -169,7 +169,7 @@ mod tests {
 
     fn choices() -> Choices {
         Choices {
-            info: crate::console::empty_info(),
+            info: fieldref_core::content::PackInfo::empty(),
             contacts: vec![
                 ("contact-deaf".into(), "Deaf Services Center".into()),
                 ("contact-line".into(), "Language Line".into()),
