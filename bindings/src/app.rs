@@ -140,6 +140,7 @@ impl FieldRefApp {
                     snippet: h.snippet.into(),
                     distance_km: h.distance_km,
                     open: h.open.map(Into::into),
+                    linked_from: h.linked_from.map(Into::into),
                 })
                 .collect(),
             total: results.total,

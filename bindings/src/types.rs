@@ -138,6 +138,24 @@ pub struct SearchHit {
     pub snippet: Snippet,
     pub distance_km: Option<f64>,
     pub open: Option<OpenStatus>,
+    /// For a contact that has none of the words searched: the checklist or note that links it
+    /// (show "Linked from: …").
+    pub linked_from: Option<LinkedFrom>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct LinkedFrom {
+    pub id: String,
+    pub title: String,
+}
+
+impl From<search::LinkedFrom> for LinkedFrom {
+    fn from(l: search::LinkedFrom) -> Self {
+        LinkedFrom {
+            id: l.id,
+            title: l.title,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]

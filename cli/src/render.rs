@@ -24,6 +24,7 @@ pub fn search_json(results: &SearchResults) -> Value {
                 "snippet": hit.snippet,
                 "distance_km": hit.distance_km,
                 "open": hit.open,
+                "linked_from": hit.linked_from,
             })
         })
         .collect();
@@ -57,9 +58,21 @@ pub fn search_text(results: &SearchResults) -> String {
             let _ = write!(out, "  ({})", open.describe());
         }
         out.push('\n');
+        if let Some(from) = &hit.linked_from {
+            let _ = writeln!(out, "    linked from: {} ({})", from.title, from.id);
+        }
         let _ = writeln!(out, "    {}", highlighted(&hit.snippet));
     }
-    let _ = writeln!(out, "{} match(es) in {} µs", results.total, results.took_us);
+    let linked = results
+        .hits
+        .iter()
+        .filter(|h| h.linked_from.is_some())
+        .count();
+    let _ = write!(out, "{} match(es)", results.total);
+    if linked > 0 {
+        let _ = write!(out, ", {linked} more linked from them");
+    }
+    let _ = writeln!(out, " in {} µs", results.took_us);
     out
 }
 

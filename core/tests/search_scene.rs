@@ -189,3 +189,35 @@ fn the_contacts_the_best_guidance_links_come_up_with_it() {
     let public = search(&app, public);
     assert!(public.hits.is_empty(), "{:?}", ids(&public));
 }
+
+#[test]
+fn one_word_lists_the_contacts_its_guidance_links_and_says_why() {
+    let (_dir, app) = open();
+    // Only the linking checklist has the word: the crisis team comes after it, marked.
+    let results = search(&app, SearchRequest::new("together"));
+    assert_eq!(
+        ids(&results),
+        ["checklist-z-together", "contact-crisis-team"],
+        "the pantry is linked by nothing"
+    );
+    assert_eq!(
+        results.total, 1,
+        "the count is of the documents with the word"
+    );
+    assert_eq!(results.hits[0].linked_from, None);
+    let from = results.hits[1].linked_from.as_ref().expect("says why");
+    assert_eq!(
+        (from.id.as_str(), from.title.as_str()),
+        ("checklist-z-together", "Together")
+    );
+    assert!(results.hits[0].score > results.hits[1].score);
+
+    // A contact that has the word itself is a match like any other, not a linked one.
+    let results = search(&app, SearchRequest::new("crisis"));
+    let team = results
+        .hits
+        .iter()
+        .find(|h| h.id == "contact-crisis-team")
+        .expect("the crisis team has the word");
+    assert_eq!(team.linked_from, None, "{:?}", ids(&results));
+}

@@ -25,6 +25,10 @@ struct SearchView: View {
                         Text([hit.open?.description, hit.distanceKm.map { String(format: "%.1f km", $0) }]
                             .compactMap { $0 }.joined(separator: " · "))
                             .font(.caption)
+                        // A contact listed because a matching checklist links it: say so.
+                        if let from = hit.linkedFrom {
+                            Text("Linked from: \(from.title)").font(.caption)
+                        }
                         Text(highlighted(hit.snippet)).font(.body)
                     }
                 }

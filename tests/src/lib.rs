@@ -419,13 +419,15 @@ impl Device {
         device_state(&self.app)
     }
 
-    /// Ids of hits for `query`.
+    /// Ids of the documents with the words of `query` (not the contacts listed because a
+    /// matching checklist links them).
     pub fn search(&self, query: &str) -> Vec<String> {
         self.app
             .search(&fieldref_core::search::SearchRequest::new(query))
             .expect("search")
             .hits
             .into_iter()
+            .filter(|h| h.linked_from.is_none())
             .map(|h| h.id)
             .collect()
     }

@@ -70,18 +70,26 @@ pub fn display_name(tag: &str) -> String {
 /// "español", "ASL") mapped to its tag. `None` when it is neither.
 pub fn resolve(input: &str) -> Option<String> {
     let lowered = input.trim().to_lowercase();
-    const KNOWN: &[&str] = &[
-        "en", "es", "so", "hmn", "vi", "ar", "zh", "ru", "fr", "am", "om", "kar", "ne", "uk", "ku",
-        "prs", "fa", "ps", "ht", "quc", "mam", "ti", "sw", "my", "lo", "km", "tl", "ko", "pt",
-        "pa", "hi", "ur", "bs", "pl", "ase",
-    ];
     if let Some(tag) = KNOWN.iter().find(|t| **t == lowered) {
         return Some((*tag).to_owned());
     }
-    if let Some(tag) = KNOWN.iter().find(|t| names(t).contains(&lowered.as_str())) {
-        return Some((*tag).to_owned());
+    if let Some(tag) = by_name(&lowered) {
+        return Some(tag.to_owned());
     }
     is_valid_tag(input.trim()).then(|| input.trim().to_owned())
+}
+
+/// Tags the pack's contacts use, most common first.
+const KNOWN: &[&str] = &[
+    "en", "es", "so", "hmn", "vi", "ar", "zh", "ru", "fr", "am", "om", "kar", "ne", "uk", "ku",
+    "prs", "fa", "ps", "ht", "quc", "mam", "ti", "sw", "my", "lo", "km", "tl", "ko", "pt", "pa",
+    "hi", "ur", "bs", "pl", "ase",
+];
+
+/// The tag of a language named in lowercase ("arabic", "español"), never of a bare tag: a
+/// sentence's "my" or "so" is not Burmese or Somali.
+pub fn by_name(lowered: &str) -> Option<&'static str> {
+    KNOWN.iter().copied().find(|t| names(t).contains(&lowered))
 }
 
 /// Whether `tag` is a well-formed BCP 47 tag of the simple kind packs use (`es`, `zh-Hant`, `ase`).

@@ -12,6 +12,7 @@ mod explain;
 pub(crate) mod facets;
 mod feedback;
 mod links;
+mod named_language;
 mod pair_phrase;
 pub mod parse;
 mod plan;
@@ -95,6 +96,16 @@ pub struct Hit {
     pub distance_km: Option<f64>,
     /// For contacts, at the request's instant.
     pub open: Option<OpenStatus>,
+    /// For a contact that has none of the words searched: the guidance among the best matches
+    /// that links it, which is why it is listed ("Linked from: Mental-health crisis").
+    pub linked_from: Option<LinkedFrom>,
+}
+
+/// The checklist or note whose steps link a contact (see [`Hit::linked_from`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LinkedFrom {
+    pub id: String,
+    pub title: String,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -227,15 +238,13 @@ pub fn run(
     } else {
         limit
     };
-    // A second pass may follow when the words could get feedback or lift linked contacts: then
-    // the first pass also records every match's score, so the second runs only what it adds.
-    let (feedback, links) = text.as_ref().map_or((false, false), |t| {
-        (
-            t.words_only && feedback::applies(t.words),
-            links::applies(t.words),
-        )
-    });
-    let second_possible = feedback || links;
+    // A second pass may follow whenever there are words: the best guidance may lend the
+    // contacts it links (`links`), and descriptions get feedback. The first pass then also
+    // records every match's score, so the second runs only what it adds.
+    let feedback = text
+        .as_ref()
+        .is_some_and(|t| t.words_only && feedback::applies(t.words));
+    let second_possible = text.is_some();
     let first = (candidates + TIE_MARGIN).max(BEST_DOCUMENTS);
     let counting = (
         TopDocs::with_limit(first).order_by_score(),
@@ -253,7 +262,8 @@ pub fn run(
         &statistics,
     )?;
     let first_scores = second_possible.then(|| Arc::new(scores));
-    if let (Some(text), Some(first_scores)) = (text.as_ref(), first_scores) {
+    let mut lenders = BTreeMap::new();
+    if let (Some(text), Some(first_scores)) = (text.as_ref(), first_scores.clone()) {
         // A second pass when the best matches say more than the words typed: words they share
         // (feedback, for descriptions) and the contacts the best guidance links.
         let mut more: Vec<(Occur, Box<dyn tantivy::query::Query>)> = Vec::new();
@@ -271,9 +281,15 @@ pub fn run(
                 .map(|q| (Occur::Should, q)),
             );
         }
-        if links {
-            more.extend(links::lift(fields, &best).map(|q| (Occur::Should, q)));
+        if let Some(lift) = links::lift(fields, &best) {
+            more.push((Occur::Should, lift.query));
+            lenders = lift.lenders;
         }
+        let best_score = found.0.first().map_or(0.0, |h| h.0);
+        more.extend(
+            named_language::lift(&searcher, fields, &text.typed, best_score)?
+                .map(|q| (Occur::Should, q)),
+        );
         if !more.is_empty() {
             // Only what is added runs (see [`rescore`]); a quoted phrase stays required, so
             // what is added can only reorder its matches. Only the order changes: the count
@@ -348,19 +364,26 @@ pub fn run(
                 continue;
             }
         }
+        let id = text_of(fields.id);
+        // Listed for a link alone when the words typed did not match it.
+        let linked_from = match &first_scores {
+            Some(first) if first.get(address).is_none() => lenders.get(&id).cloned(),
+            _ => None,
+        };
         let language = TextLanguage::of(&text_of(fields.doc_language));
         let generator = generators
             .iter()
             .find(|(l, _)| *l == language)
             .and_then(|(_, g)| g.as_ref());
         hits.push(Hit {
-            id: text_of(fields.id),
+            id,
             kind,
             title: text_of(fields.display_title),
             score,
             snippet: snippet::make(generator, &doc, fields.of(language).body),
             distance_km,
             open,
+            linked_from,
         });
     }
 

@@ -98,6 +98,8 @@ private fun HitRow(hit: SearchHit, onClick: () -> Unit) {
             hit.distanceKm?.let { "%.1f km".format(it) },
         ).joinToString(" · ")
         Text(meta, style = MaterialTheme.typography.labelMedium)
+        // A contact listed because a matching checklist links it: say so.
+        hit.linkedFrom?.let { Text("Linked from: ${it.title}", style = MaterialTheme.typography.labelMedium) }
         Text(highlighted(hit.snippet), style = MaterialTheme.typography.bodyMedium)
     }
 }
