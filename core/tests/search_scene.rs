@@ -221,3 +221,86 @@ fn one_word_lists_the_contacts_its_guidance_links_and_says_why() {
         .expect("the crisis team has the word");
     assert_eq!(team.linked_from, None, "{:?}", ids(&results));
 }
+
+/// A contact that speaks the language a description names comes before one that shares another
+/// of its words; a language most contacts speak lifts nothing.
+#[test]
+fn a_named_language_lifts_the_contacts_that_speak_it() {
+    let contact = |id: &str, title: &str, summary: &str, languages: &str, number: &str| {
+        format!(
+            r#"+++
+id = "{id}"
+kind = "contact"
+title = "{title}"
+summary = "{summary}"
+updated_at = "2026-10-01"
+organization = "{title}"
+services = ["{summary}"]
+service_types = ["interpreter"]
+phones = [{{ number = "{number}", type = "voice" }}]
+languages = [{languages}]
++++
+"#
+        )
+    };
+    let files = [
+        (
+            "contacts/noor.md",
+            contact(
+                "contact-noor",
+                "Noor Office",
+                "Document help",
+                r#""ar", "en""#,
+                "507-555-0112",
+            ),
+        ),
+        (
+            "contacts/family.md",
+            contact(
+                "contact-family",
+                "Family House",
+                "Family visits explained at the house",
+                r#""en""#,
+                "507-555-0113",
+            ),
+        ),
+        (
+            "contacts/harbor.md",
+            contact(
+                "contact-harbor",
+                "Harbor House",
+                "Help explained at Harbor House",
+                r#""en""#,
+                "507-555-0114",
+            ),
+        ),
+    ];
+    let pack = SourceTree::from_files(
+        std::iter::once(("pack.toml", PACK)).chain(files.iter().map(|(p, t)| (*p, t.as_str()))),
+    )
+    .compile()
+    .expect("test pack is valid");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let app = open_dir(dir.path());
+    app.install_pack(&pack, 1).expect("install");
+
+    let arabic = search(
+        &app,
+        SearchRequest::new("the family only speaks arabic, explain why we are at the house"),
+    );
+    let order = ids(&arabic);
+    let at = |id| order.iter().position(|x| *x == id);
+    assert!(at("contact-noor") < at("contact-harbor"), "{order:?}");
+
+    // Every contact here speaks English: naming it tells them apart from nothing.
+    let english = search(
+        &app,
+        SearchRequest::new("the family only speaks english, explain why we are at the house"),
+    );
+    assert_eq!(
+        ids(&english).first(),
+        Some(&"contact-family"),
+        "{:?}",
+        ids(&english)
+    );
+}

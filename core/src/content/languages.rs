@@ -108,6 +108,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_name_names_a_language_and_a_bare_tag_does_not() {
+        assert_eq!(by_name("arabic"), Some("ar"));
+        assert_eq!(by_name("español"), Some("es"));
+        // "my" (Burmese) and "so" (Somali) are tags, and words of every sentence.
+        assert_eq!(by_name("my"), None);
+        assert_eq!(by_name("so"), None);
+        assert_eq!(
+            resolve("so").as_deref(),
+            Some("so"),
+            "a filter still takes the tag"
+        );
+    }
+
+    #[test]
     fn tags_are_checked_for_shape() {
         assert!(is_valid_tag("es"));
         assert!(is_valid_tag("zh-Hant"));
