@@ -67,6 +67,45 @@ fn spanish_interpreter_ranks_a_spanish_speaking_contact_in_the_top_three() {
     assert!(speaks_spanish, "top 3: {top:?}");
 }
 
+/// The issue's own example: an officer's English words find the English checklist first, not
+/// its Spanish translation (whose scene words once held the same English phrases).
+#[test]
+fn an_english_description_finds_the_english_checklist_before_its_translation() {
+    let data = tempfile::tempdir().expect("tempdir");
+    for query in ["guy hearing voices off his meds", "hearing voices"] {
+        let result = json(data.path(), &["search", query, "--json"]);
+        assert_eq!(
+            hit_ids(&result).first().map(String::as_str),
+            Some("checklist-mental-health-crisis"),
+            "{query}: {:?}",
+            hit_ids(&result)
+        );
+    }
+}
+
+/// One word lists the contacts its checklist links, after it, each saying which guidance
+/// links it; the count is of the documents with the word.
+#[test]
+fn a_one_word_search_lists_linked_contacts_and_says_why() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let result = json(
+        data.path(),
+        &["search", "psychosis", "--limit", "50", "--json"],
+    );
+    let hits = result["hits"].as_array().expect("hits");
+    let linked: Vec<&Value> = hits
+        .iter()
+        .filter(|h| !h["linked_from"].is_null())
+        .collect();
+    assert!(!linked.is_empty(), "{result:#}");
+    assert!(linked
+        .iter()
+        .all(|h| h["kind"] == "contact"
+            && h["linked_from"]["id"] == "checklist-mental-health-crisis"));
+    let total = result["total"].as_u64().expect("total") as usize;
+    assert_eq!(total, hits.len() - linked.len(), "{result:#}");
+}
+
 #[test]
 fn edp_finds_the_mental_health_checklist_through_synonyms() {
     let data = tempfile::tempdir().expect("tempdir");
