@@ -41,6 +41,11 @@ title = "On arrival"
 }
 
 fn contact(id: &str, title: &str, summary: &str, number: &str) -> String {
+    contact_speaking(id, title, summary, number, r#""en""#)
+}
+
+/// A contact whose staff speak `languages` (a TOML list's items: `"ar", "en"`).
+fn contact_speaking(id: &str, title: &str, summary: &str, number: &str, languages: &str) -> String {
     format!(
         r#"+++
 id = "{id}"
@@ -53,7 +58,7 @@ services = ["{summary}"]
 service_types = ["shelter"]
 phones = [{{ number = "{number}", type = "hotline" }}]
 hours = "24/7"
-languages = ["en"]
+languages = [{languages}]
 +++
 "#
     )
@@ -226,52 +231,35 @@ fn one_word_lists_the_contacts_its_guidance_links_and_says_why() {
 /// of its words; a language most contacts speak lifts nothing.
 #[test]
 fn a_named_language_lifts_the_contacts_that_speak_it() {
-    let contact = |id: &str, title: &str, summary: &str, languages: &str, number: &str| {
-        format!(
-            r#"+++
-id = "{id}"
-kind = "contact"
-title = "{title}"
-summary = "{summary}"
-updated_at = "2026-10-01"
-organization = "{title}"
-services = ["{summary}"]
-service_types = ["interpreter"]
-phones = [{{ number = "{number}", type = "voice" }}]
-languages = [{languages}]
-+++
-"#
-        )
-    };
     let files = [
         (
             "contacts/noor.md",
-            contact(
+            contact_speaking(
                 "contact-noor",
                 "Noor Office",
                 "Document help",
-                r#""ar", "en""#,
                 "507-555-0112",
+                r#""ar", "en""#,
             ),
         ),
         (
             "contacts/family.md",
-            contact(
+            contact_speaking(
                 "contact-family",
                 "Family House",
                 "Family visits explained at the house",
-                r#""en""#,
                 "507-555-0113",
+                r#""en""#,
             ),
         ),
         (
             "contacts/harbor.md",
-            contact(
+            contact_speaking(
                 "contact-harbor",
                 "Harbor House",
                 "Help explained at Harbor House",
-                r#""en""#,
                 "507-555-0114",
+                r#""en""#,
             ),
         ),
     ];
