@@ -11,7 +11,7 @@ use fieldref_bench::relevance::cisi::{self, CisiDoc};
 use fieldref_bench::relevance::eval;
 use fieldref_bench::relevance::fts_baseline::Baseline;
 use fieldref_bench::relevance::judged::{self, Invalid};
-use fieldref_bench::relevance::{content_pack, CONTENT_DIR, HELDOUT_FILE};
+use fieldref_bench::relevance::{content_pack, CONTENT_DIR, HELDOUT_DIRECTORY_FILE, HELDOUT_FILE};
 use fieldref_core::content::{Details, DocKind, Pack};
 
 const ALL: &str = "\
@@ -285,5 +285,37 @@ fn heldout_file_loads_against_the_bundled_pack() -> Result<()> {
     for (id, n) in &asked {
         assert!(*n >= 2, "{id} is the answer of only {n} held-out query");
     }
+    Ok(())
+}
+
+/// The directory's held-out set: it loads against the bundled pack (every id exists), each query
+/// has exactly one grade-3 document, a contact, and no contact is the answer twice; Spanish and
+/// English service searches both.
+#[test]
+fn heldout_directory_file_loads_against_the_bundled_pack() -> Result<()> {
+    let pack = content_pack(Path::new(CONTENT_DIR))?;
+    let queries = judged::load(Path::new(HELDOUT_DIRECTORY_FILE), &pack)?;
+    assert!(queries.len() >= 30, "{} held-out queries", queries.len());
+    let contacts: HashSet<&str> = pack
+        .documents
+        .iter()
+        .filter(|d| d.kind() == DocKind::Contact)
+        .map(|d| d.id.as_str())
+        .collect();
+    let mut answers: HashSet<&str> = HashSet::new();
+    let mut classes: HashSet<&str> = HashSet::new();
+    for q in &queries {
+        let best: Vec<&str> = q
+            .grades
+            .iter()
+            .filter(|(_, &g)| g == 3)
+            .map(|(id, _)| id.as_str())
+            .collect();
+        assert_eq!(best.len(), 1, "{}: grade-3 documents {best:?}", q.label);
+        assert!(contacts.contains(best[0]), "{}: {}", q.label, best[0]);
+        assert!(answers.insert(best[0]), "{}: {} answers twice", q.label, best[0]);
+        classes.insert(q.class.as_str());
+    }
+    assert_eq!(classes, HashSet::from(["spanish", "directory"]));
     Ok(())
 }

@@ -32,6 +32,17 @@ pub const HELDOUT_FILE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/relevance/port-alder-heldout.toml"
 );
+/// Held-out service searches in the directory, in Spanish and English, written blind from the
+/// contacts alone: the same rules (reported, never tuned on, no floors).
+pub const HELDOUT_DIRECTORY_FILE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/relevance/port-alder-heldout-directory.toml"
+);
+/// Every held-out set, with the name it is reported under.
+const HELDOUT_SETS: [(&str, &str); 2] = [
+    ("port-alder-heldout", HELDOUT_FILE),
+    ("port-alder-heldout-directory", HELDOUT_DIRECTORY_FILE),
+];
 /// The bundled pack's sources, which the judged set refers to.
 pub const CONTENT_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../content");
 
@@ -84,7 +95,7 @@ pub fn run(args: &[String]) -> Result<bool> {
     let cisi = run_cisi(&work, &mut missing)?;
     let (in_domain, checklists, heldout) = match run_in_domain(&work, &mut missing)? {
         Some(run) => (Some(run.in_domain), run.checklists, run.heldout),
-        None => (None, HashSet::new(), None),
+        None => (None, HashSet::new(), Vec::new()),
     };
     let evaluations: Vec<&Evaluation> = cisi.iter().chain(in_domain.iter()).collect();
 
@@ -95,14 +106,10 @@ pub fn run(args: &[String]) -> Result<bool> {
         report::scenes(&e.name, &s);
         s
     });
-    if let Some(h) = &heldout {
-        report::heldout(h);
-    }
+    heldout.iter().for_each(report::heldout);
     if o.verbose {
         evaluations.iter().for_each(|e| report::verbose(e));
-        if let Some(h) = &heldout {
-            report::heldout_ranks(h);
-        }
+        heldout.iter().for_each(report::heldout_ranks);
     }
     // Score order is a property of every result list, the held-out set's too (unlike a floor).
     let checked: Vec<&Evaluation> = evaluations.iter().copied().chain(heldout.iter()).collect();
@@ -179,15 +186,15 @@ pub fn content_pack(dir: &Path) -> Result<Pack> {
         })
 }
 
-/// What the bundled pack was measured on: the in-domain judged set, the held-out set (on the
+/// What the bundled pack was measured on: the in-domain judged set, the held-out sets (on the
 /// same engines) and the pack's checklist ids, for the scene summary.
 struct PackRun {
     in_domain: Evaluation,
-    heldout: Option<Evaluation>,
+    heldout: Vec<Evaluation>,
     checklists: HashSet<String>,
 }
 
-/// The in-domain set against the bundled pack, measured, then the held-out set on the same
+/// The in-domain set against the bundled pack, measured, then the held-out sets on the same
 /// engines; `None` (with the reason in `missing`) when the judged file is not there yet.
 fn run_in_domain(work: &Path, missing: &mut Vec<String>) -> Result<Option<PackRun>> {
     let judged_path = PathBuf::from(JUDGED_FILE);
@@ -219,25 +226,29 @@ fn run_in_domain(work: &Path, missing: &mut Vec<String>) -> Result<Option<PackRu
     }))
 }
 
-/// The held-out set on the engines opened for the in-domain set (the pack is built once);
-/// `None` (with the reason in `missing`) when its file is not there.
+/// The held-out sets on the engines opened for the in-domain set (the pack is built once); a
+/// set whose file is not there is left out, with the reason in `missing`.
 fn run_heldout(
     pack: &Pack,
     app: &FieldRef,
     fts: &Baseline,
     missing: &mut Vec<String>,
-) -> Result<Option<Evaluation>> {
-    let path = PathBuf::from(HELDOUT_FILE);
-    if !found(&path, "port-alder-heldout: held-out queries", missing) {
-        return Ok(None);
+) -> Result<Vec<Evaluation>> {
+    let mut evaluations = Vec::new();
+    for (name, file) in HELDOUT_SETS {
+        let path = PathBuf::from(file);
+        if !found(&path, &format!("{name}: held-out queries"), missing) {
+            continue;
+        }
+        let queries = judged::load(&path, pack)?;
+        println!(
+            "{name}: {} held-out queries, from {}",
+            queries.len(),
+            path.display()
+        );
+        evaluations.push(eval::evaluate(name, app, fts, queries)?);
     }
-    let queries = judged::load(&path, pack)?;
-    println!(
-        "port-alder-heldout: {} held-out queries, from {}",
-        queries.len(),
-        path.display()
-    );
-    eval::evaluate("port-alder-heldout", app, fts, queries).map(Some)
+    Ok(evaluations)
 }
 
 /// Whether the query file at `path` is there; if not, says so and records it in `missing`.
