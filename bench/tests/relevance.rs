@@ -313,7 +313,12 @@ fn heldout_directory_file_loads_against_the_bundled_pack() -> Result<()> {
             .collect();
         assert_eq!(best.len(), 1, "{}: grade-3 documents {best:?}", q.label);
         assert!(contacts.contains(best[0]), "{}: {}", q.label, best[0]);
-        assert!(answers.insert(best[0]), "{}: {} answers twice", q.label, best[0]);
+        assert!(
+            answers.insert(best[0]),
+            "{}: {} answers twice",
+            q.label,
+            best[0]
+        );
         classes.insert(q.class.as_str());
     }
     assert_eq!(classes, HashSet::from(["spanish", "directory"]));
