@@ -255,6 +255,27 @@ fn judged_file_needs_a_grade_three_and_valid_toml() -> Result<()> {
     Ok(())
 }
 
+/// The ids of the pack's documents of `kind`.
+fn ids_of(pack: &fieldref_core::content::Pack, kind: DocKind) -> HashSet<&str> {
+    pack.documents
+        .iter()
+        .filter(|d| d.kind() == kind)
+        .map(|d| d.id.as_str())
+        .collect()
+}
+
+/// A held-out query's one grade-3 document (it must have exactly one).
+fn only_grade3(q: &judged::JudgedQuery) -> &str {
+    let best: Vec<&str> = q
+        .grades
+        .iter()
+        .filter(|(_, &g)| g == 3)
+        .map(|(id, _)| id.as_str())
+        .collect();
+    assert_eq!(best.len(), 1, "{}: grade-3 documents {best:?}", q.label);
+    best[0]
+}
+
 /// The held-out set ships with the repository and nothing else checks it (it has no floors): it
 /// must load against the bundled pack, so every judged id exists, and every query must have
 /// exactly one grade-3 document, a checklist, with each such checklist asked for at least twice.
@@ -263,24 +284,13 @@ fn heldout_file_loads_against_the_bundled_pack() -> Result<()> {
     let pack = content_pack(Path::new(CONTENT_DIR))?;
     let queries = judged::load(Path::new(HELDOUT_FILE), &pack)?;
     assert!(queries.len() >= 40, "{} held-out queries", queries.len());
-    let checklists: HashSet<&str> = pack
-        .documents
-        .iter()
-        .filter(|d| d.kind() == DocKind::Checklist)
-        .map(|d| d.id.as_str())
-        .collect();
+    let checklists = ids_of(&pack, DocKind::Checklist);
     let mut asked: HashMap<&str, usize> = HashMap::new();
     for q in &queries {
-        let best: Vec<&str> = q
-            .grades
-            .iter()
-            .filter(|(_, &g)| g == 3)
-            .map(|(id, _)| id.as_str())
-            .collect();
-        assert_eq!(best.len(), 1, "{}: grade-3 documents {best:?}", q.label);
-        assert!(checklists.contains(best[0]), "{}: {}", q.label, best[0]);
+        let best = only_grade3(q);
+        assert!(checklists.contains(best), "{}: {best}", q.label);
         assert_eq!(q.class, "scene", "{}", q.label);
-        *asked.entry(best[0]).or_default() += 1;
+        *asked.entry(best).or_default() += 1;
     }
     for (id, n) in &asked {
         assert!(*n >= 2, "{id} is the answer of only {n} held-out query");
@@ -296,29 +306,13 @@ fn heldout_directory_file_loads_against_the_bundled_pack() -> Result<()> {
     let pack = content_pack(Path::new(CONTENT_DIR))?;
     let queries = judged::load(Path::new(HELDOUT_DIRECTORY_FILE), &pack)?;
     assert!(queries.len() >= 30, "{} held-out queries", queries.len());
-    let contacts: HashSet<&str> = pack
-        .documents
-        .iter()
-        .filter(|d| d.kind() == DocKind::Contact)
-        .map(|d| d.id.as_str())
-        .collect();
+    let contacts = ids_of(&pack, DocKind::Contact);
     let mut answers: HashSet<&str> = HashSet::new();
     let mut classes: HashSet<&str> = HashSet::new();
     for q in &queries {
-        let best: Vec<&str> = q
-            .grades
-            .iter()
-            .filter(|(_, &g)| g == 3)
-            .map(|(id, _)| id.as_str())
-            .collect();
-        assert_eq!(best.len(), 1, "{}: grade-3 documents {best:?}", q.label);
-        assert!(contacts.contains(best[0]), "{}: {}", q.label, best[0]);
-        assert!(
-            answers.insert(best[0]),
-            "{}: {} answers twice",
-            q.label,
-            best[0]
-        );
+        let best = only_grade3(q);
+        assert!(contacts.contains(best), "{}: {best}", q.label);
+        assert!(answers.insert(best), "{}: {best} answers twice", q.label);
         classes.insert(q.class.as_str());
     }
     assert_eq!(classes, HashSet::from(["spanish", "directory"]));

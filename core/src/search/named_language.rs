@@ -35,13 +35,16 @@ pub fn lift(
     let facet = |group: &str, value: &str| {
         Term::from_facet(fields.facets, &Facet::from_path([group, value]))
     };
-    let contacts = searcher.doc_freq(&facet("kind", "contact"))?;
     let mut tags: Vec<&str> = typed
         .iter()
         .filter_map(|word| languages::by_name(&word.to_lowercase()))
         .collect();
+    if tags.is_empty() {
+        return Ok(None);
+    }
     tags.sort_unstable();
     tags.dedup();
+    let contacts = searcher.doc_freq(&facet("kind", "contact"))?;
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for tag in tags {
         let term = facet("language", tag);
