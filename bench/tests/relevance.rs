@@ -11,7 +11,10 @@ use fieldref_bench::relevance::cisi::{self, CisiDoc};
 use fieldref_bench::relevance::eval;
 use fieldref_bench::relevance::fts_baseline::Baseline;
 use fieldref_bench::relevance::judged::{self, Invalid};
-use fieldref_bench::relevance::{content_pack, CONTENT_DIR, HELDOUT_DIRECTORY_FILE, HELDOUT_FILE};
+use fieldref_bench::relevance::{
+    content_pack, CONTENT_DIR, HELDOUT_DIRECTORY_FILE, HELDOUT_FILE, HELDOUT_MIXED_DEV_FILE,
+    HELDOUT_MIXED_TEST_FILE,
+};
 use fieldref_core::content::{Details, DocKind, Pack};
 
 const ALL: &str = "\
@@ -316,5 +319,38 @@ fn heldout_directory_file_loads_against_the_bundled_pack() -> Result<()> {
         classes.insert(q.class.as_str());
     }
     assert_eq!(classes, HashSet::from(["spanish", "directory"]));
+    Ok(())
+}
+
+/// The mixed held-out sets: both load against the bundled pack, every query has exactly one
+/// grade-3 document of the kind its class asks for, and the two files were dealt the same mix of
+/// classes (so a choice made on the dev file is tested on like queries).
+#[test]
+fn heldout_mixed_files_load_with_the_same_mix() -> Result<()> {
+    let pack = content_pack(Path::new(CONTENT_DIR))?;
+    let kind_of = |class: &str| match class {
+        "scene" | "scene-es" => Some(DocKind::Checklist),
+        "directory" | "directory-es" => Some(DocKind::Contact),
+        "note" => Some(DocKind::Note),
+        _ => None,
+    };
+    let mut mixes = Vec::new();
+    for file in [HELDOUT_MIXED_DEV_FILE, HELDOUT_MIXED_TEST_FILE] {
+        let queries = judged::load(Path::new(file), &pack)?;
+        assert!(queries.len() >= 30, "{file}: {} queries", queries.len());
+        let mut mix: HashMap<String, usize> = HashMap::new();
+        for q in &queries {
+            let best = only_grade3(q);
+            let Some(kind) = kind_of(&q.class) else {
+                panic!("{}: unknown class {}", q.label, q.class);
+            };
+            let wanted = ids_of(&pack, kind);
+            assert!(wanted.contains(best), "{}: {best} for {}", q.label, q.class);
+            *mix.entry(q.class.clone()).or_default() += 1;
+        }
+        mixes.push(mix);
+    }
+    assert_eq!(mixes[0], mixes[1], "dev and test mixes differ");
+    assert_eq!(mixes[0].len(), 5, "classes: {:?}", mixes[0]);
     Ok(())
 }
