@@ -292,3 +292,58 @@ fn a_named_language_lifts_the_contacts_that_speak_it() {
         ids(&english)
     );
 }
+
+/// A scene word the officer typed alone is the situation, and its checklist comes first; the same
+/// everyday word in a description of a need is one of many, and the contact that has the need's
+/// words comes first, though the checklist's scene phrases hold as many of them one by one.
+#[test]
+fn a_scene_word_counts_in_a_short_query_more_than_in_a_description() {
+    let files = [
+        (
+            "checklists/family.md".to_owned(),
+            checklist(
+                "checklist-family-scene",
+                "Family call",
+                r#""mom yelling", "kids hiding", "happened tonight", "door kicked in""#,
+                r#"text = "Separate the adults and talk to each calmly.""#,
+            ),
+        ),
+        (
+            "contacts/shelter.md".to_owned(),
+            contact(
+                "contact-family-shelter",
+                "Family Shelter",
+                "A bed tonight for a parent with kids",
+                "507-555-0115",
+            ),
+        ),
+    ];
+    let pack = SourceTree::from_files(
+        std::iter::once(("pack.toml", PACK))
+            .chain(files.iter().map(|(p, t)| (p.as_str(), t.as_str()))),
+    )
+    .compile()
+    .expect("test pack is valid");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let app = open_dir(dir.path());
+    app.install_pack(&pack, 1).expect("install");
+
+    let short = search(&app, SearchRequest::new("kids"));
+    assert_eq!(
+        ids(&short).first(),
+        Some(&"checklist-family-scene"),
+        "{:?}",
+        ids(&short)
+    );
+    // "mom" and "kids" are two scene phrases' words, not a phrase: no pair lifts the checklist.
+    let need = search(
+        &app,
+        SearchRequest::new("mom and her kids need a bed tonight"),
+    );
+    assert_eq!(
+        ids(&need).first(),
+        Some(&"contact-family-shelter"),
+        "{:?}",
+        ids(&need)
+    );
+}

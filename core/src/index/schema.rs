@@ -15,7 +15,7 @@ use tantivy::tokenizer::{
 use tantivy::Index;
 
 /// Bumped whenever the schema or the analyzers change: an index of another format is rebuilt.
-pub const INDEX_FORMAT: &str = "fieldref-index-7";
+pub const INDEX_FORMAT: &str = "fieldref-index-8";
 
 pub const EN_ANALYZER: &str = "fieldref_en";
 pub const ES_ANALYZER: &str = "fieldref_es";

@@ -4,8 +4,16 @@
 //! form ever meets it. Here an apostrophe between two letters or digits is dropped and joins them,
 //! in the index and in queries alike, so "won't", "won’t" and "wont" are one word; everything
 //! else splits on what is not a letter or a digit, as before.
+//!
+//! A line break ends a phrase: a checklist's scene words are short phrases one per line, and the
+//! words of two of them ("mom yelling" / "kids hiding") are not a phrase ("mom … kids") that a
+//! pair or a quoted phrase should find. The word after a line break is numbered
+//! [`LINE_BREAK_GAP`] positions further on, beyond any slop the search allows.
 
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+
+/// Positions skipped at a line break (the search's pair slop is 2).
+pub const LINE_BREAK_GAP: usize = 8;
 
 /// Apostrophes that join a contraction: ASCII, typographic right quote, modifier letter.
 fn is_apostrophe(c: char) -> bool {
@@ -89,12 +97,19 @@ impl Tokenizer for WordTokenizer {
 
 impl TokenStream for WordTokenStream<'_> {
     fn advance(&mut self) -> bool {
+        let previous_end = self.at;
         let Some((start, end)) = next_word(self.text, &mut self.at, &mut self.token.text) else {
             return false;
         };
+        let first = self.token.position == usize::MAX;
+        let gap = if !first && self.text[previous_end..start].contains('\n') {
+            LINE_BREAK_GAP
+        } else {
+            0
+        };
         self.token.offset_from = start;
         self.token.offset_to = end;
-        self.token.position = self.token.position.wrapping_add(1);
+        self.token.position = self.token.position.wrapping_add(1 + gap);
         true
     }
 
@@ -156,6 +171,24 @@ mod tests {
             }
             assert_eq!(seen, words(text).collect::<Vec<_>>(), "{text:?}");
         }
+    }
+
+    #[test]
+    fn a_line_break_puts_the_next_word_beyond_any_phrase() {
+        let mut tokenizer = WordTokenizer::default();
+        let mut stream = tokenizer.token_stream("mom yelling\nkids hiding");
+        let mut positions = Vec::new();
+        while stream.advance() {
+            positions.push(stream.token().position);
+        }
+        assert_eq!(
+            positions,
+            vec![0, 1, 2 + LINE_BREAK_GAP, 3 + LINE_BREAK_GAP]
+        );
+        // A leading line break moves nothing.
+        let mut stream = tokenizer.token_stream("\nx y");
+        assert!(stream.advance());
+        assert_eq!(stream.token().position, 0);
     }
 
     #[test]

@@ -59,6 +59,7 @@ pub fn expansion(
     analyzers: &mut Analyzers,
     top: &[Ranked],
     typed: &[String],
+    scene_weight: f32,
 ) -> Result<Option<Box<dyn Query>>> {
     let total: f32 = top.iter().map(|r| r.score.max(0.0)).sum();
     if total <= 0.0 {
@@ -121,7 +122,11 @@ pub fn expansion(
     let mut parts: Vec<Box<dyn Query>> = Vec::new();
     for (weight, language, stem) in ranked {
         let boost = WEIGHT * weight / best;
-        let query = Bm25fQuery::new(&stem, bm25f_fields(fields.of(language)), boost);
+        let query = Bm25fQuery::new(
+            &stem,
+            bm25f_fields(fields.of(language), scene_weight),
+            boost,
+        );
         parts.push(Box::new(query));
     }
     Ok(Some(Box::new(CoordQuery::sum(parts))))

@@ -223,6 +223,7 @@ pub fn run(
         fields,
         analyzers: plan::Analyzers::of(index),
         preferred: None,
+        scene_weight: plan::scene_weight(0),
     };
     let text = planner.text_query(&parsed, synonyms, request.typing);
     if text.is_none() && !parsed.is_empty() {
@@ -277,6 +278,7 @@ pub fn run(
                     &mut planner.analyzers,
                     &best,
                     &text.typed,
+                    planner.scene_weight,
                 )?
                 .map(|q| (Occur::Should, q)),
             );
