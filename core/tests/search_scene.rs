@@ -106,6 +106,11 @@ contacts = ["contact-crisis-team"]"#,
             ),
         ),
     ];
+    install(&files)
+}
+
+/// A device with the fixture pack of `files` (path, text) installed.
+fn install(files: &[(String, String)]) -> (tempfile::TempDir, FieldRef) {
     let pack = SourceTree::from_files(
         std::iter::once(("pack.toml", PACK))
             .chain(files.iter().map(|(p, t)| (p.as_str(), t.as_str()))),
@@ -233,7 +238,7 @@ fn one_word_lists_the_contacts_its_guidance_links_and_says_why() {
 fn a_named_language_lifts_the_contacts_that_speak_it() {
     let files = [
         (
-            "contacts/noor.md",
+            "contacts/noor.md".to_owned(),
             contact_speaking(
                 "contact-noor",
                 "Noor Office",
@@ -243,7 +248,7 @@ fn a_named_language_lifts_the_contacts_that_speak_it() {
             ),
         ),
         (
-            "contacts/family.md",
+            "contacts/family.md".to_owned(),
             contact_speaking(
                 "contact-family",
                 "Family House",
@@ -253,7 +258,7 @@ fn a_named_language_lifts_the_contacts_that_speak_it() {
             ),
         ),
         (
-            "contacts/harbor.md",
+            "contacts/harbor.md".to_owned(),
             contact_speaking(
                 "contact-harbor",
                 "Harbor House",
@@ -263,14 +268,7 @@ fn a_named_language_lifts_the_contacts_that_speak_it() {
             ),
         ),
     ];
-    let pack = SourceTree::from_files(
-        std::iter::once(("pack.toml", PACK)).chain(files.iter().map(|(p, t)| (*p, t.as_str()))),
-    )
-    .compile()
-    .expect("test pack is valid");
-    let dir = tempfile::tempdir().expect("tempdir");
-    let app = open_dir(dir.path());
-    app.install_pack(&pack, 1).expect("install");
+    let (_dir, app) = install(&files);
 
     let arabic = search(
         &app,
@@ -318,15 +316,7 @@ fn a_scene_word_counts_in_a_short_query_more_than_in_a_description() {
             ),
         ),
     ];
-    let pack = SourceTree::from_files(
-        std::iter::once(("pack.toml", PACK))
-            .chain(files.iter().map(|(p, t)| (p.as_str(), t.as_str()))),
-    )
-    .compile()
-    .expect("test pack is valid");
-    let dir = tempfile::tempdir().expect("tempdir");
-    let app = open_dir(dir.path());
-    app.install_pack(&pack, 1).expect("install");
+    let (_dir, app) = install(&files);
 
     let short = search(&app, SearchRequest::new("kids"));
     assert_eq!(
