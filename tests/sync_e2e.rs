@@ -181,3 +181,34 @@ fn the_outbox_is_uploaded_once_and_survives_failed_syncs() {
         .iter()
         .any(|i| i["payload"] == "This number is disconnected"));
 }
+
+/// A release that changes only the settings (a trainer's new synonym) reaches the device by
+/// delta, which then carries them; the next release, documents only, carries none, and the
+/// device keeps the settings it has.
+#[test]
+fn a_delta_carries_the_settings_only_when_they_changed() {
+    let server = Server::start();
+    let v1 = bundled_pack();
+    server.publish(&v1);
+    let device = Device::new(&server.keys);
+    device.sync(server.url()).expect("first sync");
+    assert!(device.search("zephyrine").is_empty(), "no such word yet");
+
+    let mut v2 = v1.clone();
+    v2.info.synonyms.push("zephyrine = psychosis".to_owned());
+    server.publish(&v2);
+    let second = device.sync(server.url()).expect("settings by delta");
+    assert_eq!(updated_by(&second), Some((1, 2, UpdatePath::Delta)));
+    let by_synonym = device.search("zephyrine");
+    assert!(!by_synonym.is_empty(), "the new synonym arrived");
+
+    let (v3, _) = edited(&v2, 2, "Heliotrope hours extended.");
+    server.publish(&v3);
+    let third = device.sync(server.url()).expect("documents by delta");
+    assert_eq!(updated_by(&third), Some((2, 3, UpdatePath::Delta)));
+    assert_eq!(
+        device.state().hash,
+        fieldref_core::store::state_hash(&v3).expect("hash")
+    );
+    assert_eq!(device.search("zephyrine"), by_synonym, "settings kept");
+}

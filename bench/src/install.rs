@@ -270,7 +270,7 @@ pub fn delta_times(
         let decoded = pack::decode_delta_signed(&bytes, decoded_size)?;
         app.install(
             fieldref_core::store::ContentChange::Delta {
-                info: &decoded.info,
+                info: decoded.settings(&base.info),
                 upserts: &decoded.upserts,
                 deletes: &decoded.deletes,
             },

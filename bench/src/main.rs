@@ -255,7 +255,7 @@ fn run(o: &Options) -> Result<()> {
     anyhow::ensure!(blob.size == delta_bytes.len() as u64);
     app.install(
         ContentChange::Delta {
-            info: &decoded.info,
+            info: decoded.settings(&pack.info),
             upserts: &decoded.upserts,
             deletes: &decoded.deletes,
         },
@@ -336,7 +336,7 @@ fn run(o: &Options) -> Result<()> {
     println!("\n| sync, {changed} documents changed (1 %) | bytes / time |");
     println!("|---|---|");
     println!(
-        "| delta (zstd JSON of changed docs + deletes + settings) | {} |",
+        "| delta (zstd JSON of changed docs + deletes, + settings only when changed) | {} |",
         delta_bytes.len()
     );
     println!("| full snapshot | {} |", snapshot_bytes.len());

@@ -167,16 +167,16 @@ fn decoded_delta(delta: Option<Delta>) {
     let Some(delta) = delta else {
         return;
     };
-    if !check_documents(&delta.info, &delta.upserts).is_empty() {
+    let base = bundled_pack();
+    if !check_documents(delta.settings(&base.info), &delta.upserts).is_empty() {
         return;
     }
-    let base = bundled_pack();
     let mut store = Store::open_in_memory().expect("store");
     store
         .apply(ContentChange::Full(base), 0, None)
         .expect("bundled installs");
     let change = ContentChange::Delta {
-        info: &delta.info,
+        info: delta.settings(&base.info),
         upserts: &delta.upserts,
         deletes: &delta.deletes,
     };

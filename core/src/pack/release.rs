@@ -81,12 +81,23 @@ pub struct Delta {
     pub channel: String,
     pub from: u64,
     pub to: u64,
-    pub info: PackInfo,
+    /// The pack's settings, only when they changed since `from`: they are mostly synonyms (some
+    /// 10 KB compressed), and a delta that carried them every time was larger than the whole
+    /// snapshot of a small pack. Absent, the device keeps its own ([`Delta::settings`]); the
+    /// signed content hash checks the result either way, so a device whose settings differ
+    /// fails the check and fetches the snapshot.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub info: Option<PackInfo>,
     pub upserts: Vec<Document>,
     pub deletes: Vec<String>,
 }
 
 impl Delta {
+    /// The settings once this delta is applied to content whose settings are `installed`.
+    pub fn settings<'a>(&'a self, installed: &'a PackInfo) -> &'a PackInfo {
+        self.info.as_ref().unwrap_or(installed)
+    }
+
     pub fn between(old: &Pack, new: &Pack, from: u64, to: u64) -> Delta {
         let old_docs: HashMap<&str, &Document> =
             old.documents.iter().map(|d| (d.id.as_str(), d)).collect();
@@ -109,7 +120,7 @@ impl Delta {
             channel: new.info.audience_channel(),
             from,
             to,
-            info: new.info.clone(),
+            info: (old.info != new.info).then(|| new.info.clone()),
             upserts,
             deletes,
         }
@@ -225,6 +236,35 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::content::SourceTree;
+
+    fn bundled() -> Pack {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
+        SourceTree::read_dir(&dir)
+            .and_then(|tree| tree.compile())
+            .expect("the bundled pack compiles")
+    }
+
+    #[test]
+    fn a_delta_carries_the_settings_only_when_they_changed() {
+        let old = bundled();
+        let mut new = old.clone();
+        new.documents[0].summary.push_str(" Changed.");
+        let same = Delta::between(&old, &new, 1, 2);
+        assert_eq!(same.info, None);
+        assert_eq!(same.settings(&old.info), &old.info);
+        let decoded = decode_delta(&encode_delta(&same).expect("encode")).expect("decode");
+        assert_eq!(decoded, same, "no settings survives the round trip");
+
+        new.info.synonyms.push("zephyrine = psychosis".to_owned());
+        let changed = Delta::between(&old, &new, 1, 2);
+        assert_eq!(changed.info.as_ref(), Some(&new.info));
+        assert_eq!(changed.settings(&old.info), &new.info);
+        assert!(
+            encode_delta(&same).expect("encode").len()
+                < encode_delta(&changed).expect("encode").len()
+        );
+    }
 
     /// A zstd frame header asking for a 32 MiB window (zstd itself allows up to 128 MiB by
     /// default), then one raw byte.

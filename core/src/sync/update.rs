@@ -329,9 +329,22 @@ fn apply_delta(
         ))
         .into());
     }
-    check_content("delta", &delta.info, &delta.upserts, Scope::Changed)?;
+    let installed_info = device.store()?.pack_info()?;
+    let info = match (&delta.info, &installed_info) {
+        (Some(info), _) | (None, Some(info)) => info,
+        // Nothing to keep: the snapshot carries the settings.
+        (None, None) => {
+            return Err(SyncError::Mismatch {
+                what: "delta settings".to_owned(),
+                expected: "settings in the delta or on the device".to_owned(),
+                found: "neither".to_owned(),
+            }
+            .into())
+        }
+    };
+    check_content("delta", info, &delta.upserts, Scope::Changed)?;
     let change = ContentChange::Delta {
-        info: &delta.info,
+        info,
         upserts: &delta.upserts,
         deletes: &delta.deletes,
     };
