@@ -63,7 +63,7 @@ const PAIR_SCENE_BOOST: f32 = 4.0;
 const PAIR_SLOP: u32 = 2;
 /// Score × (words covered / words)^this: one word of two is worth half. 2 suited the pack's
 /// scene descriptions best while scene words weighed 4, 1 CISI's questions; with scene words
-/// at 1.5, 1 is best on the blind mixed dev set too (BENCHMARKS.md, sixth stop).
+/// at 1.5, 1 is best on the blind mixed dev set too (BENCHMARKS.md, "Two more blind sets").
 const COORDINATION_EXPONENT: f32 = 1.0;
 /// At most this many meaningful words are searched (a pasted page costs no more than this).
 pub const MAX_WORDS: usize = 32;
