@@ -354,3 +354,17 @@ fn heldout_mixed_files_load_with_the_same_mix() -> Result<()> {
     assert_eq!(mixes[0].len(), 5, "classes: {:?}", mixes[0]);
     Ok(())
 }
+
+/// `--keep` into a directory a run already filled is refused at once, before any work, and
+/// leaves what is there alone.
+#[test]
+fn keep_refuses_a_directory_that_is_not_empty() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let earlier = dir.path().join("port-alder-fts.sqlite3");
+    std::fs::write(&earlier, b"an earlier run")?;
+    let args = ["--keep".to_owned(), dir.path().display().to_string()];
+    assert!(fieldref_bench::relevance::run(&args).is_err());
+    assert_eq!(std::fs::read(&earlier)?, b"an earlier run");
+    assert_eq!(std::fs::read_dir(dir.path())?.count(), 1);
+    Ok(())
+}

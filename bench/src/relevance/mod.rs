@@ -130,6 +130,17 @@ pub fn run(args: &[String]) -> Result<bool> {
     let temporary = tempfile::tempdir()?;
     let work = match &o.keep {
         Some(dir) => {
+            // The run creates its stores there: a second run into the same directory would meet
+            // the first one's tables half way through, after minutes of work.
+            if dir
+                .read_dir()
+                .is_ok_and(|mut entries| entries.next().is_some())
+            {
+                bail!(
+                    "relevance: --keep {}: the directory is not empty; give a new or empty one",
+                    dir.display()
+                );
+            }
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("cannot create {}", dir.display()))?;
             dir.clone()
