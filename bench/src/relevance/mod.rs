@@ -51,6 +51,14 @@ pub const HELDOUT_MIXED_TEST_FILE: &str = concat!(
     "/relevance/port-alder-heldout-mixed-test.toml"
 );
 
+/// Forty more queries of the same kinds, written blind the same way and kept unread for the next
+/// ranking decision: no run reports them (a test only checks that they still load against the
+/// pack). When they are first measured, they join [`HELDOUT_SETS`] as never tuned on.
+pub const HELDOUT_RESERVE_FILE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/relevance/port-alder-heldout-reserve.toml"
+);
+
 /// A held-out set: the name it is reported under, its file, and what it may be used for.
 struct HeldoutSet {
     name: &'static str,
