@@ -90,13 +90,6 @@ const HELDOUT_SETS: [HeldoutSet; 4] = [
     },
 ];
 
-/// What may be claimed from the held-out set reported as `name`.
-fn heldout_status(name: &str) -> &'static str {
-    HELDOUT_SETS
-        .iter()
-        .find(|set| set.name == name)
-        .map_or(NEVER_TUNED_ON, |set| set.status)
-}
 /// The bundled pack's sources, which the judged set refers to.
 pub const CONTENT_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../content");
 
@@ -171,15 +164,19 @@ pub fn run(args: &[String]) -> Result<bool> {
         report::scenes(&e.name, &s);
         s
     });
-    heldout
-        .iter()
-        .for_each(|e| report::heldout(e, heldout_status(&e.name)));
+    for (e, status) in &heldout {
+        report::heldout(e, status);
+    }
     if o.verbose {
         evaluations.iter().for_each(|e| report::verbose(e));
-        heldout.iter().for_each(report::heldout_ranks);
+        heldout.iter().for_each(|(e, _)| report::heldout_ranks(e));
     }
-    // Score order is a property of every result list, the held-out set's too (unlike a floor).
-    let checked: Vec<&Evaluation> = evaluations.iter().copied().chain(heldout.iter()).collect();
+    // Score order is a property of every result list, the held-out sets' too (unlike a floor).
+    let checked: Vec<&Evaluation> = evaluations
+        .iter()
+        .copied()
+        .chain(heldout.iter().map(|(e, _)| e))
+        .collect();
     let violations = report::violations(&checked);
     for reason in &missing {
         println!("missing: {reason}");
@@ -257,7 +254,8 @@ pub fn content_pack(dir: &Path) -> Result<Pack> {
 /// same engines) and the pack's checklist ids, for the scene summary.
 struct PackRun {
     in_domain: Evaluation,
-    heldout: Vec<Evaluation>,
+    /// Each held-out set's evaluation, with what it may be used for.
+    heldout: Vec<(Evaluation, &'static str)>,
     checklists: HashSet<String>,
 }
 
@@ -300,9 +298,9 @@ fn run_heldout(
     app: &FieldRef,
     fts: &Baseline,
     missing: &mut Vec<String>,
-) -> Result<Vec<Evaluation>> {
+) -> Result<Vec<(Evaluation, &'static str)>> {
     let mut evaluations = Vec::new();
-    for HeldoutSet { name, file, .. } in HELDOUT_SETS {
+    for HeldoutSet { name, file, status } in HELDOUT_SETS {
         let path = PathBuf::from(file);
         if !found(&path, &format!("{name}: held-out queries"), missing) {
             continue;
@@ -313,7 +311,7 @@ fn run_heldout(
             queries.len(),
             path.display()
         );
-        evaluations.push(eval::evaluate(name, app, fts, queries)?);
+        evaluations.push((eval::evaluate(name, app, fts, queries)?, status));
     }
     Ok(evaluations)
 }

@@ -329,7 +329,11 @@ fn apply_delta(
         ))
         .into());
     }
-    let installed_info = device.store()?.pack_info()?;
+    // A delta without settings keeps the device's: read them only then.
+    let installed_info = match delta.info {
+        Some(_) => None,
+        None => device.store()?.pack_info()?,
+    };
     let info = match (&delta.info, &installed_info) {
         (Some(info), _) | (None, Some(info)) => info,
         // Nothing to keep: the snapshot carries the settings.
