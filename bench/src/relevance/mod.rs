@@ -63,37 +63,79 @@ pub const HELDOUT_RESERVE_FILE: &str = concat!(
 struct HeldoutSet {
     name: &'static str,
     file: &'static str,
-    status: &'static str,
+    status: HeldoutStatus,
 }
 
-const NEVER_TUNED_ON: &str = "written blind, never tuned on";
+/// What a held-out set may be used for, which also decides whether `--verbose` shows its
+/// queries one by one: a set nobody tuned on stays unread, or it stops being evidence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeldoutStatus {
+    /// Reported in aggregate only.
+    NeverTunedOn,
+    /// Its queries were read after its first run; its figures are no longer blind evidence.
+    Read,
+    /// Ranking choices are made on it, query by query.
+    TunedOn,
+}
+
+impl HeldoutStatus {
+    pub fn describe(self) -> &'static str {
+        match self {
+            HeldoutStatus::NeverTunedOn => "written blind, never tuned on",
+            HeldoutStatus::Read => "written blind, read after its first run",
+            HeldoutStatus::TunedOn => "written blind, ranking choices made on it",
+        }
+    }
+
+    /// Whether its per-query ranks may be printed.
+    pub fn may_be_read(self) -> bool {
+        self != HeldoutStatus::NeverTunedOn
+    }
+}
+
+use HeldoutStatus::{NeverTunedOn, Read, TunedOn};
 const HELDOUT_SETS: [HeldoutSet; 4] = [
     HeldoutSet {
         name: "port-alder-heldout",
         file: HELDOUT_FILE,
-        status: NEVER_TUNED_ON,
+        status: NeverTunedOn,
     },
     HeldoutSet {
         name: "port-alder-heldout-directory",
         file: HELDOUT_DIRECTORY_FILE,
-        status: "written blind, read after its first run",
+        status: Read,
     },
     HeldoutSet {
         name: "port-alder-heldout-mixed-dev",
         file: HELDOUT_MIXED_DEV_FILE,
-        status: "written blind, ranking choices made on it",
+        status: TunedOn,
     },
     HeldoutSet {
         name: "port-alder-heldout-mixed-test",
         file: HELDOUT_MIXED_TEST_FILE,
-        status: NEVER_TUNED_ON,
+        status: NeverTunedOn,
     },
 ];
 
 /// The bundled pack's sources, which the judged set refers to.
 pub const CONTENT_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../content");
 
+/// What `relevance --help` prints.
+pub const USAGE: &str = "\
+fieldref-bench relevance [--quick] [--verbose] [--keep DIR]
+
+Ranking quality of FieldRef beside SQLite FTS5 on CISI (../shared/ir/cisi) and on the judged
+queries against the bundled pack, then the held-out sets in aggregate.
+
+  --quick     the suite's mode: fails (exit 1) below the floors
+  --verbose   every judged query's nDCG, and each held-out set's ranks unless nobody may read
+              them (a set never tuned on stays unread)
+  --keep DIR  keep the stores built for the run in DIR (new or empty), to search them with
+              `fieldref --data-dir DIR/port-alder-fieldref`
+";
+
 struct Options {
+    help: bool,
     quick: bool,
     verbose: bool,
     /// Keep the data directories here (to search them with `fieldref --data-dir`).
@@ -102,6 +144,7 @@ struct Options {
 
 fn options(args: &[String]) -> Result<Options> {
     let mut o = Options {
+        help: false,
         quick: false,
         verbose: false,
         keep: None,
@@ -109,6 +152,7 @@ fn options(args: &[String]) -> Result<Options> {
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
+            "--help" | "-h" => o.help = true,
             "--quick" => o.quick = true,
             "--verbose" => o.verbose = true,
             "--keep" => match args.next() {
@@ -128,6 +172,10 @@ fn options(args: &[String]) -> Result<Options> {
 /// score-order violation. Load and parse errors are errors.
 pub fn run(args: &[String]) -> Result<bool> {
     let o = options(args)?;
+    if o.help {
+        print!("{USAGE}");
+        return Ok(true);
+    }
     let temporary = tempfile::tempdir()?;
     let work = match &o.keep {
         Some(dir) => {
@@ -165,11 +213,13 @@ pub fn run(args: &[String]) -> Result<bool> {
         s
     });
     for (e, status) in &heldout {
-        report::heldout(e, status);
+        report::heldout(e, *status);
     }
     if o.verbose {
         evaluations.iter().for_each(|e| report::verbose(e));
-        heldout.iter().for_each(|(e, _)| report::heldout_ranks(e));
+        heldout
+            .iter()
+            .for_each(|(e, status)| report::heldout_ranks(e, *status));
     }
     // Score order is a property of every result list, the held-out sets' too (unlike a floor).
     let checked: Vec<&Evaluation> = evaluations
@@ -255,7 +305,7 @@ pub fn content_pack(dir: &Path) -> Result<Pack> {
 struct PackRun {
     in_domain: Evaluation,
     /// Each held-out set's evaluation, with what it may be used for.
-    heldout: Vec<(Evaluation, &'static str)>,
+    heldout: Vec<(Evaluation, HeldoutStatus)>,
     checklists: HashSet<String>,
 }
 
@@ -298,7 +348,7 @@ fn run_heldout(
     app: &FieldRef,
     fts: &Baseline,
     missing: &mut Vec<String>,
-) -> Result<Vec<(Evaluation, &'static str)>> {
+) -> Result<Vec<(Evaluation, HeldoutStatus)>> {
     let mut evaluations = Vec::new();
     for HeldoutSet { name, file, status } in HELDOUT_SETS {
         let path = PathBuf::from(file);

@@ -8,6 +8,7 @@ use std::time::Duration;
 use super::eval::{percentile, Evaluation, Outcome, SceneSummary, Scores, DEPTH};
 use super::judged::JudgedQuery;
 use super::metrics;
+use super::HeldoutStatus;
 
 const FIELDREF: &str = "FieldRef";
 const FTS: &str = "FTS5 bm25";
@@ -169,7 +170,7 @@ impl TargetFigures {
 /// The held-out block: for FieldRef and FTS5, nDCG@10, MRR of the grade-3 document and how many
 /// queries have it in the top 3, with what the set may be used for (`status`). No floors: a
 /// held-out set is evidence, not a gate.
-pub fn heldout(e: &Evaluation, status: &str) {
+pub fn heldout(e: &Evaluation, status: HeldoutStatus) {
     let (mut fieldref, mut fts) = (Vec::new(), Vec::new());
     for o in &e.outcomes {
         let (f, s) = grade3_ranks(o);
@@ -177,9 +178,10 @@ pub fn heldout(e: &Evaluation, status: &str) {
         fts.push((o.fts_scores.ndcg10, s));
     }
     println!(
-        "\n{} ({} q, {status}): the grade-3 document",
+        "\n{} ({} q, {}): the grade-3 document",
         e.name,
-        e.outcomes.len()
+        e.outcomes.len(),
+        status.describe()
     );
     for (engine, per_query) in [(FIELDREF, &fieldref), (FTS, &fts)] {
         let t = TargetFigures::of(per_query);
@@ -190,17 +192,31 @@ pub fn heldout(e: &Evaluation, status: &str) {
     }
 }
 
-/// Per held-out query: the rank of its grade-3 document in each engine.
-pub fn heldout_ranks(e: &Evaluation) {
-    println!(
-        "\n{} per query, rank of the grade-3 document (- = not in the top {DEPTH})",
+/// Per held-out query: the rank of its grade-3 document in each engine; for a set nobody has
+/// tuned on, only that the ranks are withheld (reading them would spend the set).
+pub fn heldout_ranks(e: &Evaluation, status: HeldoutStatus) {
+    print!("{}", heldout_ranks_text(e, status));
+}
+
+fn heldout_ranks_text(e: &Evaluation, status: HeldoutStatus) -> String {
+    use std::fmt::Write;
+    if !status.may_be_read() {
+        return format!("\n{} per query: withheld ({})\n", e.name, status.describe());
+    }
+    let mut out = format!(
+        "\n{} per query, rank of the grade-3 document (- = not in the top {DEPTH})\n",
         e.name
     );
-    println!("  {:<30} {:>8} {:>5}  text", "where", "FieldRef", "FTS5");
+    let _ = writeln!(
+        out,
+        "  {:<30} {:>8} {:>5}  text",
+        "where", "FieldRef", "FTS5"
+    );
     let show = |rank: Option<usize>| rank.map_or_else(|| "-".to_owned(), |r| r.to_string());
     for o in &e.outcomes {
         let (f, s) = grade3_ranks(o);
-        println!(
+        let _ = writeln!(
+            out,
             "  {:<30} {:>8} {:>5}  {}",
             o.query.label,
             show(f),
@@ -208,6 +224,7 @@ pub fn heldout_ranks(e: &Evaluation) {
             clip(&o.query.text, 80)
         );
     }
+    out
 }
 
 /// Every score-order violation, and the count over all result lists.
@@ -256,5 +273,43 @@ mod tests {
         assert!((t.mrr - 1.25 / 3.0).abs() < 1e-9, "{t:?}");
         assert!((t.ndcg10 - 0.5).abs() < 1e-9, "{t:?}");
         assert_eq!((t.top3, t.queries), (1, 3));
+    }
+
+    /// A set nobody tuned on shows no query and no rank, even under `--verbose`; the others do.
+    #[test]
+    fn heldout_ranks_are_withheld_for_a_set_never_tuned_on() {
+        let query = JudgedQuery {
+            label: "set.toml:7".to_owned(),
+            text: "man on the ledge".to_owned(),
+            class: "scene".to_owned(),
+            typing: false,
+            grades: [("checklist-a".to_owned(), 3)].into_iter().collect(),
+        };
+        let scores = Scores::of(&["checklist-a"], &query);
+        let outcome = Outcome {
+            query,
+            fieldref: vec![("checklist-a".to_owned(), 1.0)],
+            fts: Vec::new(),
+            fieldref_scores: scores,
+            fts_scores: scores,
+            fieldref_time: Duration::ZERO,
+            fts_time: Duration::ZERO,
+        };
+        let e = Evaluation {
+            name: "blind".to_owned(),
+            outcomes: vec![outcome],
+            violations: Vec::new(),
+        };
+        let hidden = heldout_ranks_text(&e, HeldoutStatus::NeverTunedOn);
+        assert!(hidden.contains("withheld"), "{hidden}");
+        assert!(
+            !hidden.contains("ledge") && !hidden.contains("set.toml"),
+            "{hidden}"
+        );
+        for status in [HeldoutStatus::TunedOn, HeldoutStatus::Read] {
+            let shown = heldout_ranks_text(&e, status);
+            assert!(shown.contains("\"man on the ledge\""), "{shown}");
+            assert!(shown.contains("set.toml:7"), "{shown}");
+        }
     }
 }
