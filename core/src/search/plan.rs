@@ -20,7 +20,7 @@ use super::coord::{CoordPart, CoordQuery, Coverage};
 use super::expand::{self, Expansion};
 use super::pair_phrase::PairPhraseQuery;
 use super::parse::ParsedQuery;
-use super::stopwords::is_stop_word;
+use super::stopwords::{is_stop_word, scores_only_in_pairs};
 use super::synonyms::{SynonymMatch, Synonyms};
 use super::SearchFilters;
 use crate::content::Audience;
@@ -187,8 +187,15 @@ impl Planner<'_> {
         let mut parts = Vec::new();
         let mut budget = MAX_TYPO_EXPANSIONS;
         let last = parsed.terms.len().saturating_sub(1);
+        let has_content_word = words
+            .unique
+            .iter()
+            .any(|&(i, _)| !scores_only_in_pairs(&parsed.terms[i]));
         for (k, &(i, times)) in words.unique.iter().enumerate() {
             let term = &parsed.terms[i];
+            if has_content_word && scores_only_in_pairs(term) {
+                continue;
+            }
             let completing = parsed.prefix_last && parsed.terms[last] == *term;
             let weight = times as f32;
             // Each stem, typo and completion is a part of its own: the coordination union sums
@@ -245,7 +252,12 @@ impl Planner<'_> {
                         .analyzers
                         .folded(&parsed.terms[i])
                         .map_or(0, |w| self.document_frequency(&w));
-                    times as f32 * bm25_idf(documents, df as f32)
+                    let pairs_only = has_content_word && scores_only_in_pairs(&parsed.terms[i]);
+                    if pairs_only {
+                        0.0
+                    } else {
+                        times as f32 * bm25_idf(documents, df as f32)
+                    }
                 })
                 .collect();
             let coverage = Coverage::new(weights, COORDINATION_EXPONENT);

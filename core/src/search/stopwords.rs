@@ -143,14 +143,29 @@ const ENGLISH: &[&str] = &[
 ];
 
 const SPANISH: &[&str] = &[
-    "a", "al", "algo", "algunos", "ante", "antes", "como", "con", "cual", "cuando", "de", "del",
+    "al", "algo", "algunos", "ante", "antes", "como", "con", "cual", "cuando", "de", "del",
     "desde", "donde", "durante", "e", "el", "ella", "ellas", "ellos", "en", "entre", "era", "es",
     "esa", "esas", "ese", "eso", "esos", "esta", "estaba", "estas", "este", "esto", "estos", "fue",
     "ha", "han", "hay", "la", "las", "le", "les", "lo", "los", "me", "mi", "mis", "muy", "nos",
     "o", "para", "pero", "por", "porque", "que", "quien", "se", "sea", "ser", "si", "sin", "sobre",
     "su", "sus", "también", "tambien", "te", "tiene", "tu", "tus", "u", "un", "una", "uno", "unos",
-    "y", "ya", "yo",
+    "y", "ya", "yo", "estoy", "estás", "está", "estamos", "están", "estan", "estaban", "estado",
+    "estar", "tengo", "tienes", "tenemos", "tienen", "tenía", "tenia", "tener", "he", "has",
+    "hemos", "había", "habia", "habían", "haber", "soy", "eres", "somos", "sido", "él", "usted",
+    "ustedes", "nosotros", "nosotras", "mí", "ti", "nuestro", "nuestra", "nuestros", "nuestras",
+    "aquel", "aquella", "otro", "otra", "otros", "otras", "mismo", "misma", "cada", "todo", "toda",
+    "todos", "todas", "más", "mas", "alguna", "algunas", "alguno", "pocos", "pocas", "qué", "cómo",
+    "dónde", "cuándo", "hasta", "contra", "tan",
 ];
+
+/// Words kept for the phrases they make ("off his meds", "no habla inglés") that say nothing on
+/// their own: beside other words they score only as part of a pair.
+const PAIRS_ONLY: &[&str] = &["no", "not"];
+
+/// Whether a lowercased query word counts only in a pair when the query has other words.
+pub fn scores_only_in_pairs(word: &str) -> bool {
+    PAIRS_ONLY.contains(&word)
+}
 
 /// Whether a lowercased query word is a stop word in English or Spanish.
 pub fn is_stop_word(word: &str) -> bool {
