@@ -337,3 +337,48 @@ fn a_scene_word_counts_in_a_short_query_more_than_in_a_description() {
         ids(&need)
     );
 }
+
+/// "no" beside other words counts only in a pair ("no habla inglés"): a checklist whose scene
+/// phrases start with it does not outrank the one document that has the word asked about.
+#[test]
+fn a_negation_beside_other_words_scores_only_in_a_pair() {
+    let files = [
+        (
+            "checklists/language.md".to_owned(),
+            checklist(
+                "checklist-language",
+                "Language barrier",
+                r#""no english", "no words in common", "no idea what he says", "no interpreter""#,
+                r#"text = "Call an interpreter.""#,
+            ),
+        ),
+        (
+            "contacts/legal.md".to_owned(),
+            contact(
+                "contact-legal-clinic",
+                "Legal Clinic",
+                "Help with immigration papers and status",
+                "507-555-0116",
+            ),
+        ),
+    ];
+    let (_dir, app) = install(&files);
+
+    let papers = search(&app, SearchRequest::new("no papers"));
+    assert_eq!(
+        ids(&papers).first(),
+        Some(&"contact-legal-clinic"),
+        "{:?}",
+        ids(&papers)
+    );
+    // As a pair it still counts, and alone it is still searched.
+    let english = search(&app, SearchRequest::new("no english"));
+    assert_eq!(
+        ids(&english).first(),
+        Some(&"checklist-language"),
+        "{:?}",
+        ids(&english)
+    );
+    let alone = search(&app, SearchRequest::new("no"));
+    assert_eq!(ids(&alone), ["checklist-language"]);
+}

@@ -4,7 +4,9 @@
 //!
 //! Our own short lists rather than tantivy's `stopwords` feature: two languages, not eighteen, in
 //! a library that ships on phones. Negations and words officers use for a scene ("off", "out",
-//! "down", "no") are kept: "off his meds" is about the meds being off.
+//! "down", "no") are kept: "off his meds" is about the meds being off. A negation says nothing
+//! by itself, though, and a Spanish checklist full of "no habla", "no entiende" matched every
+//! Spanish need ("no tengo papeles"): beside other words it counts only in a pair.
 
 const ENGLISH: &[&str] = &[
     "a",
@@ -181,8 +183,24 @@ mod tests {
         for word in ["the", "of", "what", "de", "los", "para"] {
             assert!(is_stop_word(word), "{word}");
         }
+        // Spanish as English: "tengo", "estoy" are "have", "am".
+        for word in ["tengo", "estoy", "está", "tenemos", "usted", "más"] {
+            assert!(is_stop_word(word), "{word}");
+        }
+        // A Spanish function word that is an English word is left to English: "my son".
+        assert!(!is_stop_word("son"));
         for word in ["off", "no", "down", "meds", "jump", "sordo", "not"] {
             assert!(!is_stop_word(word), "{word}");
+        }
+    }
+
+    #[test]
+    fn negations_count_in_pairs_only_and_other_kept_words_alone_too() {
+        for word in ["no", "not"] {
+            assert!(scores_only_in_pairs(word), "{word}");
+        }
+        for word in ["off", "down", "meds", "papers"] {
+            assert!(!scores_only_in_pairs(word), "{word}");
         }
     }
 }
