@@ -30,19 +30,6 @@ const TERMS: usize = 12;
 /// The added terms' weight next to the query's own words (the best one's; the rest in proportion).
 const WEIGHT: f32 = 0.3;
 
-/// How much a best match's words count: its score to this power. A relevance model weighs a
-/// document by how likely it is to be what was asked for, which falls off faster than BM25
-/// scores do: in proportion to score, a cluster of like matches just behind the best one (four
-/// pantries that share one typed word) outvotes it, and their shared words pull the whole
-/// ranking toward the cluster. Chosen on the blind mixed dev set: 1 → 1.5 moved it from 0.809
-/// to 0.828; 2 did less there (0.820) and cost the other held-out sets more (BENCHMARKS.md).
-const SHARPNESS: f32 = 1.5;
-
-/// What the words of a best match with `score` count for, before normalising over the best.
-fn share(score: f32) -> f32 {
-    score.max(0.0).powf(SHARPNESS)
-}
-
 /// Whether the best match has every word of the query: then the query found what it describes,
 /// and words of its neighbours would only blur it (and cost a second pass).
 fn says_it_all(
@@ -74,7 +61,7 @@ pub fn expansion(
     typed: &[String],
     scene_weight: f32,
 ) -> Result<Option<Box<dyn Query>>> {
-    let total: f32 = top.iter().map(|r| share(r.score)).sum();
+    let total: f32 = top.iter().map(|r| r.score.max(0.0)).sum();
     if total <= 0.0 {
         return Ok(None);
     }
@@ -97,8 +84,7 @@ pub fn expansion(
             return Ok(None);
         }
         for (stem, count) in counts {
-            *weights.entry((language, stem)).or_default() +=
-                (share(*score) / total) * count / length;
+            *weights.entry((language, stem)).or_default() += (*score / total) * count / length;
         }
     }
     let typed: HashSet<String> = typed
@@ -144,24 +130,4 @@ pub fn expansion(
         parts.push(Box::new(query));
     }
     Ok(Some(Box::new(CoordQuery::sum(parts))))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::share;
-
-    /// The best match of a description outweighs two of four matches at half its score, whose
-    /// shared words would otherwise count as much as its own.
-    #[test]
-    fn the_best_match_outweighs_a_cluster_just_behind_it() {
-        let (best, behind) = (share(10.0), share(5.0));
-        let total = best + 4.0 * behind;
-        assert!(
-            best / total > 2.0 * behind / total,
-            "{best} against {behind}"
-        );
-        // Still a share: no score outweighs a higher one, and nothing is negative.
-        assert!(share(4.0) > share(3.0));
-        assert_eq!(share(-1.0), 0.0);
-    }
 }
