@@ -13,7 +13,7 @@ use fieldref_bench::relevance::fts_baseline::Baseline;
 use fieldref_bench::relevance::judged::{self, Invalid};
 use fieldref_bench::relevance::{
     content_pack, CONTENT_DIR, HELDOUT_DIRECTORY_FILE, HELDOUT_FILE, HELDOUT_MIXED_DEV_FILE,
-    HELDOUT_MIXED_TEST_FILE, HELDOUT_RESERVE_FILE,
+    HELDOUT_MIXED_TEST_FILE, HELDOUT_RESERVE_2_FILE, HELDOUT_RESERVE_FILE,
 };
 use fieldref_core::content::{Details, DocKind, Pack};
 
@@ -365,6 +365,17 @@ fn heldout_mixed_files_load_with_the_same_mix() -> Result<()> {
 fn heldout_reserve_file_loads_with_every_kind() -> Result<()> {
     let pack = content_pack(Path::new(CONTENT_DIR))?;
     let mix = mixed_classes(&pack, HELDOUT_RESERVE_FILE)?;
+    assert!(mix.values().sum::<usize>() >= 40, "{mix:?}");
+    assert_eq!(mix.len(), 5, "classes: {mix:?}");
+    Ok(())
+}
+
+/// The second reserve, kept unread for the next ranking decision, still loads against the pack
+/// with one grade-3 document of the right kind per query: checked without searching.
+#[test]
+fn heldout_second_reserve_file_loads_unread() -> Result<()> {
+    let pack = content_pack(Path::new(CONTENT_DIR))?;
+    let mix = mixed_classes(&pack, HELDOUT_RESERVE_2_FILE)?;
     assert!(mix.values().sum::<usize>() >= 40, "{mix:?}");
     assert_eq!(mix.len(), 5, "classes: {mix:?}");
     Ok(())

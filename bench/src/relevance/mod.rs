@@ -59,6 +59,14 @@ pub const HELDOUT_RESERVE_FILE: &str = concat!(
     "/relevance/port-alder-heldout-reserve.toml"
 );
 
+/// Forty more, written blind the same way (stop 27) when the first reserve was spent, and kept
+/// unread for the next ranking decision: no run reports them (a test only checks that they load
+/// against the pack). When first measured, they join [`HELDOUT_SETS`] as never tuned on.
+pub const HELDOUT_RESERVE_2_FILE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/relevance/port-alder-heldout-reserve-2.toml"
+);
+
 /// A held-out set: the name it is reported under, its file, and what it may be used for.
 struct HeldoutSet {
     name: &'static str,
