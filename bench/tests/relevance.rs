@@ -13,7 +13,7 @@ use fieldref_bench::relevance::fts_baseline::Baseline;
 use fieldref_bench::relevance::judged::{self, Invalid};
 use fieldref_bench::relevance::{
     content_pack, CONTENT_DIR, HELDOUT_DIRECTORY_FILE, HELDOUT_FILE, HELDOUT_MIXED_DEV_FILE,
-    HELDOUT_MIXED_TEST_FILE, HELDOUT_RESERVE_2_FILE, HELDOUT_RESERVE_FILE,
+    HELDOUT_MIXED_TEST_FILE, HELDOUT_RESERVE_2_FILE, HELDOUT_RESERVE_3_FILE, HELDOUT_RESERVE_FILE,
 };
 use fieldref_core::content::{Details, DocKind, Pack};
 
@@ -359,13 +359,17 @@ fn heldout_mixed_files_load_with_the_same_mix() -> Result<()> {
     Ok(())
 }
 
-/// Both reserves (the first reported, never tuned on; the second kept unread) still load
+/// The reserves (the first reported, never tuned on; the others kept unread) still load
 /// against the pack (content edits can remove an id they judge), with one grade-3 document of the
 /// right kind for every query of every kind: checked without searching.
 #[test]
 fn heldout_reserve_files_load_with_every_kind() -> Result<()> {
     let pack = content_pack(Path::new(CONTENT_DIR))?;
-    for file in [HELDOUT_RESERVE_FILE, HELDOUT_RESERVE_2_FILE] {
+    for file in [
+        HELDOUT_RESERVE_FILE,
+        HELDOUT_RESERVE_2_FILE,
+        HELDOUT_RESERVE_3_FILE,
+    ] {
         let mix = mixed_classes(&pack, file)?;
         assert!(mix.values().sum::<usize>() >= 40, "{file}: {mix:?}");
         assert_eq!(mix.len(), 5, "{file}: classes {mix:?}");

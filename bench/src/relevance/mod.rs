@@ -66,6 +66,12 @@ pub const HELDOUT_RESERVE_2_FILE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/relevance/port-alder-heldout-reserve-2.toml"
 );
+/// And a third, written the same way and at the same time, for the decision after that: each
+/// decision spends a reserve, so there is always one nobody has read.
+pub const HELDOUT_RESERVE_3_FILE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/relevance/port-alder-heldout-reserve-3.toml"
+);
 
 /// A held-out set: the name it is reported under, its file, and what it may be used for.
 struct HeldoutSet {
