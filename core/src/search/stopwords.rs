@@ -145,7 +145,7 @@ const ENGLISH: &[&str] = &[
 ];
 
 const SPANISH: &[&str] = &[
-    "al", "algo", "algunos", "ante", "antes", "como", "con", "cual", "cuando", "de", "del",
+    "a", "al", "algo", "algunos", "ante", "antes", "como", "con", "cual", "cuando", "de", "del",
     "desde", "donde", "durante", "e", "el", "ella", "ellas", "ellos", "en", "entre", "era", "es",
     "esa", "esas", "ese", "eso", "esos", "esta", "estaba", "estas", "este", "esto", "estos", "fue",
     "ha", "han", "hay", "la", "las", "le", "les", "lo", "los", "me", "mi", "mis", "muy", "nos",
@@ -157,7 +157,7 @@ const SPANISH: &[&str] = &[
     "ustedes", "nosotros", "nosotras", "mí", "ti", "nuestro", "nuestra", "nuestros", "nuestras",
     "aquel", "aquella", "otro", "otra", "otros", "otras", "mismo", "misma", "cada", "todo", "toda",
     "todos", "todas", "más", "mas", "alguna", "algunas", "alguno", "pocos", "pocas", "qué", "cómo",
-    "dónde", "cuándo", "hasta", "contra", "tan",
+    "dónde", "cuándo", "hasta", "contra",
 ];
 
 /// Words kept for the phrases they make ("off his meds", "no habla inglés") that say nothing on
@@ -189,6 +189,7 @@ mod tests {
         }
         // A Spanish function word that is an English word is left to English: "my son".
         assert!(!is_stop_word("son"));
+        assert!(!is_stop_word("tan"));
         for word in ["off", "no", "down", "meds", "jump", "sordo", "not"] {
             assert!(!is_stop_word(word), "{word}");
         }
