@@ -187,13 +187,18 @@ impl Planner<'_> {
         let mut parts = Vec::new();
         let mut budget = MAX_TYPO_EXPANSIONS;
         let last = parsed.terms.len().saturating_sub(1);
-        let has_content_word = words
+        // A negation beside other words scores only in its pairs and covers nothing alone.
+        let mut pairs_only: Vec<bool> = words
             .unique
             .iter()
-            .any(|&(i, _)| !scores_only_in_pairs(&parsed.terms[i]));
+            .map(|&(i, _)| scores_only_in_pairs(&parsed.terms[i]))
+            .collect();
+        if pairs_only.iter().all(|&p| p) {
+            pairs_only.fill(false);
+        }
         for (k, &(i, times)) in words.unique.iter().enumerate() {
             let term = &parsed.terms[i];
-            if has_content_word && scores_only_in_pairs(term) {
+            if pairs_only[k] {
                 continue;
             }
             let completing = parsed.prefix_last && parsed.terms[last] == *term;
@@ -247,17 +252,16 @@ impl Planner<'_> {
             let weights = words
                 .unique
                 .iter()
-                .map(|&(i, times)| {
+                .zip(&pairs_only)
+                .map(|(&(i, times), &pairs_only)| {
+                    if pairs_only {
+                        return 0.0;
+                    }
                     let df = self
                         .analyzers
                         .folded(&parsed.terms[i])
                         .map_or(0, |w| self.document_frequency(&w));
-                    let pairs_only = has_content_word && scores_only_in_pairs(&parsed.terms[i]);
-                    if pairs_only {
-                        0.0
-                    } else {
-                        times as f32 * bm25_idf(documents, df as f32)
-                    }
+                    times as f32 * bm25_idf(documents, df as f32)
                 })
                 .collect();
             let coverage = Coverage::new(weights, COORDINATION_EXPONENT);
