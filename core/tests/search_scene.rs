@@ -382,3 +382,42 @@ fn a_negation_beside_other_words_scores_only_in_a_pair() {
     let alone = search(&app, SearchRequest::new("no"));
     assert_eq!(ids(&alone), ["checklist-language"]);
 }
+
+/// A mistyped word finds what its correction finds through the trainers' synonyms: "autsim" is
+/// searched as "autism", and so also as "ASD" (the fixture pack's group), below the word itself.
+#[test]
+fn a_typo_brings_the_synonyms_of_its_correction() {
+    let files = [
+        (
+            "checklists/autism.md".to_owned(),
+            checklist(
+                "checklist-autism-only",
+                "Person with autism",
+                r#""flapping hands""#,
+                r#"text = "Give time to answer: autism can make sirens painful.""#,
+            ),
+        ),
+        (
+            "contacts/spectrum.md".to_owned(),
+            contact(
+                "contact-spectrum",
+                "Spectrum Family Network",
+                "Support groups for parents of children with ASD",
+                "507-555-0117",
+            ),
+        ),
+    ];
+    let (_dir, app) = install(&files);
+
+    let exact = search(&app, SearchRequest::new("autism"));
+    assert_eq!(ids(&exact), ["checklist-autism-only", "contact-spectrum"]);
+    let typo = search(&app, SearchRequest::new("autsim"));
+    assert_eq!(ids(&typo), ["checklist-autism-only", "contact-spectrum"]);
+    // At the weight the correction scores at: less than when the word is typed right.
+    assert!(
+        typo.hits[1].score < exact.hits[1].score,
+        "{} vs {}",
+        typo.hits[1].score,
+        exact.hits[1].score
+    );
+}

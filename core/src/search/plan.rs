@@ -2,7 +2,7 @@
 //! language over its stemmed fields ([`super::bm25f`]: title and scene words weighted up, the
 //! fields saturated together), plus lower-weighted typo
 //! and completion expansions where they are likely; the trainers' synonyms stand for the words
-//! they replace; and the whole is scored
+//! they replace (and for a mistyped word's correction); and the whole is scored
 //! with a coordination factor ([`super::coord`]) so that covering more of the query ranks higher
 //! without any word being required. Quoted phrases are required; filters are facet terms.
 
@@ -183,9 +183,18 @@ impl Planner<'_> {
         let order = meaningful_words(parsed, &found, typing);
         let words = QueryWords::new(&parsed.terms, &order);
         self.scene_weight = scene_weight(words.unique.len());
+        let typos = self.typos(&parsed.terms, &words);
+        let mut found: Vec<(SynonymMatch<'_>, f32)> =
+            found.into_iter().map(|m| (m, SYNONYM_WEIGHT)).collect();
+        found.extend(corrected_synonyms(
+            synonyms,
+            &parsed.terms,
+            &words,
+            &typos,
+            &found,
+        ));
 
         let mut parts = Vec::new();
-        let mut budget = MAX_TYPO_EXPANSIONS;
         let last = parsed.terms.len().saturating_sub(1);
         // A negation beside other words scores only in its pairs and covers nothing alone.
         let mut pairs_only: Vec<bool> = words
@@ -205,7 +214,7 @@ impl Planner<'_> {
             let weight = times as f32;
             // Each stem, typo and completion is a part of its own: the coordination union sums
             // them as a union of the word's would, one merge instead of two.
-            for (_, query) in self.word_group(term, completing, typing, &mut budget) {
+            for (_, query) in self.word_group(term, completing, typing, &typos[k]) {
                 parts.push(CoordPart {
                     query: boost(query, weight),
                     covers: 1 << k,
@@ -222,7 +231,7 @@ impl Planner<'_> {
                 searched.insert((language, self.analyzers.stems(language, term)));
             }
         }
-        for synonym in &found {
+        for (synonym, weight) in &found {
             let covers = synonym
                 .words
                 .clone()
@@ -235,7 +244,7 @@ impl Planner<'_> {
                         searched.insert((language, self.analyzers.stems(language, &text)))
                     })
                     .collect();
-                if let Some(query) = self.words_query(alternative, SYNONYM_WEIGHT, &languages) {
+                if let Some(query) = self.words_query(alternative, *weight, &languages) {
                     parts.push(CoordPart { query, covers });
                 }
             }
@@ -299,7 +308,7 @@ impl Planner<'_> {
         term: &str,
         completing: bool,
         typing: bool,
-        budget: &mut usize,
+        typos: &[Expansion],
     ) -> Vec<(Occur, Box<dyn Query>)> {
         let Some(word) = self.analyzers.folded(term) else {
             return Vec::new();
@@ -307,15 +316,8 @@ impl Planner<'_> {
         // Stem what was typed (accents matter to the Spanish stemmer); expand the folded form,
         // which is how the vocabulary field stores words.
         let mut group = self.word_clauses(term, 1.0, &TextLanguage::ALL);
-        let frequency = self.document_frequency(&word);
-        let mut expansions = Vec::new();
-        if *budget > 0 && self.is_rare(frequency) {
-            let mut typos = expand::typos(self.searcher, self.fields.words, &word);
-            typos.truncate(*budget);
-            *budget -= typos.len();
-            expansions.extend(typos);
-        }
-        if completing && (typing || frequency == 0) {
+        let mut expansions = typos.to_vec();
+        if completing && (typing || self.document_frequency(&word) == 0) {
             expansions.extend(expand::completions(self.searcher, self.fields.words, &word));
         }
         for Expansion {
@@ -326,6 +328,25 @@ impl Planner<'_> {
             group.extend(self.word_clauses(&other, weight, &TextLanguage::ALL));
         }
         group
+    }
+
+    /// The typo expansions of each distinct word (closest first), for words the index lacks or
+    /// rarely has, at most [`MAX_TYPO_EXPANSIONS`] across the query.
+    fn typos(&mut self, terms: &[String], words: &QueryWords) -> Vec<Vec<Expansion>> {
+        let mut budget = MAX_TYPO_EXPANSIONS;
+        let mut out = Vec::with_capacity(words.unique.len());
+        for &(i, _) in &words.unique {
+            let mut typos = Vec::new();
+            if let Some(word) = self.analyzers.folded(&terms[i]) {
+                if budget > 0 && self.is_rare(self.document_frequency(&word)) {
+                    typos = expand::typos(self.searcher, self.fields.words, &word);
+                    typos.truncate(budget);
+                    budget -= typos.len();
+                }
+            }
+            out.push(typos);
+        }
+        out
     }
 
     /// Two meaningful words typed next to each other (stop words between them allowed) found
@@ -526,6 +547,43 @@ fn meaningful_words(
         words = (0..terms.len()).collect();
     }
     words
+}
+
+/// Synonyms of the query as its mistyped words' closest corrections would read: "veteren" is
+/// searched as "veteran" and should find what "veteran" finds through its synonyms ("vet",
+/// "ex military"), at the weight the correction itself scores at. Groups already found as typed
+/// are not found twice.
+fn corrected_synonyms<'s>(
+    synonyms: &'s Synonyms,
+    terms: &[String],
+    words: &QueryWords,
+    typos: &[Vec<Expansion>],
+    found: &[(SynonymMatch<'s>, f32)],
+) -> Vec<(SynonymMatch<'s>, f32)> {
+    let mut corrected = terms.to_vec();
+    let mut weight = vec![1.0f32; terms.len()];
+    for (&(i, _), typos) in words.unique.iter().zip(typos) {
+        let Some(best) = typos.first() else { continue };
+        for (j, term) in terms.iter().enumerate() {
+            if *term == terms[i] {
+                corrected[j] = best.word.clone();
+                weight[j] = best.weight;
+            }
+        }
+    }
+    if corrected == terms {
+        return Vec::new();
+    }
+    synonyms
+        .matches(&corrected)
+        .into_iter()
+        .filter(|m| m.words.clone().any(|j| weight[j] < 1.0))
+        .filter(|m| !found.iter().any(|(f, _)| f.alternatives == m.alternatives))
+        .map(|m| {
+            let least = m.words.clone().map(|j| weight[j]).fold(1.0, f32::min);
+            (m, SYNONYM_WEIGHT * least)
+        })
+        .collect()
 }
 
 /// Drops expansions that stem to what was typed ("shelters" for "shelter"): they would only
