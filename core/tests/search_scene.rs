@@ -421,3 +421,49 @@ fn a_typo_brings_the_synonyms_of_its_correction() {
         exact.hits[1].score
     );
 }
+
+/// A need or a wish ("quiero", "need") beside other words counts only in a pair: alone, a
+/// Spanish wish rare in the pack outweighed the thing wished for ("quiero clases" found the
+/// crisis checklist that says "quiero morir").
+#[test]
+fn a_wish_beside_other_words_scores_only_in_a_pair() {
+    let files = [
+        (
+            "checklists/crisis.md".to_owned(),
+            checklist(
+                "checklist-crisis-es",
+                "Crisis de salud mental",
+                r#""no quiero vivir", "quiero morir", "le quieren hacer daño""#,
+                r#"text = "Hable despacio.""#,
+            ),
+        ),
+        (
+            "contacts/classes.md".to_owned(),
+            contact(
+                "contact-english-classes",
+                "Centro de Aprendizaje Westside",
+                "Clases de inglés gratis para adultos, por la tarde",
+                "507-555-0118",
+            ),
+        ),
+    ];
+    let (_dir, app) = install(&files);
+
+    let classes = search(&app, SearchRequest::new("quiero clases"));
+    assert_eq!(
+        ids(&classes).first(),
+        Some(&"contact-english-classes"),
+        "{:?}",
+        ids(&classes)
+    );
+    // In a pair it still counts, and alone it is still searched.
+    let die = search(&app, SearchRequest::new("quiero morir"));
+    assert_eq!(
+        ids(&die).first(),
+        Some(&"checklist-crisis-es"),
+        "{:?}",
+        ids(&die)
+    );
+    let alone = search(&app, SearchRequest::new("quieren"));
+    assert_eq!(ids(&alone), ["checklist-crisis-es"]);
+}
