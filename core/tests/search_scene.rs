@@ -111,8 +111,13 @@ contacts = ["contact-crisis-team"]"#,
 
 /// A device with the fixture pack of `files` (path, text) installed.
 fn install(files: &[(String, String)]) -> (tempfile::TempDir, FieldRef) {
+    install_with(PACK, files)
+}
+
+/// The same, with `pack` as the pack's `pack.toml`.
+fn install_with(pack: &str, files: &[(String, String)]) -> (tempfile::TempDir, FieldRef) {
     let pack = SourceTree::from_files(
-        std::iter::once(("pack.toml", PACK))
+        std::iter::once(("pack.toml", pack))
             .chain(files.iter().map(|(p, t)| (p.as_str(), t.as_str()))),
     )
     .compile()
@@ -466,4 +471,47 @@ fn a_wish_beside_other_words_scores_only_in_a_pair() {
     );
     let alone = search(&app, SearchRequest::new("quieren"));
     assert_eq!(ids(&alone), ["checklist-crisis-es"]);
+}
+
+/// A synonym's phrase is searched with its every word ("on the spectrum" for "autism"), but a
+/// snippet marks only words that say something: no "the" the officer did not type.
+#[test]
+fn snippets_mark_no_stop_word_of_a_synonym_phrase() {
+    let pack = PACK.replace(r#""ASD = autism""#, r#""ASD = autism = on the spectrum""#);
+    assert_ne!(pack, PACK, "the fixture pack has the ASD group");
+    let files = [(
+        "checklists/autism.md".to_owned(),
+        checklist(
+            "checklist-autism-only",
+            "Person with autism",
+            r#""flapping hands""#,
+            r#"text = "Give the person the time they need: autism can make the sirens painful.""#,
+        ),
+    )];
+    let (_dir, app) = install_with(&pack, &files);
+
+    for query in ["autism", "autsim"] {
+        let results = search(&app, SearchRequest::new(query));
+        let hit = results.hits.first().expect("found");
+        let chars: Vec<char> = hit.snippet.text.chars().collect();
+        let marked: Vec<String> = hit
+            .snippet
+            .highlights
+            .iter()
+            .map(|h| {
+                chars[h.start as usize..h.end as usize]
+                    .iter()
+                    .collect::<String>()
+            })
+            .map(|w| w.to_lowercase())
+            .collect();
+        assert!(
+            marked.iter().any(|w| w.starts_with("autis")),
+            "{query}: {marked:?}"
+        );
+        assert!(!marked.iter().any(|w| w == "the"), "{query}: {marked:?}");
+    }
+    // Typed as a word, it is marked.
+    let typed = search(&app, SearchRequest::new("the"));
+    assert!(!typed.hits.is_empty() && !typed.hits[0].snippet.highlights.is_empty());
 }

@@ -323,11 +323,7 @@ pub fn run(
         .map(|language| {
             // Highlights mark what was typed, not the words feedback added.
             let generator = text.as_ref().and_then(|t| {
-                let mut generator =
-                    SnippetGenerator::create(&searcher, &*t.query, fields.of(language).body)
-                        .ok()?;
-                generator.set_max_num_chars(snippet::SNIPPET_CHARS);
-                Some(generator)
+                snippet::generator(&searcher, &*t.query, fields.of(language).body, &t.typed).ok()
             });
             (language, generator)
         })

@@ -1,10 +1,15 @@
 //! Snippets with highlight ranges as character offsets, so the shells draw them natively (no HTML
 //! to parse, no byte offsets to misread in UTF-16 or Swift strings).
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use serde::Serialize;
-use tantivy::schema::Value;
+use tantivy::query::Query;
+use tantivy::schema::{Field, Value};
 use tantivy::snippet::SnippetGenerator;
-use tantivy::TantivyDocument;
+use tantivy::{Searcher, TantivyDocument, Term};
+
+use super::stopwords::is_stop_word;
 
 /// Longest snippet, in characters.
 pub const SNIPPET_CHARS: usize = 180;
@@ -20,6 +25,45 @@ pub struct Highlight {
 pub struct Snippet {
     pub text: String,
     pub highlights: Vec<Highlight>,
+}
+
+/// What marks the matches in `field`: the terms `query` searches there, rarer ones preferred
+/// (as tantivy's own generator does), but no stop word the user did not type as a word. A
+/// synonym's phrase ("on the spectrum" for "autism") is searched with its every word, and
+/// marking each "the" in a snippet shows nothing the officer asked for.
+pub fn generator(
+    searcher: &Searcher,
+    query: &dyn Query,
+    field: Field,
+    typed: &[String],
+) -> tantivy::Result<SnippetGenerator> {
+    let mut terms: BTreeSet<&Term> = BTreeSet::new();
+    query.query_terms(&mut |term, _| {
+        if term.field() == field {
+            terms.insert(term);
+        }
+    });
+    let mut weights: BTreeMap<String, f32> = BTreeMap::new();
+    for term in terms {
+        let value = term.value();
+        let Some(text) = value.as_str() else {
+            continue;
+        };
+        if is_stop_word(text) && !typed.iter().any(|t| t == text) {
+            continue;
+        }
+        let documents = searcher.doc_freq(term)?;
+        if documents > 0 {
+            weights.insert(text.to_owned(), 1.0 / (1.0 + documents as f32));
+        }
+    }
+    let tokenizer = searcher.index().tokenizer_for_field(field)?;
+    Ok(SnippetGenerator::new(
+        weights,
+        tokenizer,
+        field,
+        SNIPPET_CHARS,
+    ))
 }
 
 /// A snippet of `doc`'s stored body around the query's matches, or its opening when the match
