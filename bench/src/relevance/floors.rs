@@ -10,7 +10,8 @@
 //! descriptions of 3+ words (an exact one-word search lists exactly what has the word): 0.795.
 //! 2026-12-07: the scene-word and synonym revision, then every query lending its linked
 //! contacts (marked as linked), the Spanish service vocabulary and the named-language lift:
-//! in-domain 0.845, scenes 41 of 43 (0.953).
+//! in-domain 0.845, scenes 41 of 43 (0.953). Stop 28 (a typo's synonyms, "psych", needs only
+//! in pairs): in-domain 0.850, CISI 0.423 / 0.192; the in-domain floor rose to 0.84.
 
 use super::eval::{Evaluation, SceneSummary};
 
@@ -19,7 +20,7 @@ pub const CISI_NDCG10: f64 = 0.41;
 /// FieldRef's MAP@100 on CISI.
 pub const CISI_MAP100: f64 = 0.18;
 /// FieldRef's mean nDCG@10 on the in-domain judged set (`bench/relevance/port-alder.toml`).
-pub const IN_DOMAIN_NDCG10: f64 = 0.83;
+pub const IN_DOMAIN_NDCG10: f64 = 0.84;
 /// Share of in-domain `scene` queries whose grade-3 checklist FieldRef ranks in its top 3. The
 /// target is 1.0: every described scene finds its checklist on the first screen.
 pub const SCENE_TOP3_SHARE: f64 = 0.93;
