@@ -4,7 +4,7 @@
 mod common;
 
 use chrono::{DateTime, Utc};
-use common::open_fixture;
+use common::{highlighted, open_fixture};
 use fieldref_core::content::{Audience, DocKind};
 use fieldref_core::directory::{GeoFilter, OpenState};
 use fieldref_core::search::{SearchRequest, SearchResults};
@@ -17,21 +17,6 @@ fn search(app: &FieldRef, query: &str) -> SearchResults {
 
 fn ids(results: &SearchResults) -> Vec<&str> {
     results.hits.iter().map(|h| h.id.as_str()).collect()
-}
-
-fn highlighted(results: &SearchResults, i: usize) -> Vec<String> {
-    let snippet = &results.hits[i].snippet;
-    let chars: Vec<char> = snippet.text.chars().collect();
-    snippet
-        .highlights
-        .iter()
-        .map(|h| {
-            chars[h.start as usize..h.end as usize]
-                .iter()
-                .collect::<String>()
-                .to_lowercase()
-        })
-        .collect()
 }
 
 /// Wednesday 2026-11-25 03:00 in Port Alder (UTC-6).

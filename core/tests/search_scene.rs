@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{open_dir, PACK};
+use common::{highlighted, open_dir, PACK};
 use fieldref_core::content::{Audience, DocKind, SourceTree};
 use fieldref_core::search::{SearchRequest, SearchResults};
 use fieldref_core::FieldRef;
@@ -492,19 +492,8 @@ fn snippets_mark_no_stop_word_of_a_synonym_phrase() {
 
     for query in ["autism", "autsim"] {
         let results = search(&app, SearchRequest::new(query));
-        let hit = results.hits.first().expect("found");
-        let chars: Vec<char> = hit.snippet.text.chars().collect();
-        let marked: Vec<String> = hit
-            .snippet
-            .highlights
-            .iter()
-            .map(|h| {
-                chars[h.start as usize..h.end as usize]
-                    .iter()
-                    .collect::<String>()
-            })
-            .map(|w| w.to_lowercase())
-            .collect();
+        assert!(!results.hits.is_empty(), "{query}: found");
+        let marked = highlighted(&results, 0);
         assert!(
             marked.iter().any(|w| w.starts_with("autis")),
             "{query}: {marked:?}"

@@ -561,27 +561,27 @@ fn corrected_synonyms<'s>(
     found: &[(SynonymMatch<'s>, f32)],
 ) -> Vec<(SynonymMatch<'s>, f32)> {
     let mut corrected = terms.to_vec();
-    let mut weight = vec![1.0f32; terms.len()];
+    // The weight each corrected term's correction scores at; `None`: as typed.
+    let mut weight: Vec<Option<f32>> = vec![None; terms.len()];
     for (&(i, _), typos) in words.unique.iter().zip(typos) {
         let Some(best) = typos.first() else { continue };
         for (j, term) in terms.iter().enumerate() {
             if *term == terms[i] {
                 corrected[j] = best.word.clone();
-                weight[j] = best.weight;
+                weight[j] = Some(best.weight);
             }
         }
     }
-    if corrected == terms {
+    if weight.iter().all(Option::is_none) {
         return Vec::new();
     }
     synonyms
         .matches(&corrected)
         .into_iter()
-        .filter(|m| m.words.clone().any(|j| weight[j] < 1.0))
         .filter(|m| !found.iter().any(|(f, _)| f.alternatives == m.alternatives))
-        .map(|m| {
-            let least = m.words.clone().map(|j| weight[j]).fold(1.0, f32::min);
-            (m, SYNONYM_WEIGHT * least)
+        .filter_map(|m| {
+            let least = m.words.clone().filter_map(|j| weight[j]).reduce(f32::min)?;
+            Some((m, SYNONYM_WEIGHT * least))
         })
         .collect()
 }

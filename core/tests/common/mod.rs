@@ -244,3 +244,19 @@ pub fn open_dir(path: &std::path::Path) -> FieldRef {
     options.install_bundled = false;
     FieldRef::open_with(options).expect("open")
 }
+
+/// The words hit `i`'s snippet marks, lowercased.
+pub fn highlighted(results: &fieldref_core::search::SearchResults, i: usize) -> Vec<String> {
+    let snippet = &results.hits[i].snippet;
+    let chars: Vec<char> = snippet.text.chars().collect();
+    snippet
+        .highlights
+        .iter()
+        .map(|h| {
+            chars[h.start as usize..h.end as usize]
+                .iter()
+                .collect::<String>()
+                .to_lowercase()
+        })
+        .collect()
+}
