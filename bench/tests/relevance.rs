@@ -13,7 +13,8 @@ use fieldref_bench::relevance::fts_baseline::Baseline;
 use fieldref_bench::relevance::judged::{self, Invalid};
 use fieldref_bench::relevance::{
     content_pack, CONTENT_DIR, HELDOUT_DIRECTORY_FILE, HELDOUT_FILE, HELDOUT_MIXED_DEV_FILE,
-    HELDOUT_MIXED_TEST_FILE, HELDOUT_RESERVE_2_FILE, HELDOUT_RESERVE_3_FILE, HELDOUT_RESERVE_FILE,
+    HELDOUT_MIXED_TEST_FILE, HELDOUT_RESERVE_2_FILE, HELDOUT_RESERVE_3_FILE,
+    HELDOUT_RESERVE_4_FILE, HELDOUT_RESERVE_FILE,
 };
 use fieldref_core::content::{Details, DocKind, Pack};
 
@@ -359,7 +360,7 @@ fn heldout_mixed_files_load_with_the_same_mix() -> Result<()> {
     Ok(())
 }
 
-/// The reserves (the first reported, never tuned on; the others kept unread) still load
+/// The reserves (the first two reported, never tuned on; the others kept unread) still load
 /// against the pack (content edits can remove an id they judge), with one grade-3 document of the
 /// right kind for every query of every kind: checked without searching.
 #[test]
@@ -369,6 +370,7 @@ fn heldout_reserve_files_load_with_every_kind() -> Result<()> {
         HELDOUT_RESERVE_FILE,
         HELDOUT_RESERVE_2_FILE,
         HELDOUT_RESERVE_3_FILE,
+        HELDOUT_RESERVE_4_FILE,
     ] {
         let mix = mixed_classes(&pack, file)?;
         assert!(mix.values().sum::<usize>() >= 40, "{file}: {mix:?}");
