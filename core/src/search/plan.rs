@@ -183,20 +183,8 @@ impl Planner<'_> {
         let order = meaningful_words(parsed, &found, typing);
         let words = QueryWords::new(&parsed.terms, &order);
         self.scene_weight = scene_weight(words.unique.len());
-        let typos = self.typos(&parsed.terms, &words);
-        let mut found: Vec<(SynonymMatch<'_>, f32)> =
-            found.into_iter().map(|m| (m, SYNONYM_WEIGHT)).collect();
-        found.extend(corrected_synonyms(
-            synonyms,
-            &parsed.terms,
-            &words,
-            &typos,
-            &found,
-        ));
-
-        let mut parts = Vec::new();
-        let last = parsed.terms.len().saturating_sub(1);
-        // A negation beside other words scores only in its pairs and covers nothing alone.
+        // A negation or a need beside other words scores only in its pairs and covers nothing
+        // alone.
         let mut pairs_only: Vec<bool> = words
             .unique
             .iter()
@@ -205,6 +193,19 @@ impl Planner<'_> {
         if pairs_only.iter().all(|&p| p) {
             pairs_only.fill(false);
         }
+        let facts = self.word_facts(&parsed.terms, &words, &pairs_only);
+        let mut found: Vec<(SynonymMatch<'_>, f32)> =
+            found.into_iter().map(|m| (m, SYNONYM_WEIGHT)).collect();
+        found.extend(corrected_synonyms(
+            synonyms,
+            &parsed.terms,
+            &words,
+            &facts,
+            &found,
+        ));
+
+        let mut parts = Vec::new();
+        let last = parsed.terms.len().saturating_sub(1);
         for (k, &(i, times)) in words.unique.iter().enumerate() {
             let term = &parsed.terms[i];
             if pairs_only[k] {
@@ -214,7 +215,7 @@ impl Planner<'_> {
             let weight = times as f32;
             // Each stem, typo and completion is a part of its own: the coordination union sums
             // them as a union of the word's would, one merge instead of two.
-            for (_, query) in self.word_group(term, completing, typing, &typos[k]) {
+            for (_, query) in self.word_group(term, &facts[k], completing, typing) {
                 parts.push(CoordPart {
                     query: boost(query, weight),
                     covers: 1 << k,
@@ -262,15 +263,12 @@ impl Planner<'_> {
                 .unique
                 .iter()
                 .zip(&pairs_only)
-                .map(|(&(i, times), &pairs_only)| {
+                .zip(&facts)
+                .map(|((&(_, times), &pairs_only), facts)| {
                     if pairs_only {
                         return 0.0;
                     }
-                    let df = self
-                        .analyzers
-                        .folded(&parsed.terms[i])
-                        .map_or(0, |w| self.document_frequency(&w));
-                    times as f32 * bm25_idf(documents, df as f32)
+                    times as f32 * bm25_idf(documents, facts.frequency as f32)
                 })
                 .collect();
             let coverage = Coverage::new(weights, COORDINATION_EXPONENT);
@@ -306,45 +304,55 @@ impl Planner<'_> {
     fn word_group(
         &mut self,
         term: &str,
+        facts: &WordFacts,
         completing: bool,
         typing: bool,
-        typos: &[Expansion],
     ) -> Vec<(Occur, Box<dyn Query>)> {
-        let Some(word) = self.analyzers.folded(term) else {
+        let Some(word) = facts.folded.as_deref() else {
             return Vec::new();
         };
         // Stem what was typed (accents matter to the Spanish stemmer); expand the folded form,
         // which is how the vocabulary field stores words.
         let mut group = self.word_clauses(term, 1.0, &TextLanguage::ALL);
-        let mut expansions = typos.to_vec();
-        if completing && (typing || self.document_frequency(&word) == 0) {
-            expansions.extend(expand::completions(self.searcher, self.fields.words, &word));
+        let mut expansions = facts.typos.clone();
+        if completing && (typing || facts.frequency == 0) {
+            expansions.extend(expand::completions(self.searcher, self.fields.words, word));
         }
         for Expansion {
             word: other,
             weight,
-        } in dedup_stems(&mut self.analyzers, &word, expansions)
+        } in dedup_stems(&mut self.analyzers, word, expansions)
         {
             group.extend(self.word_clauses(&other, weight, &TextLanguage::ALL));
         }
         group
     }
 
-    /// The typo expansions of each distinct word (closest first), for words the index lacks or
-    /// rarely has, at most [`MAX_TYPO_EXPANSIONS`] across the query.
-    fn typos(&mut self, terms: &[String], words: &QueryWords) -> Vec<Vec<Expansion>> {
+    /// What the index says of each distinct word, looked up once for the whole plan (its word
+    /// clauses, the synonyms of its correction, its weight in the coverage). A word that scores
+    /// only in pairs needs none of it.
+    fn word_facts(
+        &mut self,
+        terms: &[String],
+        words: &QueryWords,
+        pairs_only: &[bool],
+    ) -> Vec<WordFacts> {
         let mut budget = MAX_TYPO_EXPANSIONS;
         let mut out = Vec::with_capacity(words.unique.len());
-        for &(i, _) in &words.unique {
-            let mut typos = Vec::new();
-            if let Some(word) = self.analyzers.folded(&terms[i]) {
-                if budget > 0 && self.is_rare(self.document_frequency(&word)) {
-                    typos = expand::typos(self.searcher, self.fields.words, &word);
-                    typos.truncate(budget);
-                    budget -= typos.len();
+        for (&(i, _), &pairs_only) in words.unique.iter().zip(pairs_only) {
+            let mut facts = WordFacts::default();
+            if !pairs_only {
+                facts.folded = self.analyzers.folded(&terms[i]);
+            }
+            if let Some(word) = &facts.folded {
+                facts.frequency = self.document_frequency(word);
+                if budget > 0 && self.is_rare(facts.frequency) {
+                    facts.typos = expand::typos(self.searcher, self.fields.words, word);
+                    facts.typos.truncate(budget);
+                    budget -= facts.typos.len();
                 }
             }
-            out.push(typos);
+            out.push(facts);
         }
         out
     }
@@ -549,6 +557,18 @@ fn meaningful_words(
     words
 }
 
+/// One distinct query word as the index sees it.
+#[derive(Default)]
+struct WordFacts {
+    /// The form the vocabulary field stores (`None`: nothing searchable, or not looked up).
+    folded: Option<String>,
+    /// Documents that have the word anywhere.
+    frequency: u64,
+    /// Real words it may be a typo of, closest first (only for a word the index lacks or
+    /// rarely has).
+    typos: Vec<Expansion>,
+}
+
 /// Synonyms of the query as its mistyped words' closest corrections would read: "veteren" is
 /// searched as "veteran" and should find what "veteran" finds through its synonyms ("vet",
 /// "ex military"), at the weight the correction itself scores at. Groups already found as typed
@@ -557,14 +577,16 @@ fn corrected_synonyms<'s>(
     synonyms: &'s Synonyms,
     terms: &[String],
     words: &QueryWords,
-    typos: &[Vec<Expansion>],
+    facts: &[WordFacts],
     found: &[(SynonymMatch<'s>, f32)],
 ) -> Vec<(SynonymMatch<'s>, f32)> {
     let mut corrected = terms.to_vec();
     // The weight each corrected term's correction scores at; `None`: as typed.
     let mut weight: Vec<Option<f32>> = vec![None; terms.len()];
-    for (&(i, _), typos) in words.unique.iter().zip(typos) {
-        let Some(best) = typos.first() else { continue };
+    for (&(i, _), facts) in words.unique.iter().zip(facts) {
+        let Some(best) = facts.typos.first() else {
+            continue;
+        };
         for (j, term) in terms.iter().enumerate() {
             if *term == terms[i] {
                 corrected[j] = best.word.clone();
